@@ -1,0 +1,495 @@
+"""The crawl: one site in, one :class:`SiteSnapshot` out, every failure kept with its reason."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from .charset import decode_body
+from .feeds import COMMON_FEED_PATHS, looks_like_feed, parse_feed
+from .http import FetchError, HttpClient, HttpxClient, Response
+from .links import extract_links
+from .politeness import Politeness
+from .robots import RobotsPolicy
+from .selection import PRIORITY, section_of, choose
+from .settings import CrawlSettings
+from .sitemaps import parse_sitemap
+from .snapshot import CrawlIssue, Feed, Page, RedirectHop, SiteSnapshot, SitemapFacts
+from .urls import InvalidURL, Scope, canonicalize, host_key, origin, parse_start_url, resolve_link
+
+log = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+TRANSIENT_REASONS = frozenset({"connect_timeout", "read_timeout", "connection_reset", "connection_error", "connection_refused"})
+# Linked files that are not pages: recorded, never downloaded.
+SKIPPED_EXTENSIONS = frozenset(
+    "pdf doc docx xls xlsx ppt pptx zip gz tgz rar 7z dmg exe apk jpg jpeg png gif webp svg ico bmp tif tiff avif "
+    "mp3 mp4 m4a m4v mov avi wav ogg webm woff woff2 ttf otf eot css js json csv ics".split()
+)
+FEED_EXTENSIONS = frozenset({"rss", "atom", "xml"})
+
+ProgressCallback = Callable[[Page | CrawlIssue], None]
+_sleep = asyncio.sleep  # the backoff wait; tests replace it to record waits instead of sleeping
+
+
+@dataclass(slots=True)
+class _Item:
+    url: str
+    depth: int
+    reason: str
+    found_on: str | None
+    anchor_text: str = ""
+
+
+class _PageFailed(Exception):
+    def __init__(self, issue: CrawlIssue) -> None:
+        super().__init__(issue.message)
+        self.issue = issue
+
+
+async def crawl(
+    start_url: str,
+    settings: CrawlSettings | None = None,
+    *,
+    client: HttpClient | None = None,
+    progress: ProgressCallback | None = None,
+) -> SiteSnapshot:
+    """Crawl one brand site politely and return what was seen.
+
+    Never raises for a site's misbehaviour: an unreachable host, a refused
+    home page or a redirect loop gives a snapshot with ``status="failed"``
+    and the reason in ``failure``. ``client`` replaces the httpx client
+    (tests pass one wired to a mock transport).
+    """
+    settings = settings or CrawlSettings()
+    own_client = client is None
+    if client is None:
+        client = HttpxClient(
+            user_agent=settings.user_agent,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            max_connections=max(8, settings.per_host_concurrency * 4),
+        )
+    try:
+        return await _Crawl(start_url, settings, client, progress).run()
+    finally:
+        if own_client:
+            await client.aclose()
+
+
+class _Crawl:
+    def __init__(self, start_url: str, settings: CrawlSettings, client: HttpClient, progress: ProgressCallback | None) -> None:
+        self.raw_start = start_url
+        self.settings = settings
+        self.client = client
+        self.progress = progress
+        self.scan_time = datetime.now(UTC).replace(microsecond=0).isoformat()
+        self.robots = RobotsPolicy(
+            client, user_agent=settings.user_agent, respect=settings.respect_robots, deadline=settings.request_deadline
+        )
+        self.politeness = Politeness(settings.per_host_concurrency, settings.delay)
+        self.queue: asyncio.PriorityQueue[tuple[int, int, int, _Item]] = asyncio.PriorityQueue()
+        self.counter = itertools.count()
+        self.best: dict[str, int] = {}  # url -> best priority queued
+        self.started: set[str] = set()
+        self.pages: list[Page] = []
+        self.page_urls: set[str] = set()
+        self.issues: list[CrawlIssue] = []
+        self.feed_candidates: dict[str, str] = {}  # url -> found_via
+        self.sitemap_facts: list[SitemapFacts] = []
+        self.attempted = 0
+        self.skipped_over_limit = 0
+        self.links_out_of_scope = 0
+        self.home: str | None = None
+        self.feeds: list[Feed] = []
+        self.scope = Scope()
+
+    # -- the whole run --------------------------------------------------------------
+
+    async def run(self) -> SiteSnapshot:
+        started = time.monotonic()
+        deadline = started + self.settings.time_budget
+        try:
+            start = parse_start_url(self.raw_start)
+        except InvalidURL as exc:
+            issue = CrawlIssue(self.raw_start, "invalid_url", str(exc), chosen_because="home")
+            return self._snapshot(self.raw_start, "failed", issue, started)
+        self.scope = Scope.for_site(start, self.settings.brand_hosts)
+        if not self.settings.respect_robots:
+            log.warning("crawling %s with robots.txt ignored (--ignore-robots)", start)
+
+        home_item = _Item(start, 0, "home", None)
+        self.started.add(start)
+        self.attempted = 1
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                home = await self._fetch_page(home_item, is_home=True)
+        except TimeoutError:
+            issue = CrawlIssue(start, "time_budget", f"home page not fetched within the {self.settings.time_budget:g} s budget",
+                               chosen_because="home")
+            return self._snapshot(start, "failed", issue, started)
+        except _PageFailed as failed:
+            return self._snapshot(start, "failed", failed.issue, started)
+        self.home = home.final_url
+
+        sitemap_task = asyncio.create_task(self._read_sitemaps())
+        workers = [asyncio.create_task(self._worker()) for _ in range(max(4, self.settings.per_host_concurrency * 2))]
+        status = "complete"
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await sitemap_task
+                await self.queue.join()
+                await self._read_feeds()
+        except TimeoutError:
+            status = "partial"
+        finally:
+            sitemap_task.cancel()
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(sitemap_task, *workers, return_exceptions=True)
+        if status == "partial":
+            self._record_unreached()
+        return self._snapshot(start, status, None, started)
+
+    def _snapshot(self, start: str, status: str, failure: CrawlIssue | None, started: float) -> SiteSnapshot:
+        if failure is not None:
+            self.issues.append(failure)
+        return SiteSnapshot(
+            start_url=start,
+            scan_time=self.scan_time,
+            status=status,  # type: ignore[arg-type]
+            settings=self.settings.to_dict(),
+            home_url=self.home,
+            scope=self.scope.to_dict(),
+            pages=self.pages,
+            feeds=self.feeds,
+            robots=self.robots.facts,
+            sitemaps=self.sitemap_facts,
+            issues=self.issues,
+            failure=failure,
+            stats={
+                "pages": len(self.pages),
+                "issues": len(self.issues),
+                "requests_for_pages": self.attempted,
+                "skipped_over_page_limit": self.skipped_over_limit,
+                "links_out_of_scope": self.links_out_of_scope,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
+
+    def _record_unreached(self) -> None:
+        while not self.queue.empty():
+            _, _, _, item = self.queue.get_nowait()
+            if item.url in self.started:
+                continue
+            self.started.add(item.url)
+            self._issue(CrawlIssue(item.url, "time_budget", f"not reached within the {self.settings.time_budget:g} s budget",
+                                   depth=item.depth, found_on=item.found_on, chosen_because=item.reason))
+
+    # -- queue ----------------------------------------------------------------------------
+
+    def _enqueue(self, item: _Item, priority: int) -> None:
+        if item.url in self.started or item.depth > self.settings.max_depth:
+            return
+        if self.best.get(item.url, 99) <= priority:
+            return
+        self.best[item.url] = priority
+        self.queue.put_nowait((priority, item.depth, next(self.counter), item))
+
+    async def _worker(self) -> None:
+        while True:
+            _, _, _, item = await self.queue.get()
+            try:
+                if item.url in self.started:
+                    continue
+                if self.attempted >= self.settings.max_pages:
+                    self.skipped_over_limit += 1
+                    continue
+                self.started.add(item.url)
+                self.attempted += 1  # taken before the first await, so workers never overshoot max_pages
+                try:
+                    await self._fetch_page(item)
+                except _PageFailed as failed:
+                    if failed.issue.reason in ("robots_disallowed", "not_html") and failed.issue.status is None \
+                            and not failed.issue.redirects:
+                        self.attempted -= 1  # refused or skipped without a request: costs no page
+            except Exception:  # a bug must not hang the crawl on queue.join()
+                log.exception("unexpected error while crawling %s", item.url)
+                self._issue(CrawlIssue(item.url, "internal_error", "unexpected error; see the log", depth=item.depth,
+                                       found_on=item.found_on, chosen_because=item.reason))
+            finally:
+                self.queue.task_done()
+
+    def _issue(self, issue: CrawlIssue) -> None:
+        self.issues.append(issue)
+        if self.progress is not None:
+            self.progress(issue)
+
+    def _fail(self, item: _Item, reason: str, message: str, *, status: int | None = None,
+              redirects: list[RedirectHop] | None = None, url: str | None = None) -> _PageFailed:
+        issue = CrawlIssue(url or item.url, reason, message, status, item.depth, item.found_on, item.reason, redirects or [])
+        self._issue(issue)
+        return _PageFailed(issue)
+
+    # -- one page -----------------------------------------------------------------------
+
+    async def _fetch_page(self, item: _Item, *, is_home: bool = False) -> Page:
+        """Fetch, follow redirects, decode and mine one page. Raises _PageFailed (already recorded)."""
+        extension = urlsplit(item.url).path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+        if not is_home and extension in SKIPPED_EXTENSIONS:
+            raise self._fail(item, "not_html", f".{extension} file linked, not a page: not downloaded")
+        chain: list[RedirectHop] = []
+        current = item.url
+        visited = {current}
+        while True:
+            if not await self.robots.allowed(current):
+                where = "" if current == item.url else f" (redirected from {item.url})"
+                raise self._fail(item, "robots_disallowed", f"robots.txt disallows {current}{where}",
+                                 redirects=chain, url=current if is_home else item.url)
+            try:
+                response = await self._get(current, self.settings.max_bytes)
+            except FetchError as exc:
+                raise self._fail(item, exc.reason, exc.message, redirects=chain) from None
+            location = response.headers.get("location")
+            if response.status not in REDIRECT_STATUSES or not location:
+                break
+            target = resolve_link(current, location)
+            if target is None:
+                raise self._fail(item, "invalid_redirect", f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
+                                 status=response.status, redirects=chain)
+            chain.append(RedirectHop(current, response.status, target))
+            if target in visited:
+                raise self._fail(item, "redirect_loop",
+                                 "redirect loop: " + " -> ".join([h.url for h in chain] + [target]),
+                                 status=response.status, redirects=chain)
+            if len(chain) > self.settings.max_redirects:
+                raise self._fail(item, "too_many_redirects", f"more than {self.settings.max_redirects} redirects",
+                                 status=response.status, redirects=chain)
+            if target not in self.scope:
+                if is_home:
+                    # The brand's address moved (brand.com -> brand.co.uk): the new site is the brand.
+                    log.info("home page redirects to %s; adding it to the brand's scope", target)
+                    self.scope.add(target)
+                else:
+                    raise self._fail(item, "redirect_out_of_scope", f"redirects outside the brand's sites to {target}",
+                                     status=response.status, redirects=chain)
+            if target in self.page_urls and not is_home:
+                return self._alias(target)  # already fetched under its own URL
+            self.started.add(target)
+            visited.add(target)
+            current = target
+
+        if not 200 <= response.status < 300:
+            raise self._fail(item, f"http_{response.status}", f"HTTP {response.status}", status=response.status, redirects=chain)
+        content_type = response.content_type
+        mime = content_type.split(";")[0].strip().lower()
+        if mime and mime not in self.settings.accept_content_types:
+            if looks_like_feed(content_type, response.body) and not is_home:
+                self.feed_candidates.setdefault(current, "anchor")
+            raise self._fail(item, "not_html", f"{mime} is not a page", status=response.status, redirects=chain)
+
+        text, encoding, encoding_source, warnings = decode_body(response.body, content_type)
+        if response.truncated:
+            warnings.append(f"too_large: body cut at {self.settings.max_bytes} bytes")
+            self._issue(CrawlIssue(current, "too_large", f"body larger than {self.settings.max_bytes} bytes; the rest was not read",
+                                   response.status, item.depth, item.found_on, item.reason, chain))
+        page = Page(
+            url=item.url, final_url=current, status=response.status, content_type=content_type,
+            encoding=encoding, encoding_source=encoding_source, body=response.body, truncated=response.truncated,
+            depth=item.depth, reason=item.reason, found_on=item.found_on, anchor_text=item.anchor_text,
+            headers=response.headers, redirects=chain, elapsed=round(response.elapsed, 4),
+            fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(), warnings=warnings,
+        )
+        self.pages.append(page)
+        self.page_urls.add(item.url)
+        self.page_urls.add(current)
+        if self.progress is not None:
+            self.progress(page)
+        self._discover(page, text, is_home)
+        return page
+
+    def _alias(self, target: str) -> Page:
+        for page in self.pages:
+            if target in (page.url, page.final_url):
+                return page
+        raise AssertionError(target)
+
+    def _discover(self, page: Page, text: str, is_home: bool) -> None:
+        found = extract_links(text, page.final_url)
+        for feed in found.feeds:
+            if feed in self.scope:
+                self.feed_candidates.setdefault(feed, "link-rel")
+        depth = page.depth + 1
+        if depth > self.settings.max_depth:
+            return
+        for link in found.links:
+            url = link.url
+            if url in self.started:
+                continue
+            if url not in self.scope:
+                self.links_out_of_scope += 1
+                continue
+            extension = url.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+            if extension in FEED_EXTENSIONS and "." in url.rsplit("/", 1)[-1]:
+                self.feed_candidates.setdefault(url, "anchor")
+                continue
+            known = self.best.get(url)
+            if known is not None and known <= PRIORITY["nav"]:
+                continue  # nothing can improve on it: skip reading the anchor text
+            text = link.text if (is_home or known is None or known > PRIORITY["section"]) else ""
+            priority, reason = choose(url, link.region, text, is_home)
+            self._enqueue(_Item(url, depth, reason, page.final_url, text), priority)
+
+    # -- requests -------------------------------------------------------------------------
+
+    async def _get(self, url: str, max_bytes: int) -> Response:
+        """GET with per-host politeness, retrying transient failures with exponential backoff."""
+        settings = self.settings
+        attempt = 0
+        while True:
+            limiter = self.politeness.host(host_key(url), self.robots.crawl_delay(url))
+            wait: float | None = None
+            async with limiter.slot():
+                try:
+                    response = await self.client.get(url, max_bytes=max_bytes, deadline=settings.request_deadline)
+                except FetchError as exc:
+                    if exc.reason not in TRANSIENT_REASONS or attempt >= settings.retries:
+                        raise
+                    wait = settings.backoff_base * 2**attempt
+                    log.info("retrying %s after %s (attempt %d)", url, exc.reason, attempt + 1)
+                else:
+                    if response.status not in RETRY_STATUSES or attempt >= settings.retries:
+                        return response
+                    retry_after = _retry_after(response.headers.get("retry-after"))
+                    wait = retry_after if retry_after is not None else settings.backoff_base * 2**attempt
+                    if wait > settings.max_retry_after:
+                        raise FetchError("retry_after_too_long",
+                                         f"HTTP {response.status} asks to retry after {wait:g} s, more than the "
+                                         f"{settings.max_retry_after:g} s allowed")
+            attempt += 1
+            await _sleep(wait)
+
+    # -- sitemaps and feeds ----------------------------------------------------------------
+
+    async def _read_sitemaps(self) -> None:
+        settings = self.settings
+        assert self.home is not None
+        listed = [url for facts in self.robots.facts for url in facts.sitemaps]
+        todo: list[tuple[str, str]] = []
+        for raw in listed:
+            url = resolve_link(self.home, raw)
+            if url is not None and url in self.scope:
+                todo.append((url, "robots.txt"))
+        if not todo:
+            todo.append((canonicalize(origin(self.home) + "/sitemap.xml"), "default-path"))
+        seen: set[str] = set()
+        taken = 0
+        while todo and len(seen) < settings.max_sitemaps:
+            url, via = todo.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            if via == "default-path" and not await self.robots.allowed(url):
+                continue
+            facts = SitemapFacts(url, via, None)
+            self.sitemap_facts.append(facts)
+            try:
+                response = await self._get(url, settings.max_sitemap_bytes)
+                facts.status = response.status
+                if response.status != 200:
+                    facts.error = f"HTTP {response.status}"
+                    continue
+                if response.truncated:
+                    facts.error = f"larger than {settings.max_sitemap_bytes} bytes: read in part"
+                parsed = parse_sitemap(response.body, settings.max_sitemap_bytes)
+            except FetchError as exc:
+                facts.error = f"{exc.reason}: {exc.message}"
+                continue
+            except ValueError as exc:
+                facts.error = str(exc)
+                continue
+            facts.is_index = parsed.is_index
+            facts.urls = len(parsed.locations)
+            for loc in parsed.locations:
+                target = resolve_link(url, loc)
+                if target is None or target not in self.scope:
+                    continue
+                if parsed.is_index:
+                    todo.append((target, "sitemap-index"))
+                    continue
+                if taken >= settings.max_sitemap_urls:
+                    break
+                taken += 1
+                section = section_of(target)
+                self._enqueue(_Item(target, 1, section or "sitemap", url),
+                              PRIORITY["section"] if section else PRIORITY["sitemap"])
+
+    async def _read_feeds(self) -> None:
+        candidates = sorted(self.feed_candidates.items(), key=lambda kv: kv[1] != "link-rel")
+        probing = False
+        if not candidates and self.home is not None:
+            base = origin(self.home)
+            candidates = [(canonicalize(base + path), "common-path") for path in COMMON_FEED_PATHS]
+            probing = True
+        for url, via in candidates:
+            if len(self.feeds) >= self.settings.max_feeds:
+                break
+            if not await self.robots.allowed(url):
+                if not probing:
+                    self._issue(CrawlIssue(url, "robots_disallowed", f"robots.txt disallows feed {url}", chosen_because="feed"))
+                continue
+            try:
+                response = await self._get(url, self.settings.max_bytes)
+                hops = 0
+                while response.status in REDIRECT_STATUSES and hops < 5 and "location" in response.headers:
+                    nxt = resolve_link(url, response.headers["location"])
+                    if nxt is None or nxt not in self.scope or not await self.robots.allowed(nxt):
+                        break
+                    url, hops = nxt, hops + 1
+                    response = await self._get(url, self.settings.max_bytes)
+            except FetchError as exc:
+                if not probing:
+                    self._issue(CrawlIssue(url, exc.reason, exc.message, chosen_because="feed"))
+                continue
+            if response.status != 200 or not looks_like_feed(response.content_type, response.body):
+                if not probing:
+                    reason = f"http_{response.status}" if response.status != 200 else "not_a_feed"
+                    self._issue(CrawlIssue(url, reason, f"feed link did not give a feed (HTTP {response.status}, "
+                                           f"{response.content_type or 'no type'})", response.status, chosen_because="feed"))
+                continue
+            if any(f.url == url for f in self.feeds):
+                continue
+            self.feeds.append(parse_feed(url, response.body, via))
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def run(coro):  # type: ignore[no-untyped-def]
+    """Run a coroutine on uvloop when it is installed (about 20% more pages/s here), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)

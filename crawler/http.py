@@ -1,0 +1,154 @@
+"""The HTTP seam: one small Protocol the crawler talks to, and its httpx implementation.
+
+The crawler never touches httpx directly, so tests can put any client
+behind it and another client can be tried without touching crawl logic.
+Redirects are not followed here: the crawler follows them itself to record
+each hop, check robots.txt and scope on each, and detect loops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx
+
+
+@dataclass(slots=True)
+class Response:
+    """A response read up to a byte limit."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
+    elapsed: float
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class FetchError(Exception):
+    """A request that produced no response; ``reason`` is a CrawlIssue reason."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+class HttpClient(Protocol):
+    """What the crawler needs from an HTTP client."""
+
+    async def get(self, url: str, *, max_bytes: int, deadline: float) -> Response:
+        """GET ``url`` without following redirects, reading at most ``max_bytes`` of body.
+
+        Raises :class:`FetchError` when no response arrives.
+        """
+        ...
+
+    async def aclose(self) -> None:
+        ...
+
+
+class HttpxClient:
+    """:class:`HttpClient` on one pooled ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        connect_timeout: float,
+        read_timeout: float,
+        max_connections: int = 64,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=None),
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={
+                "user-agent": user_agent,
+                "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            },
+            transport=transport,
+            trust_env=False,  # a proxy from the environment would send audit traffic elsewhere
+        )
+
+    async def get(self, url: str, *, max_bytes: int, deadline: float) -> Response:
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                async with self._client.stream("GET", url) as response:
+                    body, truncated = await _read_bounded(response, max_bytes)
+        except TimeoutError:
+            raise FetchError("deadline", f"no complete response within {deadline:g} s") from None
+        except httpx.HTTPError as exc:
+            raise _classify(exc) from None
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers.raw}
+        return Response(url, response.status_code, headers, body, truncated, time.perf_counter() - started)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+async def _read_bounded(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    # A declared length we can read whole is read in one go; otherwise stream
+    # and stop at the limit, so a 1 GB body costs max_bytes, not 1 GB.
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) <= max_bytes and "content-encoding" not in response.headers:
+        body = await response.aread()
+        return body, False
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            return b"".join(chunks)[:max_bytes], True
+    return b"".join(chunks), False
+
+
+def _root_errno(exc: BaseException) -> int | None:
+    """The first OS error number in an exception's chain (anyio wraps refusals twice)."""
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            return None
+        if isinstance(current, OSError) and current.errno is not None:
+            return current.errno
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _classify(exc: httpx.HTTPError) -> FetchError:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout):
+        return FetchError("connect_timeout", f"connection timed out: {text}")
+    if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout)):
+        return FetchError("read_timeout", f"server stopped sending: {text}")
+    if isinstance(exc, httpx.ConnectError):
+        err = _root_errno(exc)
+        lowered = text.lower()
+        if err == errno.ECONNREFUSED or "refused" in lowered:
+            text = "Connection refused" if "all connection attempts" in lowered else text
+            return FetchError("connection_refused", f"connection refused: {text}")
+        if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
+            return FetchError("dns_error", f"host name does not resolve: {text}")
+        return FetchError("connection_error", f"could not connect: {text}")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "without sending" in text or "disconnected" in text.lower():
+            return FetchError("connection_reset", f"server closed the connection: {text}")
+        return FetchError("protocol_error", f"malformed HTTP response: {text}")
+    if isinstance(exc, httpx.ReadError):
+        return FetchError("connection_reset", f"connection reset while reading: {text}")
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return FetchError("invalid_url", text)
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError("protocol_error", f"body could not be decoded: {text}")
+    return FetchError("connection_error", text)

@@ -1,0 +1,92 @@
+"""robots.txt, read as RFC 9309 says: 4xx allows all, 5xx or no answer disallows all.
+
+Protego does the parsing and matching. One file per origin is fetched once,
+however many workers ask for it at the same moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from protego import Protego
+
+from .http import FetchError, HttpClient
+from .snapshot import RobotsFacts
+from .urls import origin, resolve_link
+
+log = logging.getLogger(__name__)
+
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
+MAX_ROBOTS_REDIRECTS = 5  # RFC 9309: follow at least five consecutive redirects
+
+
+class RobotsPolicy:
+    """Answers "may I fetch this URL?" for every origin of one crawl."""
+
+    def __init__(self, client: HttpClient, *, user_agent: str, respect: bool, deadline: float) -> None:
+        self._client = client
+        self._user_agent = user_agent
+        self._respect = respect
+        self._deadline = deadline
+        self._rules: dict[str, Protego | bool] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.facts: list[RobotsFacts] = []
+
+    async def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets our User-Agent fetch ``url`` (True when robots are ignored)."""
+        rules = self._rules.get(origin(url))
+        if rules is None:
+            rules = await self._load(origin(url))
+        if isinstance(rules, bool):
+            return rules
+        return rules.can_fetch(url, self._user_agent)
+
+    def crawl_delay(self, url: str) -> float | None:
+        rules = self._rules.get(origin(url))
+        if isinstance(rules, Protego):
+            delay = rules.crawl_delay(self._user_agent)
+            return float(delay) if delay is not None else None
+        return None
+
+    async def _load(self, site: str) -> Protego | bool:
+        lock = self._locks.setdefault(site, asyncio.Lock())
+        async with lock:
+            if site in self._rules:
+                return self._rules[site]
+            rules, facts = await self._fetch(site)
+            self._rules[site] = rules
+            self.facts.append(facts)
+            return rules
+
+    async def _fetch(self, site: str) -> tuple[Protego | bool, RobotsFacts]:
+        url = f"{site}/robots.txt"
+        if not self._respect:
+            log.warning("robots.txt ignored for %s at the user's request", site)
+            return True, RobotsFacts(url, "ignored", message="robots.txt not read: --ignore-robots")
+        target = url
+        for _ in range(MAX_ROBOTS_REDIRECTS + 1):
+            try:
+                response = await self._client.get(target, max_bytes=MAX_ROBOTS_BYTES, deadline=self._deadline)
+            except FetchError as exc:
+                return False, RobotsFacts(url, "unreachable", message=f"{exc.reason}: {exc.message}; all paths disallowed (RFC 9309)")
+            if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
+                nxt = resolve_link(target, response.headers["location"])
+                if nxt is None:
+                    break
+                target = nxt
+                continue
+            break
+        else:
+            return False, RobotsFacts(url, "unreachable", message="too many redirects; all paths disallowed (RFC 9309)")
+        status = response.status
+        if 200 <= status < 300:
+            text = response.body.decode("utf-8", errors="replace")
+            rules = Protego.parse(text)
+            delay = rules.crawl_delay(self._user_agent)
+            return rules, RobotsFacts(
+                url, "parsed", status, float(delay) if delay is not None else None, list(rules.sitemaps), text
+            )
+        if 400 <= status < 500 and status != 429:
+            return True, RobotsFacts(url, "missing", status, message=f"HTTP {status}: no robots.txt, all paths allowed (RFC 9309)")
+        return False, RobotsFacts(url, "unreachable", status, message=f"HTTP {status}: all paths disallowed (RFC 9309)")

@@ -1,0 +1,1 @@
+"""Turning crawls and stored scans into documents people read."""

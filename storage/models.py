@@ -1,0 +1,149 @@
+"""The database schema: brands, scans, and what each scan saw.
+
+Tables are meant to be opened and queried by users (``sqlite3 connectedness.db``);
+README.md documents them. JSON columns hold lists and dicts a user rarely
+filters on; everything worth a WHERE clause has its own column.
+Changes to these models go through a migration in ``storage/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Brand(Base):
+    """A brand being watched; ``competitor_group`` ties rivals together for comparison."""
+
+    __tablename__ = "brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    competitor_group: Mapped[str | None] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    scans: Mapped[list[Scan]] = relationship(back_populates="brand", order_by="Scan.started_at")
+
+
+class Scan(Base):
+    """One crawl of one brand: when, with which settings, how it ended."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    start_url: Mapped[str] = mapped_column(String(2048))
+    home_url: Mapped[str | None] = mapped_column(String(2048))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # complete | partial | failed
+    failure_reason: Mapped[str | None] = mapped_column(String(50))
+    failure_message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scan_time: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC: the clock checks judge against
+    tool_version: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[dict] = mapped_column(JSON)
+    scope: Mapped[dict] = mapped_column(JSON)
+    robots: Mapped[list] = mapped_column(JSON)
+    sitemaps: Mapped[list] = mapped_column(JSON)
+    stats: Mapped[dict] = mapped_column(JSON)
+    page_count: Mapped[int] = mapped_column(Integer)
+    issue_count: Mapped[int] = mapped_column(Integer)
+
+    brand: Mapped[Brand] = relationship(back_populates="scans")
+    pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="PageRow.id")
+    issues: Mapped[list[IssueRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="IssueRow.id")
+    feeds: Mapped[list[FeedRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="FeedRow.id")
+
+
+class PageRow(Base):
+    """A fetched page. Its body lives in the blob store under ``body_sha256``."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    final_url: Mapped[str] = mapped_column(String(2048))
+    status: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(50))
+    depth: Mapped[int] = mapped_column(Integer)
+    found_on: Mapped[str | None] = mapped_column(String(2048))
+    anchor_text: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(200))
+    encoding: Mapped[str] = mapped_column(String(40))
+    encoding_source: Mapped[str] = mapped_column(String(20))
+    bytes: Mapped[int] = mapped_column(Integer)
+    truncated: Mapped[bool] = mapped_column(Boolean)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    elapsed: Mapped[float] = mapped_column(Float)
+    fetched_at: Mapped[str] = mapped_column(String(40))
+    headers: Mapped[dict] = mapped_column(JSON)
+    redirects: Mapped[list] = mapped_column(JSON)
+    warnings: Mapped[list] = mapped_column(JSON)
+
+    scan: Mapped[Scan] = relationship(back_populates="pages")
+
+
+class IssueRow(Base):
+    """A URL the crawl could not fetch or keep, with its reason (see ``CrawlIssue``)."""
+
+    __tablename__ = "crawl_issues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    reason: Mapped[str] = mapped_column(String(50), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    depth: Mapped[int] = mapped_column(Integer)
+    found_on: Mapped[str | None] = mapped_column(String(2048))
+    chosen_because: Mapped[str] = mapped_column(String(50))
+    redirects: Mapped[list] = mapped_column(JSON)
+
+    scan: Mapped[Scan] = relationship(back_populates="issues")
+
+
+class FeedRow(Base):
+    """A feed found and parsed during a scan."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    found_via: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(2048))
+    itunes: Mapped[bool] = mapped_column(Boolean)
+    namespaces: Mapped[list] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    newest_entry: Mapped[str | None] = mapped_column(String(40))
+
+    scan: Mapped[Scan] = relationship(back_populates="feeds")
+    entries: Mapped[list[FeedEntryRow]] = relationship(back_populates="feed", cascade="all, delete-orphan", order_by="FeedEntryRow.id")
+
+
+class FeedEntryRow(Base):
+    """One item of a feed; ``published`` is ISO 8601 UTC so it sorts as text."""
+
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(2048))
+    published: Mapped[str | None] = mapped_column(String(40))
+    enclosures: Mapped[list] = mapped_column(JSON)
+
+    feed: Mapped[FeedRow] = relationship(back_populates="entries")
+
+
+Index("ix_scans_brand_started", Scan.brand_id, Scan.started_at)

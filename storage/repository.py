@@ -1,0 +1,157 @@
+"""Writing a crawl to the database in one transaction, and reading scans back.
+
+``save_snapshot`` writes blobs first, then every row of the scan in a single
+transaction: an interrupted save leaves no half-written scan, only (at
+worst) an unreferenced blob.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from connectedness import __version__
+from connectedness.crawler.snapshot import Feed, FeedEntry, Page, RedirectHop, SiteSnapshot, CrawlIssue, RobotsFacts, SitemapFacts
+
+from .blobs import BlobStore
+from .db import Database
+from .models import Brand, FeedEntryRow, FeedRow, IssueRow, PageRow, Scan
+
+
+def get_or_create_brand(session: Session, name: str, url: str, group: str | None = None) -> Brand:
+    """The brand called ``name``, created on first sight; its URL and group follow the newest scan."""
+    brand = session.scalar(select(Brand).where(Brand.name == name))
+    if brand is None:
+        brand = Brand(name=name, url=url, competitor_group=group or None, created_at=datetime.now(UTC))
+        session.add(brand)
+    else:
+        brand.url = url
+        if group:
+            brand.competitor_group = group
+    return brand
+
+
+def save_snapshot(
+    db: Database,
+    snapshot: SiteSnapshot,
+    *,
+    brand: str,
+    group: str | None = None,
+    started_at: datetime | None = None,
+) -> int:
+    """Store one crawl (pages, issues, feeds) and return the new scan's id."""
+    bodies = {id(page): db.blobs.put(page.body) for page in snapshot.pages}
+    finished = datetime.now(UTC)
+    started = started_at or datetime.fromisoformat(snapshot.scan_time)
+    with db.session() as session, session.begin():
+        brand_row = get_or_create_brand(session, brand, snapshot.home_url or snapshot.start_url, group)
+        scan = Scan(
+            brand=brand_row,
+            start_url=snapshot.start_url,
+            home_url=snapshot.home_url,
+            status=snapshot.status,
+            failure_reason=snapshot.failure.reason if snapshot.failure else None,
+            failure_message=snapshot.failure.message if snapshot.failure else None,
+            started_at=started,
+            finished_at=finished,
+            scan_time=snapshot.scan_time,
+            tool_version=__version__,
+            settings=snapshot.settings,
+            scope=snapshot.scope,
+            robots=[asdict(r) for r in snapshot.robots],
+            sitemaps=[asdict(s) for s in snapshot.sitemaps],
+            stats=snapshot.stats,
+            page_count=len(snapshot.pages),
+            issue_count=len(snapshot.issues),
+        )
+        session.add(scan)
+        for page in snapshot.pages:
+            scan.pages.append(
+                PageRow(
+                    url=page.url, final_url=page.final_url, status=page.status, reason=page.reason, depth=page.depth,
+                    found_on=page.found_on, anchor_text=page.anchor_text[:200], content_type=page.content_type[:200],
+                    encoding=page.encoding, encoding_source=page.encoding_source, bytes=len(page.body),
+                    truncated=page.truncated, body_sha256=bodies[id(page)], elapsed=page.elapsed,
+                    fetched_at=page.fetched_at, headers=page.headers,
+                    redirects=[asdict(h) for h in page.redirects], warnings=page.warnings,
+                )
+            )
+        for issue in snapshot.issues:
+            scan.issues.append(
+                IssueRow(
+                    url=issue.url, reason=issue.reason, message=issue.message, status=issue.status, depth=issue.depth,
+                    found_on=issue.found_on, chosen_because=issue.chosen_because,
+                    redirects=[asdict(h) for h in issue.redirects],
+                )
+            )
+        for feed in snapshot.feeds:
+            dates = [e.published for e in feed.entries if e.published]
+            row = FeedRow(
+                url=feed.url, found_via=feed.found_via, kind=feed.kind, title=feed.title, link=feed.link,
+                itunes=feed.itunes, namespaces=feed.namespaces, error=feed.error, newest_entry=max(dates, default=None),
+            )
+            row.entries = [FeedEntryRow(title=e.title, link=e.link, published=e.published, enclosures=e.enclosures)
+                           for e in feed.entries]
+            scan.feeds.append(row)
+        session.flush()
+        return scan.id
+
+
+def load_snapshot(db: Database, scan_id: int) -> SiteSnapshot:
+    """Rebuild the snapshot of a stored scan, bodies included, so it can be checked again without crawling."""
+    with db.session() as session:
+        scan = session.scalar(
+            select(Scan).where(Scan.id == scan_id).options(
+                selectinload(Scan.pages), selectinload(Scan.issues), selectinload(Scan.feeds).selectinload(FeedRow.entries)
+            )
+        )
+        if scan is None:
+            raise KeyError(f"no scan with id {scan_id}")
+        return _snapshot_from_rows(scan, db.blobs)
+
+
+def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
+    issues = [
+        CrawlIssue(i.url, i.reason, i.message, i.status, i.depth, i.found_on, i.chosen_because,
+                   [RedirectHop(**h) for h in i.redirects])
+        for i in scan.issues
+    ]
+    failure = next((i for i in issues if scan.failure_reason and i.reason == scan.failure_reason
+                    and i.chosen_because == "home"), None)
+    return SiteSnapshot(
+        start_url=scan.start_url,
+        scan_time=scan.scan_time,
+        status=scan.status,  # type: ignore[arg-type]
+        settings=scan.settings,
+        home_url=scan.home_url,
+        scope=scan.scope,
+        pages=[
+            Page(p.url, p.final_url, p.status, p.content_type, p.encoding, p.encoding_source, blobs.get(p.body_sha256),
+                 p.truncated, p.depth, p.reason, p.found_on, p.anchor_text, p.headers,
+                 [RedirectHop(**h) for h in p.redirects], p.elapsed, p.fetched_at, p.warnings)
+            for p in scan.pages
+        ],
+        feeds=[
+            Feed(f.url, f.found_via, f.kind, f.title, f.link,
+                 [FeedEntry(e.title, e.link, e.published, e.enclosures) for e in f.entries],
+                 f.namespaces, f.itunes, f.error)
+            for f in scan.feeds
+        ],
+        robots=[RobotsFacts(**r) for r in scan.robots],
+        sitemaps=[SitemapFacts(**s) for s in scan.sitemaps],
+        issues=issues,
+        failure=failure,
+        stats=scan.stats,
+    )
+
+
+def list_scans(db: Database, brand: str | None = None) -> list[Scan]:
+    """Scans newest first, optionally for one brand."""
+    with db.session() as session:
+        query = select(Scan).options(selectinload(Scan.brand)).order_by(Scan.started_at.desc(), Scan.id.desc())
+        if brand is not None:
+            query = query.join(Brand).where(Brand.name == brand)
+        return list(session.scalars(query))

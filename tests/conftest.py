@@ -1,0 +1,46 @@
+"""Shared fixtures: the fixture sites on real loopback HTTP, a real SQLite database, mock transports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from connectedness.crawler import CrawlSettings
+from connectedness.crawler.http import HttpxClient
+from connectedness.fixtures.server import FixtureServer, serve_sites
+from connectedness.storage import Database, open_database
+
+
+@pytest.fixture(scope="session")
+def fixture_sites() -> Iterator[FixtureServer]:
+    """Every bundled fixture site, each on its own 127.0.0.1 port, for the whole test session."""
+    with serve_sites() as server:
+        yield server
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database file, migrated to the newest schema."""
+    database = open_database(str(tmp_path / "test.db"))
+    yield database
+    database.close()
+
+
+def fast_settings(**overrides: object) -> CrawlSettings:
+    """Default settings without politeness waits, for tests against our own servers."""
+    values: dict[str, object] = {"delay": 0.0, "backoff_base": 0.01, "time_budget": 60.0}
+    values.update(overrides)
+    return CrawlSettings(**values)  # type: ignore[arg-type]
+
+
+def mock_client(handler: Callable[[httpx.Request], httpx.Response], **settings: float) -> HttpxClient:
+    """An HttpxClient whose requests go to ``handler`` instead of the network."""
+    return HttpxClient(
+        user_agent=CrawlSettings().user_agent,
+        connect_timeout=settings.get("connect_timeout", 5.0),
+        read_timeout=settings.get("read_timeout", 5.0),
+        transport=httpx.MockTransport(handler),
+    )

@@ -1,0 +1,111 @@
+"""Storage on a real SQLite file: migrations, round trips, failed scans, interrupted saves."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import httpx
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from connectedness.crawler import SiteSnapshot, run
+from connectedness.crawler.engine import crawl
+from connectedness.storage import Database, list_scans, load_snapshot, open_database, save_snapshot
+from connectedness.storage.models import Base, Brand, PageRow, Scan
+
+from .conftest import fast_settings, mock_client
+
+RSS = """<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>Show</title><item><title>Ep 1</title><pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate>
+<enclosure url="https://brand.com/ep1.mp3" type="audio/mpeg" length="123"/></item></channel></rss>"""
+
+
+def sample_snapshot() -> SiteSnapshot:
+    routes = {
+        "/": httpx.Response(200, headers={"content-type": "text/html"},
+                            text='<link rel="alternate" type="application/rss+xml" href="/pod.rss"><a href="/a">a</a><a href="/gone">g</a>'),
+        "/a": httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, text="<p>Zürich</p>"),
+        "/pod.rss": httpx.Response(200, headers={"content-type": "application/rss+xml"}, text=RSS),
+    }
+    handler = lambda r: routes.get(r.url.path, httpx.Response(404))  # noqa: E731
+    return run(crawl("https://brand.com/", fast_settings(), client=mock_client(handler)))
+
+
+def test_the_migrated_schema_matches_the_models(db: Database) -> None:
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "keep.db"
+    first = open_database(str(path))
+    scan_id = save_snapshot(first, sample_snapshot(), brand="Brand")
+    first.close()
+    again = open_database(f"sqlite:///{path}")
+    assert [s.id for s in list_scans(again)] == [scan_id]
+
+
+def test_round_trip_keeps_everything_checks_need(db: Database) -> None:
+    snapshot = sample_snapshot()
+    scan_id = save_snapshot(db, snapshot, brand="Brand", group="rivals")
+    loaded = load_snapshot(db, scan_id)
+    assert loaded.to_dict() == snapshot.to_dict()
+    assert loaded.pages[1].text == "<p>Zürich</p>"
+    assert loaded.feeds[0].itunes is True
+    assert loaded.feeds[0].entries[0].enclosures[0]["type"] == "audio/mpeg"
+
+
+def test_tables_are_queryable_with_plain_sqlite(db: Database) -> None:
+    scan_id = save_snapshot(db, sample_snapshot(), brand="Brand", group="rivals")
+    path = db.engine.url.database
+    with sqlite3.connect(path) as con:
+        assert con.execute("select name, competitor_group from brands").fetchall() == [("Brand", "rivals")]
+        assert con.execute("select status, page_count from scans where id=?", (scan_id,)).fetchone() == ("complete", 2)
+        assert con.execute("select reason, url from crawl_issues").fetchall() == [("http_404", "https://brand.com/gone")]
+        assert con.execute("select newest_entry from feeds").fetchone() == ("2026-11-02T10:00:00+00:00",)
+        assert con.execute("select count(*) from feed_entries").fetchone() == (1,)
+
+
+def test_bodies_live_in_the_blob_store_once(db: Database) -> None:
+    snapshot = sample_snapshot()
+    save_snapshot(db, snapshot, brand="Brand")
+    save_snapshot(db, snapshot, brand="Brand")
+    with db.session() as session:
+        digests = session.scalars(select(PageRow.body_sha256)).all()
+    assert len(digests) == 4 and len(set(digests)) == 2
+    assert all(d in db.blobs for d in digests)
+    assert db.blobs.get(digests[1]) == snapshot.pages[1].body
+
+
+def test_a_failed_scan_is_stored_with_its_reason(db: Database) -> None:
+    snapshot = run(crawl("https://brand.com/", fast_settings(), client=mock_client(lambda r: httpx.Response(500))))
+    scan_id = save_snapshot(db, snapshot, brand="Down")
+    (scan,) = list_scans(db, "Down")
+    assert (scan.id, scan.status, scan.failure_reason) == (scan_id, "failed", "robots_disallowed")
+    assert load_snapshot(db, scan_id).failure is not None
+
+
+def test_an_interrupted_save_writes_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot = sample_snapshot()
+    original_flush = db.sessions.class_.flush
+
+    def explode(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        original_flush(self, *args, **kwargs)  # rows are in the transaction...
+        raise KeyboardInterrupt  # ...when the user presses Ctrl-C
+
+    monkeypatch.setattr(db.sessions.class_, "flush", explode)
+    with pytest.raises(KeyboardInterrupt):
+        save_snapshot(db, snapshot, brand="Brand")
+    monkeypatch.undo()
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Scan)) == 0
+        assert session.scalar(select(func.count()).select_from(Brand)) == 0
+        assert session.scalar(select(func.count()).select_from(PageRow)) == 0
+
+
+def test_load_of_an_unknown_scan_says_so(db: Database) -> None:
+    with pytest.raises(KeyError, match="no scan with id 99"):
+        load_snapshot(db, 99)
