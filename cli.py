@@ -36,7 +36,7 @@ fixtures_app = typer.Typer(help="The bundled fixture brand sites (served on 127.
 app.add_typer(fixtures_app, name="fixtures")
 
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 _DEFAULTS = CrawlSettings()
 
 DbOption = Annotated[

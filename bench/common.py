@@ -33,8 +33,8 @@ def install_loopback_guard() -> list[str]:
     must not follow; this makes sure a buggy crawler cannot send a packet off
     this machine (it gets an error instead) and lets the benchmark report it.
     Call it before importing the crawler, so ``from socket import ...`` sees
-    the guarded functions. (A crawler on uvloop resolves names in C and is
-    only caught at connect time through the standard socket calls it makes.)
+    the guarded functions. uvloop resolves and connects in C, so when it is
+    installed its ``Loop`` class is replaced by a subclass that checks too.
     """
     attempts: list[str] = []
     real_getaddrinfo = socket.getaddrinfo
@@ -67,11 +67,45 @@ def install_loopback_guard() -> list[str]:
         check(self, address)
         return real_connect_ex(self, address)
 
-    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
-    socket.gethostbyname = gethostbyname  # type: ignore[assignment]
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    _guard_uvloop(attempts)
+    socket.getaddrinfo = getaddrinfo
+    socket.gethostbyname = gethostbyname
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     return attempts
+
+
+def _guard_uvloop(attempts: list[str]) -> None:
+    """Make ``uvloop.new_event_loop``/``uvloop.run`` build loops that refuse non-loopback hosts."""
+    try:
+        import uvloop
+    except ImportError:
+        return
+
+    def refuse(what: str, host: Any) -> None:
+        if host is not None and not _is_loopback(host):
+            attempts.append(f"{what} {host!r}")
+            raise OSError(f"bench: {host!r} is not on the loopback")
+
+    class GuardedLoop(uvloop.Loop):
+        """uvloop's loop, checking every name lookup and outgoing connection first."""
+
+        async def getaddrinfo(self, host: Any, *args: Any, **kwargs: Any) -> Any:
+            refuse("getaddrinfo", host)
+            return await super().getaddrinfo(host, *args, **kwargs)
+
+        async def create_connection(  # type: ignore[override]
+            self, factory: Any, host: Any = None, *args: Any, **kwargs: Any
+        ) -> Any:
+            refuse("create_connection", host)
+            return await super().create_connection(factory, host, *args, **kwargs)
+
+        async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                refuse("sock_connect", address[0])
+            await super().sock_connect(sock, address)
+
+    uvloop.Loop = GuardedLoop  # type: ignore[misc]
 
 
 def canonical(url: str) -> str:

@@ -1,8 +1,10 @@
 """Our crawler (``connectedness.crawler.crawl``) on the bench site, in its own process.
 
 Politeness delays off, robots.txt obeyed, ``per_host_concurrency`` = C, at
-most 1,000 pages. ``seconds`` is the time of ``await crawl(...)`` alone (no
-interpreter start-up or imports). Prints ``{"pages", "seconds", ...}``; when
+most 1,000 pages. The coroutine runs under the crawler's own ``run`` (uvloop
+when installed), as the CLI does, or ``asyncio.run`` if it has none.
+``seconds`` is the time of ``await crawl(...)`` alone (no interpreter
+start-up or imports). Prints ``{"pages", "seconds", ...}``; when
 the snapshot's pages carry URLs it also counts /private/ and off-site ones
 (run.py checks the server's own counts in any case). Exits 3 with a message
 on stderr when the crawler cannot be imported.
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit  # noqa: E402
 IMPORT_FAILED = 3
 
 try:
+    import connectedness.crawler as crawler_pkg
     from connectedness.crawler import CrawlSettings, crawl
 except Exception as exc:  # noqa: BLE001 - any failure here means "not installed / broken"
     sys.stderr.write(
@@ -74,6 +77,7 @@ async def run(url: str, concurrency: int, max_pages: int) -> dict[str, object]:
     return {
         "pages": len(pages),
         "seconds": round(seconds, 3),
+        "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
         "statuses": dict(statuses),
         "private_pages": sum("/private/" in urlsplit(u).path for u in urls) if urls else None,
         "offsite_pages": sum(urlsplit(u).netloc != host for u in urls) if urls else None,
@@ -88,7 +92,8 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--max-pages", type=int, default=1000)
     args = ap.parse_args()
-    emit(asyncio.run(run(args.url, args.concurrency, args.max_pages)))
+    runner = getattr(crawler_pkg, "run", None) or asyncio.run
+    emit(runner(run(args.url, args.concurrency, args.max_pages)))
 
 
 if __name__ == "__main__":

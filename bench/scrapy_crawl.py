@@ -108,6 +108,7 @@ def run(url: str, concurrency: int, max_pages: int, seen_set: bool = False) -> d
     last = spider.last_page_at or end
     return {"pages": spider.pages, "seconds": round(last - t0, 3), "seconds_to_close": round(end - t0, 3),
             "mode": "seen-set" if seen_set else "dupefilter", "scrapy_version": scrapy.__version__,
+            "reactor": crawler.settings.get("TWISTED_REACTOR") or "default",
             "offsite_attempts": ATTEMPTS}
 
 

@@ -10,12 +10,12 @@ Two paths under ``/__bench/`` are for the orchestrator and are not counted:
 ``stats`` returns what was requested since the last ``reset`` (pages hit,
 /private/ hits, 404s, the server's own CPU seconds) as JSON.
 
-Measured with ``python -m bench.server --selftest`` on the 2-core dev machine
-(16 keep-alive connections, 40 KB pages, client in a second process, uvloop):
-about 13,500 req/s of wall time, and about 25,000 req/s per core of server
-CPU, well above the 3,000 req/s needed to stay out of the crawlers' way (a
-crawl at 275 pages/s keeps this server about 1% busy). With plain asyncio it is
-about 12,000 req/s (20,000 per core).
+Measured once with ``python -m bench.server --selftest`` on the 2-core dev
+machine (16 keep-alive connections fetching the 40 KB pages, the client in a
+second process): about 27,000 req/s with uvloop, the server using about one
+core (30,000 req/s per core of server CPU); about 12,900 req/s with plain
+asyncio. That is 4-9x the 3,000 req/s floor: during a crawl at 250 pages/s
+this server is 2-3% busy (run.py reports it as ``server_busy``).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class Stats:
 class HttpProtocol(asyncio.Protocol):
     """One keep-alive connection: parse request heads (pipelining allowed), answer from the table."""
 
-    __slots__ = ("transport", "buf", "table", "stats")
+    __slots__ = ("buf", "stats", "table", "transport")
 
     def __init__(self, table: dict[bytes, tuple[bytes, bytes]], stats: Stats) -> None:
         self.table = table

@@ -113,7 +113,7 @@ class Site:
         h = hashlib.sha256()
         for path in sorted(self.pages) + sorted(self.private):
             h.update(path.encode())
-            h.update((self.pages.get(path) or self.private[path]))
+            h.update(self.pages.get(path) or self.private[path])
         return h.hexdigest()[:16]
 
 
@@ -207,7 +207,7 @@ class _Writer:
         return body.encode()
 
     def _body(self, index: int, links: list[tuple[str, str]], size: int) -> str:
-        rng, path = self.rng, self.paths[index]
+        path = self.paths[index]
         title = self._title(path) or "Acme Outdoor"
         section = path.strip("/").split("/")[0] or "home"
         head = (

@@ -252,6 +252,14 @@ class _Crawl:
         while True:
             if not await self.robots.allowed(current):
                 where = "" if current == item.url else f" (redirected from {item.url})"
+                down = self.robots.unreachable(current)
+                if down is not None and down.error and is_home:
+                    # The site did not answer at all: say that, not "robots.txt refused".
+                    raise self._fail(item, down.error, f"robots.txt could not be read ({down.message})",
+                                     status=down.status, redirects=chain, url=current)
+                if down is not None:
+                    raise self._fail(item, "robots_disallowed", f"robots.txt unreachable, so nothing may be fetched "
+                                     f"(RFC 9309): {current}{where}", redirects=chain)
                 raise self._fail(item, "robots_disallowed", f"robots.txt disallows {current}{where}",
                                  redirects=chain, url=current if is_home else item.url)
             try:
@@ -282,7 +290,7 @@ class _Crawl:
                     raise self._fail(item, "redirect_out_of_scope", f"redirects outside the brand's sites to {target}",
                                      status=response.status, redirects=chain)
             if target in self.page_urls and not is_home:
-                return self._alias(target)  # already fetched under its own URL
+                return self._alias(target, item.url)  # already fetched under its own URL
             self.started.add(target)
             visited.add(target)
             current = target
@@ -316,9 +324,10 @@ class _Crawl:
         self._discover(page, text, is_home)
         return page
 
-    def _alias(self, target: str) -> Page:
+    def _alias(self, target: str, alias: str) -> Page:
         for page in self.pages:
             if target in (page.url, page.final_url):
+                page.aliases.append(alias)
                 return page
         raise AssertionError(target)
 

@@ -136,8 +136,7 @@ def _classify(exc: httpx.HTTPError) -> FetchError:
         err = _root_errno(exc)
         lowered = text.lower()
         if err == errno.ECONNREFUSED or "refused" in lowered:
-            text = "Connection refused" if "all connection attempts" in lowered else text
-            return FetchError("connection_refused", f"connection refused: {text}")
+            return FetchError("connection_refused", "connection refused")
         if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
             return FetchError("dns_error", f"host name does not resolve: {text}")
         return FetchError("connection_error", f"could not connect: {text}")

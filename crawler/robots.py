@@ -42,6 +42,14 @@ class RobotsPolicy:
             return rules
         return rules.can_fetch(url, self._user_agent)
 
+    def unreachable(self, url: str) -> RobotsFacts | None:
+        """The facts of ``url``'s robots.txt when it could not be read (so everything is disallowed)."""
+        wanted = f"{origin(url)}/robots.txt"
+        for facts in self.facts:
+            if facts.url == wanted and facts.outcome == "unreachable":
+                return facts
+        return None
+
     def crawl_delay(self, url: str) -> float | None:
         rules = self._rules.get(origin(url))
         if isinstance(rules, Protego):
@@ -69,7 +77,8 @@ class RobotsPolicy:
             try:
                 response = await self._client.get(target, max_bytes=MAX_ROBOTS_BYTES, deadline=self._deadline)
             except FetchError as exc:
-                return False, RobotsFacts(url, "unreachable", message=f"{exc.reason}: {exc.message}; all paths disallowed (RFC 9309)")
+                return False, RobotsFacts(url, "unreachable", message=f"{exc.message}; all paths disallowed (RFC 9309)",
+                                          error=exc.reason)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 nxt = resolve_link(target, response.headers["location"])
                 if nxt is None:
@@ -78,7 +87,8 @@ class RobotsPolicy:
                 continue
             break
         else:
-            return False, RobotsFacts(url, "unreachable", message="too many redirects; all paths disallowed (RFC 9309)")
+            return False, RobotsFacts(url, "unreachable", message="too many redirects; all paths disallowed (RFC 9309)",
+                                      error="too_many_redirects")
         status = response.status
         if 200 <= status < 300:
             text = response.body.decode("utf-8", errors="replace")
@@ -89,4 +99,5 @@ class RobotsPolicy:
             )
         if 400 <= status < 500 and status != 429:
             return True, RobotsFacts(url, "missing", status, message=f"HTTP {status}: no robots.txt, all paths allowed (RFC 9309)")
-        return False, RobotsFacts(url, "unreachable", status, message=f"HTTP {status}: all paths disallowed (RFC 9309)")
+        return False, RobotsFacts(url, "unreachable", status, message=f"HTTP {status}: all paths disallowed (RFC 9309)",
+                                  error=f"http_{status}")

@@ -51,6 +51,8 @@ class Page:
     elapsed: float = 0.0
     fetched_at: str = ""
     warnings: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    """Other URLs found on the site that redirected here after this page was already fetched."""
 
     @property
     def text(self) -> str:
@@ -151,6 +153,8 @@ class RobotsFacts:
     sitemaps: list[str] = field(default_factory=list)
     body: str = ""
     message: str = ""
+    error: str | None = None
+    """For ``unreachable``: the CrawlIssue reason of the failed fetch (``connection_refused``, ``http_503``...)."""
 
 
 @dataclass(slots=True)

@@ -87,6 +87,7 @@ class PageRow(Base):
     headers: Mapped[dict] = mapped_column(JSON)
     redirects: Mapped[list] = mapped_column(JSON)
     warnings: Mapped[list] = mapped_column(JSON)
+    aliases: Mapped[list] = mapped_column(JSON)
 
     scan: Mapped[Scan] = relationship(back_populates="pages")
 

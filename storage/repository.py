@@ -77,6 +77,7 @@ def save_snapshot(
                     truncated=page.truncated, body_sha256=bodies[id(page)], elapsed=page.elapsed,
                     fetched_at=page.fetched_at, headers=page.headers,
                     redirects=[asdict(h) for h in page.redirects], warnings=page.warnings,
+                    aliases=page.aliases,
                 )
             )
         for issue in snapshot.issues:
@@ -131,7 +132,7 @@ def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
         pages=[
             Page(p.url, p.final_url, p.status, p.content_type, p.encoding, p.encoding_source, blobs.get(p.body_sha256),
                  p.truncated, p.depth, p.reason, p.found_on, p.anchor_text, p.headers,
-                 [RedirectHop(**h) for h in p.redirects], p.elapsed, p.fetched_at, p.warnings)
+                 [RedirectHop(**h) for h in p.redirects], p.elapsed, p.fetched_at, p.warnings, p.aliases)
             for p in scan.pages
         ],
         feeds=[

@@ -84,7 +84,7 @@ def test_a_failed_scan_is_stored_with_its_reason(db: Database) -> None:
     snapshot = run(crawl("https://brand.com/", fast_settings(), client=mock_client(lambda r: httpx.Response(500))))
     scan_id = save_snapshot(db, snapshot, brand="Down")
     (scan,) = list_scans(db, "Down")
-    assert (scan.id, scan.status, scan.failure_reason) == (scan_id, "failed", "robots_disallowed")
+    assert (scan.id, scan.status, scan.failure_reason) == (scan_id, "failed", "http_500")
     assert load_snapshot(db, scan_id).failure is not None
 
 

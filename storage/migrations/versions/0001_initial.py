@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:53:29.030253
+Create Date: 2026-11-23 20:03:25.562560
 """
 from alembic import op
 import sqlalchemy as sa
@@ -111,6 +111,7 @@ def upgrade() -> None:
     sa.Column('headers', sa.JSON(), nullable=False),
     sa.Column('redirects', sa.JSON(), nullable=False),
     sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('aliases', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['scan_id'], ['scans.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

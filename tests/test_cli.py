@@ -1,0 +1,82 @@
+"""The command line, run in-process against the fixture sites and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from connectedness.cli import app
+from connectedness.fixtures.server import FixtureServer
+
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_crawl_json_stores_a_scan(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    result = invoke("crawl", fixture_sites.url("summit-outfitters"), "--name", "Summit", "--group", "outdoor",
+                    "--delay", "0", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["brand"] == "Summit" and data["scan_id"] == 1
+    snapshot = data["snapshot"]
+    assert snapshot["status"] == "complete"
+    assert snapshot["pages"][0]["reason"] == "home"
+    assert "body" not in snapshot["pages"][0]
+    with sqlite3.connect(db) as con:
+        assert con.execute("select count(*) from pages").fetchone() == (len(snapshot["pages"]),)
+    listed = json.loads(invoke("scans", "--db", str(db), "--json").stdout)
+    assert [(s["id"], s["brand"], s["group"], s["status"]) for s in listed] == [(1, "Summit", "outdoor", "complete")]
+
+
+def test_crawl_table_output_names_why_each_page_was_chosen(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    result = invoke("crawl", fixture_sites.url("alpine-trading"), "--delay", "0", "--no-store")
+    assert result.exit_code == 0
+    assert "home" in result.stdout and "not stored" in result.stdout
+
+
+def test_a_malformed_url_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("crawl", "ftp://brand.com/", "--db", str(tmp_path / "x.db"))
+    assert result.exit_code == 2
+    assert "only http and https" in result.stderr
+    assert not (tmp_path / "x.db").exists(), "nothing is written for a usage error"
+
+
+def test_an_unreachable_site_fails_with_one_line_and_a_stored_reason(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "down.db"
+    result = invoke("crawl", f"http://127.0.0.1:{port}/", "--db", str(db), "--retries", "0")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("failed: connection_refused: robots.txt could not be read "
+                                     "(connection refused; all paths disallowed (RFC 9309))")
+    with sqlite3.connect(db) as con:
+        assert con.execute("select status, failure_reason from scans").fetchall() == [("failed", "connection_refused")]
+        robots = json.loads(con.execute("select robots from scans").fetchone()[0])
+        assert robots[0]["outcome"] == "unreachable" and "connection_refused" in robots[0]["message"]
+
+
+def test_settings_lists_every_setting_with_its_default() -> None:
+    rows = json.loads(invoke("settings", "--json").stdout)
+    names = {row["name"]: row["default"] for row in rows}
+    assert names["max_pages"] == 30 and names["respect_robots"] is True
+
+
+def test_fixtures_list() -> None:
+    rows = json.loads(invoke("fixtures", "list", "--json").stdout)
+    assert {"slug": "summit-outfitters", "brand": "Summit Outfitters", "archetype": "responsive-retailer",
+            "group": "outdoor-gear"} in rows
+
+
+def test_browser_reports_the_chromium_in_use() -> None:
+    result = invoke("browser")
+    assert result.exit_code == 0
+    assert "chromium:" in result.stdout
