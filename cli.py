@@ -35,7 +35,8 @@ app = typer.Typer(
 fixtures_app = typer.Typer(help="The bundled fixture brand sites (served on 127.0.0.1 only).", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")
 
-out = Console(soft_wrap=True)
+# Piped output keeps whole lines (a pipe is not an 80-column terminal).
+out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 _DEFAULTS = CrawlSettings()
 
@@ -272,6 +273,7 @@ def demo(
                 settings=CrawlSettings(brand_hosts=tuple(server.origin(o).split("://", 1)[1] for o in site.own_sites)),
             )
             for slug, site in server.sites.items()
+            if site.standalone  # a brand's second host is crawled with its main site
         ]
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:

@@ -143,6 +143,12 @@ def resolve_link(base: str, href: str) -> str | None:
     # on, so the same nav link on a thousand pages is resolved once.
     if href[0] == "/" and not href.startswith("//"):
         key = _origin_of(base)
+        # Fast path for the commonest link, a plain root-relative path: nothing
+        # to resolve or re-encode, no query to clean, no dot segments.
+        cut = href.find("#")
+        path = href if cut == -1 else href[:cut]
+        if "?" not in path and "/." not in path and " " not in path and "\\" not in path and path.isascii():
+            return key[:-1] + path
     elif href.startswith(("http://", "https://")):
         key = ""
     elif href[0] == "?":
