@@ -17,7 +17,7 @@ import sys
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import canonical, emit, install_loopback_guard
+from bench.common import canonical, emit, install_loopback_guard, loop_name
 
 ATTEMPTS = install_loopback_guard()
 
@@ -68,8 +68,7 @@ async def crawl(start: str, concurrency: int, max_pages: int) -> dict[str, objec
         for w in workers:
             w.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-    loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
-    return {"pages": pages, "seconds": round(seconds, 3), "errors": errors, "loop": loop,
+    return {"pages": pages, "seconds": round(seconds, 3), "errors": errors, "loop": loop_name(),
             "offsite_attempts": ATTEMPTS}
 
 

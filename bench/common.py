@@ -121,6 +121,14 @@ def canonical(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
 
 
+def loop_name() -> str:
+    """"uvloop" or "asyncio": which event loop runs the current coroutine (the guard's subclass included)."""
+    import asyncio
+
+    mro = type(asyncio.get_running_loop()).__mro__
+    return "uvloop" if any(c.__module__.startswith("uvloop") for c in mro) else "asyncio"
+
+
 def emit(result: dict[str, Any]) -> None:
     """Print the crawler's result as the last line of stdout, where run.py reads it."""
     sys.stdout.write(json.dumps(result) + "\n")

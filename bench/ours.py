@@ -18,7 +18,7 @@ import sys
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import emit, install_loopback_guard
+from bench.common import emit, install_loopback_guard, loop_name
 
 ATTEMPTS = install_loopback_guard()
 
@@ -77,7 +77,7 @@ async def run(url: str, concurrency: int, max_pages: int) -> dict[str, object]:
     return {
         "pages": len(pages),
         "seconds": round(seconds, 3),
-        "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
+        "loop": loop_name(),
         "statuses": dict(statuses),
         "private_pages": sum("/private/" in urlsplit(u).path for u in urls) if urls else None,
         "offsite_pages": sum(urlsplit(u).netloc != host for u in urls) if urls else None,

@@ -100,6 +100,7 @@ class _Crawl:
         self.counter = itertools.count()
         self.best: dict[str, int] = {}  # url -> best priority queued
         self.started: set[str] = set()
+        self.in_flight: dict[str, _Item] = {}  # being fetched now: recorded if the time budget ends them
         self.pages: list[Page] = []
         self.page_urls: set[str] = set()
         self.issues: list[CrawlIssue] = []
@@ -150,13 +151,14 @@ class _Crawl:
                 await self._read_feeds()
         except TimeoutError:
             status = "partial"
+            cut_short = list(self.in_flight.values())  # before cancelling clears them
         finally:
             sitemap_task.cancel()
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(sitemap_task, *workers, return_exceptions=True)
         if status == "partial":
-            self._record_unreached()
+            self._record_unreached(cut_short)
         return self._snapshot(start, status, None, started)
 
     def _snapshot(self, start: str, status: str, failure: CrawlIssue | None, started: float) -> SiteSnapshot:
@@ -185,12 +187,13 @@ class _Crawl:
             },
         )
 
-    def _record_unreached(self) -> None:
+    def _record_unreached(self, unreached: list[_Item]) -> None:
         while not self.queue.empty():
             _, _, _, item = self.queue.get_nowait()
-            if item.url in self.started:
-                continue
-            self.started.add(item.url)
+            if item.url not in self.started:
+                self.started.add(item.url)
+                unreached.append(item)
+        for item in unreached:
             self._issue(CrawlIssue(item.url, "time_budget", f"not reached within the {self.settings.time_budget:g} s budget",
                                    depth=item.depth, found_on=item.found_on, chosen_because=item.reason))
 
@@ -215,6 +218,7 @@ class _Crawl:
                     continue
                 self.started.add(item.url)
                 self.attempted += 1  # taken before the first await, so workers never overshoot max_pages
+                self.in_flight[item.url] = item
                 try:
                     await self._fetch_page(item)
                 except _PageFailed as failed:
@@ -226,6 +230,7 @@ class _Crawl:
                 self._issue(CrawlIssue(item.url, "internal_error", "unexpected error; see the log", depth=item.depth,
                                        found_on=item.found_on, chosen_because=item.reason))
             finally:
+                self.in_flight.pop(item.url, None)
                 self.queue.task_done()
 
     def _issue(self, issue: CrawlIssue) -> None:
@@ -476,7 +481,7 @@ class _Crawl:
                 continue
             if any(f.url == url for f in self.feeds):
                 continue
-            self.feeds.append(parse_feed(url, response.body, via))
+            self.feeds.append(parse_feed(url, response.body, via, response.content_type))
 
 
 def _retry_after(value: str | None) -> float | None:

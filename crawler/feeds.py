@@ -36,11 +36,11 @@ def _iso(struct: object) -> str | None:
         return None
 
 
-def parse_feed(url: str, body: bytes, found_via: str) -> Feed:
+def parse_feed(url: str, body: bytes, found_via: str, content_type: str = "application/xml") -> Feed:
     """Parse a feed body. Never fetches anything: feedparser gets bytes, not the URL."""
     if body.lstrip()[:1] == b"{":
         return _parse_json_feed(url, body, found_via)
-    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
     kind = "atom" if version.startswith("atom") else "rss" if version.startswith("rss") else version or "unknown"
     entries = []

@@ -1,0 +1,73 @@
+"""Per-host concurrency, delay between request starts, robots Crawl-delay, and the time budget."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from connectedness.crawler import run
+from connectedness.crawler.engine import crawl
+
+from .conftest import fast_settings, mock_client
+
+LINKS = "".join(f'<a href="/p{i}/">p{i}</a>' for i in range(8))
+
+
+class Recorder:
+    def __init__(self, robots: str = "", hold: float = 0.05) -> None:
+        self.robots = robots
+        self.hold = hold
+        self.starts: list[float] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text=self.robots) if self.robots else httpx.Response(404)
+        self.starts.append(time.monotonic())
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.hold)
+        finally:
+            self.in_flight -= 1
+        body = LINKS if request.url.path == "/" else "<p>leaf</p>"
+        return httpx.Response(200, headers={"content-type": "text/html"}, text=body)
+
+
+def gaps(starts: list[float]) -> list[float]:
+    return [b - a for a, b in zip(starts, starts[1:])]
+
+
+def test_per_host_concurrency_is_a_ceiling() -> None:
+    server = Recorder()
+    snapshot = run(crawl("https://b.com/", fast_settings(per_host_concurrency=2), client=mock_client(server)))
+    assert len(snapshot.pages) == 9
+    assert server.most_in_flight == 2
+
+
+def test_delay_spaces_request_starts() -> None:
+    server = Recorder(hold=0.0)
+    snapshot = run(crawl("https://b.com/", fast_settings(delay=0.1, per_host_concurrency=4, max_pages=6),
+                         client=mock_client(server)))
+    assert len(snapshot.pages) == 6
+    assert len(server.starts) >= 6  # pages, then sitemap and feed probes: all paced
+    assert min(gaps(server.starts)) >= 0.095
+
+
+def test_robots_crawl_delay_wins_when_larger() -> None:
+    server = Recorder(robots="User-agent: *\nCrawl-delay: 0.2\n", hold=0.0)
+    snapshot = run(crawl("https://b.com/", fast_settings(delay=0.0, max_pages=3, max_feeds=0), client=mock_client(server)))
+    assert snapshot.robots[0].crawl_delay == 0.2
+    assert min(gaps(server.starts)) >= 0.195
+
+
+def test_time_budget_ends_the_crawl_as_partial_and_lists_what_was_left() -> None:
+    server = Recorder(hold=0.0)
+    snapshot = run(crawl("https://b.com/", fast_settings(delay=0.3, time_budget=1.0), client=mock_client(server)))
+    assert snapshot.status == "partial"
+    left = [i.url for i in snapshot.issues if i.reason == "time_budget"]
+    assert left, "pages not reached are recorded"
+    assert len(snapshot.pages) + len(left) == 9
