@@ -1,0 +1,61 @@
+"""The orchestration: a batch where some sites are bad still stores the good ones."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from sqlalchemy import select
+
+from connectedness import audit
+from connectedness.audit import CrawlJob, brand_name_for, crawl_batch
+from connectedness.crawler import run
+from connectedness.fixtures.server import FixtureServer
+from connectedness.storage import Database, list_scans
+from connectedness.storage.models import Scan
+
+from .conftest import fast_settings
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_one_bad_site_never_stops_a_batch(fixture_sites: FixtureServer, db: Database) -> None:
+    jobs = [
+        CrawlJob(f"http://127.0.0.1:{closed_port()}/", "Down", settings=fast_settings(retries=0)),
+        CrawlJob("ftp://nope/", "Typo", settings=fast_settings()),
+        CrawlJob(fixture_sites.url("alpine-trading"), "Alpine", "outdoor-gear", fast_settings()),
+    ]
+    outcomes = run(crawl_batch(jobs, db, concurrency=2))
+    assert [(o.brand, o.failed) for o in outcomes] == [("Down", True), ("Typo", True), ("Alpine", False)]
+    assert outcomes[0].message.startswith("connection_refused")
+    assert outcomes[1].message.startswith("invalid_url")
+    stored = {s.brand.name: (s.status, s.failure_reason) for s in list_scans(db)}
+    assert stored == {"Down": ("failed", "connection_refused"), "Typo": ("failed", "invalid_url"),
+                      "Alpine": ("complete", None)}
+
+
+def test_a_crash_in_one_crawl_is_reported_and_the_rest_go_on(fixture_sites: FixtureServer, db: Database,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    real = audit.crawl
+
+    async def flaky(url, settings, **kwargs):  # type: ignore[no-untyped-def]
+        if "bad" in url:
+            raise RuntimeError("boom")
+        return await real(url, settings, **kwargs)
+
+    monkeypatch.setattr(audit, "crawl", flaky)
+    jobs = [CrawlJob("http://bad.invalid/", "Bad"), CrawlJob(fixture_sites.url("alpine-trading"), "Alpine", settings=fast_settings())]
+    outcomes = run(crawl_batch(jobs, db))
+    assert outcomes[0].error == "internal_error: crawl crashed: RuntimeError: boom"
+    assert outcomes[1].scan_id is not None
+    with db.session() as session:
+        assert session.scalars(select(Scan.status)).all() == ["complete"]
+
+
+def test_default_brand_name() -> None:
+    assert brand_name_for("https://shop.brand.co.uk/x") == "brand.co.uk"
+    assert brand_name_for("http://127.0.0.1:8101/") == "127.0.0.1:8101"
