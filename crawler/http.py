@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Protocol
 
+import certifi
 import httpx
 
 
@@ -57,7 +59,14 @@ class HttpClient(Protocol):
 
 
 class HttpxClient:
-    """:class:`HttpClient` on one pooled ``httpx.AsyncClient``."""
+    """:class:`HttpClient` on httpx, with one single-connection ``AsyncClient`` per request slot of a host.
+
+    Why not one shared pool: httpcore scans every pooled connection (a
+    ``poll()`` each) to place each request, which cost about a fifth of the
+    crawl's CPU at 16 connections. A lane of one-connection clients per host
+    keeps keep-alive and makes placing a request O(1). The politeness limiter
+    caps requests in flight per host, so a host never has more lanes than that.
+    """
 
     def __init__(
         self,
@@ -68,10 +77,13 @@ class HttpxClient:
         max_connections: int = 64,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._client = httpx.AsyncClient(
+        # One TLS context for every lane: building one loads the CA bundle (tens of ms each).
+        tls = ssl.create_default_context(cafile=certifi.where())
+        self._options = dict(
+            verify=tls,
             follow_redirects=False,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=None),
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
             headers={
                 "user-agent": user_agent,
                 "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -79,22 +91,40 @@ class HttpxClient:
             transport=transport,
             trust_env=False,  # a proxy from the environment would send audit traffic elsewhere
         )
+        self._max_lanes = max_connections
+        self._idle: dict[str, list[httpx.AsyncClient]] = {}
+        self._all: list[httpx.AsyncClient] = []
+
+    def _lane(self, host: str) -> httpx.AsyncClient:
+        idle = self._idle.setdefault(host, [])
+        if idle:
+            return idle.pop()
+        client = httpx.AsyncClient(**self._options)  # type: ignore[arg-type]
+        self._all.append(client)
+        return client
 
     async def get(self, url: str, *, max_bytes: int, deadline: float) -> Response:
         started = time.perf_counter()
+        host = url.split("/", 3)[2]
+        client = self._lane(host)
         try:
             async with asyncio.timeout(deadline):
-                async with self._client.stream("GET", url) as response:
+                async with client.stream("GET", url) as response:
                     body, truncated = await _read_bounded(response, max_bytes)
         except TimeoutError:
             raise FetchError("deadline", f"no complete response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
             raise _classify(exc) from None
+        finally:
+            self._idle[host].append(client)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers.raw}
         return Response(url, response.status_code, headers, body, truncated, time.perf_counter() - started)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in self._all:
+            await client.aclose()
+        self._all.clear()
+        self._idle.clear()
 
 
 async def _read_bounded(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:

@@ -52,10 +52,27 @@ def test_pages_fetched_are_exactly_the_truth(fixture_sites: FixtureServer, slug:
     snapshot = snapshot_of(fixture_sites, slug)
     expected = truth(slug)["pages"]
     assert snapshot.status == "complete", snapshot.failure
-    fetched = [label(fixture_sites, slug, p.final_url) for p in snapshot.pages]
+    fetched = [label(fixture_sites, slug, p.final_url) for p in snapshot.pages if not p.truncated]
     assert fetched[0] == expected[0] == "/"
     assert sorted(fetched) == sorted(expected)
     assert all(p.status == 200 for p in snapshot.pages)
+    truncated = sorted(label(fixture_sites, slug, p.final_url) for p in snapshot.pages if p.truncated)
+    assert truncated == sorted(truth(slug).get("truncated", []))
+    for page in snapshot.pages:
+        if page.truncated:
+            assert len(page.body) == snapshot.settings["max_bytes"]
+
+
+@pytest.mark.parametrize("slug", [s for s in SITES if SITES[s].truth.get("crawl", {}).get("charset_mismatch")])
+def test_a_wrong_charset_declaration_is_noticed_and_the_text_reads_right(fixture_sites: FixtureServer, slug: str) -> None:
+    snapshot = snapshot_of(fixture_sites, slug)
+    expected = truth(slug)
+    for path in expected["charset_mismatch"]:
+        page = snapshot.page(fixture_sites.url(slug, path))
+        assert page is not None
+        assert any(w.startswith("charset_mismatch:header declares utf-8") for w in page.warnings)
+        assert page.encoding_source == "detected"
+        assert expected["legacy_text"] in page.text.lower()
 
 
 @pytest.mark.parametrize("slug", list(SITES))

@@ -54,14 +54,17 @@ def test_delay_spaces_request_starts() -> None:
                          client=mock_client(server)))
     assert len(snapshot.pages) == 6
     assert len(server.starts) >= 6  # pages, then sitemap and feed probes: all paced
-    assert min(gaps(server.starts)) >= 0.095
+    # Timestamps are taken in the handler, a scheduler tick after the limiter let the request go.
+    assert min(gaps(server.starts)) >= 0.07
+    assert server.starts[-1] - server.starts[0] >= 0.1 * (len(server.starts) - 1) - 0.02
 
 
 def test_robots_crawl_delay_wins_when_larger() -> None:
     server = Recorder(robots="User-agent: *\nCrawl-delay: 0.2\n", hold=0.0)
     snapshot = run(crawl("https://b.com/", fast_settings(delay=0.0, max_pages=3, max_feeds=0), client=mock_client(server)))
     assert snapshot.robots[0].crawl_delay == 0.2
-    assert min(gaps(server.starts)) >= 0.195
+    assert min(gaps(server.starts)) >= 0.17
+    assert server.starts[-1] - server.starts[0] >= 0.2 * (len(server.starts) - 1) - 0.02
 
 
 def test_time_budget_ends_the_crawl_as_partial_and_lists_what_was_left() -> None:
