@@ -221,14 +221,19 @@ class Report:
         ratio = None
         if ours.get("pages_per_s") and scrapy.get("pages_per_s"):
             ratio = round(ours["pages_per_s"] / scrapy["pages_per_s"], 2)
+        # The goal is judged against the faster Scrapy variant that ran: the
+        # stricter yardstick (the "about 100 pages/s" is the seen-set one here).
+        fastest = max((res.get(k, {}).get("pages_per_s") or 0 for k in ("scrapy", "scrapy_seen_set")), default=0)
+        strict = round(ours["pages_per_s"] / fastest, 2) if ours.get("pages_per_s") and fastest else None
         ours_ok = bool(ours.get("ok"))
         doc: dict[str, Any] = {
             "site": self.site,
             "concurrency": self.concurrency,
             "results": res,
             "ours_vs_scrapy": ratio,
+            "ours_vs_fastest_scrapy": strict,
             "goals": {
-                "ratio_ge_2_5": bool(ours_ok and ratio is not None and ratio >= GOAL_RATIO),
+                "ratio_ge_2_5": bool(ours_ok and strict is not None and strict >= GOAL_RATIO),
                 "rss_lt_300mb": bool(ours_ok and ours.get("peak_rss_mb", 1e9) < GOAL_RSS_MB),
             },
         }

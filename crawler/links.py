@@ -53,10 +53,12 @@ def extract_links(html: str, page_url: str) -> PageLinks:
     nav = {n.attrs.get("href") for n in tree.css(_NAV)}
     footer = {n.attrs.get("href") for n in tree.css(_FOOTER)}
     found: dict[str, Link] = {}
+    hrefs: set[str] = set()
     for node in tree.css("a[href], area[href]"):
         href = node.attrs.get("href")
-        if not href:
-            continue
+        if not href or href in hrefs:
+            continue  # the same href again: same URL, same region
+        hrefs.add(href)
         url = resolve_link(base, href)
         if url is None:
             continue

@@ -9,6 +9,7 @@ then everything else breadth-first. Every fetched page records its reason.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Lower numbers are fetched first.
@@ -35,17 +36,24 @@ _TEXT_WORDS = {w: name for name, words in SECTIONS.items() for w in words if "-"
 
 def section_of(url: str, anchor_text: str = "") -> str | None:
     """The audit section a URL or its anchor text points to (``blog``, ``shop``...), or None."""
-    path = urlsplit(url).path.lower()
-    for segment in path.split("/"):
+    name = _url_section(url)
+    if name is not None:
+        return name
+    if anchor_text:
+        for word in _WORD.findall(anchor_text.lower()):
+            if (name := _TEXT_WORDS.get(word)) is not None:
+                return name
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _url_section(url: str) -> str | None:
+    for segment in urlsplit(url).path.lower().split("/"):
         if not segment:
             continue
         name = _SEGMENT_TO_SECTION.get(segment) or _SEGMENT_TO_SECTION.get(segment.rsplit(".", 1)[0])
         if name:
             return name
-    if anchor_text:
-        for word in _WORD.findall(anchor_text.lower()):
-            if (name := _TEXT_WORDS.get(word)) is not None:
-                return name
     return None
 
 

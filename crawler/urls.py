@@ -158,7 +158,37 @@ def resolve_link(base: str, href: str) -> str | None:
     else:
         path_part = base.split("?", 1)[0]
         key = path_part[: path_part.rfind("/") + 1]
+        # Fast path for plain relative paths ("post/", "../shop/"): join and
+        # remove dot segments by hand instead of urljoin + urlsplit + quote.
+        cut = href.find("#")
+        path = href if cut == -1 else href[:cut]
+        if key and path and "?" not in path and " " not in path and "\\" not in path and path.isascii():
+            start = key.find("/", key.find("//") + 2)
+            if start != -1:
+                return key[:start] + _remove_dot_segments(key[start:] + path)
     return _resolve(key or base, href)
+
+
+@lru_cache(maxsize=131072)
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4 for an absolute path: "/a/b/../c/./d" becomes "/a/c/d"."""
+    if "/." not in path:
+        return path
+    segments = path.split("/")
+    out: list[str] = []
+    for index, segment in enumerate(segments[1:], 1):
+        last = index == len(segments) - 1
+        if segment == "..":
+            if out:
+                out.pop()
+            if last:
+                out.append("")
+        elif segment == ".":
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/" + "/".join(out)
 
 
 @lru_cache(maxsize=4096)

@@ -90,3 +90,16 @@ def test_scope_covers_subdomains_and_declared_hosts_only() -> None:
     assert "http://127.0.0.1:9002/x" not in scope  # another port is another site
     assert "https://brand.com.evil.net/" not in scope
     assert "https://notbrand.com/" not in scope
+
+
+BASES = ["http://h:1/", "http://h:1/a/", "http://h:1/a/b/c", "http://h:1/a/b/c/", "http://h:1/a/b/c?x=1", "https://h/x/y/z.html"]
+HREFS = ["x", "x/", "./x", "../x", "../../x/", "../../../../x", ".", "..", "./", "../", "a/./b/../c", "a/..", "a/.",
+         "../a/../b/./", "x#f", "../x#f", "a/b/c/../../d", ".hidden", "..weird", "a/.../b", "/r", "/r/./s/../t", "/r#f"]
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_fast_paths_agree_with_urljoin(base: str) -> None:
+    from urllib.parse import urljoin
+
+    for href in HREFS:
+        assert resolve_link(base, href) == canonicalize(urljoin(base, href)), href
