@@ -25,6 +25,7 @@ demo: browser
 	$(CLI) demo
 
 test: browser
+	bash scripts/ensure-postgres.sh
 	$(PY) -m pytest
 
 bench: browser

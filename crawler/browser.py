@@ -92,7 +92,8 @@ def install_with_apt() -> None:
     """Install Debian's chromium package (root only). Raises CalledProcessError on failure."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env)
+    # With recommends: fonts come with it, and text metrics (issue: browser audit) need real fonts.
+    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
 
 
 def chromium_version(location: BrowserLocation) -> str:

@@ -44,3 +44,40 @@ def mock_client(handler: Callable[[httpx.Request], httpx.Response], **settings: 
         read_timeout=settings.get("read_timeout", 5.0),
         transport=httpx.MockTransport(handler),
     )
+
+
+@pytest.fixture
+def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A fresh PostgreSQL database on the local server (``make test`` starts one), dropped afterwards.
+
+    ``CONNECTEDNESS_TEST_POSTGRES`` names the server (a SQLAlchemy URL to an
+    existing database the user may create databases from).
+    """
+    import getpass
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(os.environ.get("CONNECTEDNESS_TEST_POSTGRES")
+                         or f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/postgres")
+    name = f"connectedness_test_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("CONNECTEDNESS_BLOBS", str(tmp_path / "blobs"))  # never the user's data dir
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    database = open_database(admin_url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield database
+    finally:
+        database.close()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    """The same test on a SQLite file and on PostgreSQL."""
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")

@@ -33,8 +33,8 @@ def sample_snapshot() -> SiteSnapshot:
     return run(crawl("https://brand.com/", fast_settings(), client=mock_client(handler)))
 
 
-def test_the_migrated_schema_matches_the_models(db: Database) -> None:
-    with db.engine.connect() as connection:
+def test_the_migrated_schema_matches_the_models(any_db: Database) -> None:
+    with any_db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
 
@@ -48,10 +48,10 @@ def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:  # typ
     assert [s.id for s in list_scans(again)] == [scan_id]
 
 
-def test_round_trip_keeps_everything_checks_need(db: Database) -> None:
+def test_round_trip_keeps_everything_checks_need(any_db: Database) -> None:
     snapshot = sample_snapshot()
-    scan_id = save_snapshot(db, snapshot, brand="Brand", group="rivals")
-    loaded = load_snapshot(db, scan_id)
+    scan_id = save_snapshot(any_db, snapshot, brand="Brand", group="rivals")
+    loaded = load_snapshot(any_db, scan_id)
     assert loaded.to_dict() == snapshot.to_dict()
     assert loaded.pages[1].text == "<p>Zürich</p>"
     assert loaded.feeds[0].itunes is True
@@ -88,7 +88,8 @@ def test_a_failed_scan_is_stored_with_its_reason(db: Database) -> None:
     assert load_snapshot(db, scan_id).failure is not None
 
 
-def test_an_interrupted_save_writes_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_save_writes_nothing(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = any_db
     snapshot = sample_snapshot()
     original_flush = db.sessions.class_.flush
 
@@ -109,3 +110,4 @@ def test_an_interrupted_save_writes_nothing(db: Database, monkeypatch: pytest.Mo
 def test_load_of_an_unknown_scan_says_so(db: Database) -> None:
     with pytest.raises(KeyError, match="no scan with id 99"):
         load_snapshot(db, 99)
+
