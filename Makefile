@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine: `make demo` and `make test`.
 # Each creates .venv, installs the project pinned by constraints.txt, and makes
 # sure a Chromium is available (installing Debian's package when run as root).
+# Set-up talks on stderr, so `make bench` prints nothing but its JSON on stdout.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,28 +10,31 @@ CLI    := $(VENV)/bin/connectedness
 STAMP  := $(VENV)/.installed
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup browser demo test bench constraints clean
+.PHONY: setup browser postgres demo test bench constraints clean
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) -e '.[test]'
-	touch $(STAMP)
+	@echo "setting up $(VENV) (pinned by constraints.txt)" >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) -e '.[test]' >&2
+	@touch $(STAMP)
 
 browser: setup
-	$(CLI) browser --install
+	@$(CLI) browser --install >&2
+
+postgres:
+	@bash scripts/ensure-postgres.sh
 
 demo: browser
 	$(CLI) demo
 
-test: browser
-	bash scripts/ensure-postgres.sh
+test: browser postgres
 	$(PY) -m pytest
 
 bench: browser
-	$(PIP) -e '.[test,bench]'
-	$(PY) bench/run.py
+	@$(PIP) -e '.[test,bench]' >&2
+	@$(PY) bench/run.py
 
 # Re-pin after changing dependencies in pyproject.toml.
 constraints:

@@ -43,19 +43,33 @@ def extract_links(html: str, page_url: str) -> PageLinks:
     same-page fragments are dropped (a check can still read them from the body).
     """
     tree = LexborHTMLParser(html)
-    base = page_url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None:
-        base = resolve_link(page_url, base_node.attributes.get("href") or "") or page_url
-
-    # One pass over every anchor; the nav and footer selectors only collect
-    # raw hrefs (cheap, in C) to say where each link sits.
+    # The nav and footer selectors only collect raw hrefs (in C) to say where
+    # each link sits; then one pass in document order reads <base>, feed
+    # <link>s and anchors (every CSS query walks the whole tree once).
     nav = {n.attrs.get("href") for n in tree.css(_NAV)}
     footer = {n.attrs.get("href") for n in tree.css(_FOOTER)}
+    base = page_url
+    base_seen = False
     found: dict[str, Link] = {}
     hrefs: set[str] = set()
-    for node in tree.css("a[href], area[href]"):
-        href = node.attrs.get("href")
+    feeds: list[str] = []
+    for node in tree.css("base[href], link[href], a[href], area[href]"):
+        attrs = node.attrs
+        href = attrs.get("href")
+        tag = node.tag
+        if tag == "base":
+            if not base_seen:  # the first <base> counts, as in browsers
+                base_seen = True
+                base = resolve_link(page_url, href or "") or page_url
+            continue
+        if tag == "link":
+            rel = (attrs.get("rel") or "").lower().split()
+            kind = (attrs.get("type") or "").lower().split(";")[0].strip()
+            if "alternate" in rel and kind in FEED_TYPES:
+                url = resolve_link(base, href or "")
+                if url is not None and url not in feeds:
+                    feeds.append(url)
+            continue
         if not href or href in hrefs:
             continue  # the same href again: same URL, same region
         hrefs.add(href)
@@ -66,14 +80,4 @@ def extract_links(html: str, page_url: str) -> PageLinks:
         known = found.get(url)
         if known is None or _RANK[region] < _RANK[known.region]:
             found[url] = Link(url, region, node)
-
-    feeds: list[str] = []
-    for node in tree.css("link[rel][href]"):
-        attrs = node.attributes
-        rel = (attrs.get("rel") or "").lower().split()
-        kind = (attrs.get("type") or "").lower().split(";")[0].strip()
-        if "alternate" in rel and kind in FEED_TYPES:
-            url = resolve_link(base, attrs.get("href") or "")
-            if url is not None and url not in feeds:
-                feeds.append(url)
     return PageLinks(list(found.values()), feeds)
