@@ -18,7 +18,7 @@ from .http import FetchError, HttpClient, HttpxClient, Response
 from .links import extract_links
 from .politeness import Politeness
 from .robots import RobotsPolicy
-from .selection import PRIORITY, section_of, choose
+from .selection import PRIORITY, choose, section_of
 from .settings import CrawlSettings
 from .sitemaps import parse_sitemap
 from .snapshot import CrawlIssue, Feed, Page, RedirectHop, SiteSnapshot, SitemapFacts
@@ -76,7 +76,6 @@ async def crawl(
             user_agent=settings.user_agent,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
-            max_connections=max(8, settings.per_host_concurrency * 4),
         )
     try:
         return await _Crawl(start_url, settings, client, progress).run()
@@ -162,7 +161,7 @@ class _Crawl:
         return self._snapshot(start, status, None, started)
 
     def _snapshot(self, start: str, status: str, failure: CrawlIssue | None, started: float) -> SiteSnapshot:
-        if failure is not None:
+        if failure is not None and not any(issue is failure for issue in self.issues):
             self.issues.append(failure)
         return SiteSnapshot(
             start_url=start,

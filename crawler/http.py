@@ -74,7 +74,6 @@ class HttpxClient:
         user_agent: str,
         connect_timeout: float,
         read_timeout: float,
-        max_connections: int = 64,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         # One TLS context for every lane: building one loads the CA bundle (tens of ms each).
@@ -91,7 +90,6 @@ class HttpxClient:
             transport=transport,
             trust_env=False,  # a proxy from the environment would send audit traffic elsewhere
         )
-        self._max_lanes = max_connections
         self._idle: dict[str, list[httpx.AsyncClient]] = {}
         self._all: list[httpx.AsyncClient] = []
 

@@ -135,6 +135,7 @@ def test_a_home_page_that_cannot_be_read_fails_the_scan_with_a_reason(home: http
     snapshot = go(Site({"/": home, "/robots.txt": httpx.Response(404)}))
     assert snapshot.status == "failed"
     assert snapshot.failure is not None and snapshot.failure.reason == reason
+    assert snapshot.issues == [snapshot.failure]
     assert snapshot.pages == []
 
 
@@ -266,3 +267,4 @@ def test_invalid_start_url_gives_a_failed_snapshot() -> None:
     snapshot = go(Site({}), url="ftp://brand.com/")
     assert snapshot.status == "failed" and snapshot.failure is not None
     assert snapshot.failure.reason == "invalid_url"
+    assert snapshot.issues == [snapshot.failure]
