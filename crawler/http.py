@@ -173,7 +173,8 @@ def _classify(exc: httpx.HTTPError) -> FetchError:
             return FetchError("connection_reset", f"server closed the connection: {text}")
         return FetchError("protocol_error", f"malformed HTTP response: {text}")
     if isinstance(exc, httpx.ReadError):
-        return FetchError("connection_reset", f"connection reset while reading: {text}")
+        detail = "" if text == type(exc).__name__ else f": {text}"
+        return FetchError("connection_reset", f"the server reset the connection{detail}")
     if isinstance(exc, httpx.UnsupportedProtocol):
         return FetchError("invalid_url", text)
     if isinstance(exc, httpx.DecodingError):
