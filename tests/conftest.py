@@ -81,3 +81,34 @@ def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]
 def any_db(request: pytest.FixtureRequest) -> Database:
     """The same test on a SQLite file and on PostgreSQL."""
     return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+FIXTURE_SCAN_TIME = "2026-11-23T12:00:00+00:00"
+"""The clock fixture audits are judged against: the fixture sites' dates were written for this day."""
+
+
+@pytest.fixture(scope="session")
+def fixture_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
+    """``fixture_view(slug)`` -> a SiteView of that fixture site, crawled once per session over loopback.
+
+    The brand's own other hosts (``own_sites``) are in scope, robots.txt is
+    obeyed, and ``scan_time`` is pinned to ``FIXTURE_SCAN_TIME``.
+    """
+    from urllib.parse import urlsplit
+
+    from connectedness.checks.site import SiteView
+    from connectedness.crawler import run
+    from connectedness.crawler.engine import crawl
+
+    views: dict[str, SiteView] = {}
+
+    def get(slug: str) -> SiteView:
+        if slug not in views:
+            site = fixture_sites.sites[slug]
+            hosts = tuple(urlsplit(fixture_sites.origin(o)).netloc for o in site.own_sites)
+            snapshot = run(crawl(fixture_sites.url(slug), fast_settings(brand_hosts=hosts)))
+            snapshot.scan_time = FIXTURE_SCAN_TIME
+            views[slug] = SiteView(snapshot)
+        return views[slug]
+
+    return get

@@ -1,0 +1,291 @@
+"""Technology fingerprints in the Wappalyzer technology format, and the matcher that reads them.
+
+The data files beside this module are ours, written for this project and
+licensed with it (no Wappalyzer-derived database is copied here: the
+maintained ones are GPL). A user adds files in the same format with
+``--fingerprints PATH``. Each file maps a technology name to its patterns::
+
+    {"Shopify": {"cats": [6], "website": "https://www.shopify.com",
+                 "scriptSrc": ["cdn\\\\.shopify\\\\.com"], "js": {"Shopify.theme": ""},
+                 "meta": {"shopify-digital-wallet": ""}, "headers": {"x-shopid": ""},
+                 "cookies": {"_shopify_y": ""}, "html": ["..."], "dom": "form[action*='/cart/add']",
+                 "url": "...", "scripts": ["..."], "implies": ["..."]}}
+
+Patterns are regular expressions (case-insensitive), optionally followed by
+Wappalyzer's ``\\;version:\\1`` / ``\\;confidence:50`` tags. ``js`` cannot be
+executed in a pure check, so a ``js`` key is looked for by name in inline
+scripts (weaker evidence, noted as such). ``cats`` are category ids from
+``categories.json``, which maps each id to the kind our checks ask about
+(``platform``, ``chat``, ``email``, ``reviews``, ``booking``, ``video``,
+``podcast``, ``comments``, ``community``...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectedness.checks.base import Evidence
+from connectedness.checks.site import PageView, SiteView
+
+DATA_DIR = Path(__file__).resolve().parent
+_TAGS = re.compile(r"\\;(version|confidence):?([^\\;]*)")
+
+
+@dataclass(slots=True)
+class Pattern:
+    regex: re.Pattern[str] | None
+    confidence: int = 100
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.regex is None:
+            return None
+        return self.regex.search(text)
+
+
+def _pattern(raw: str) -> Pattern:
+    confidence = 100
+    text = raw
+    for key, value in _TAGS.findall(raw):
+        if key == "confidence" and value.isdigit():
+            confidence = int(value)
+    text = raw.split("\\;", 1)[0]
+    try:
+        return Pattern(re.compile(text, re.IGNORECASE), confidence)
+    except re.error:
+        # JavaScript-only regex syntax: the pattern is skipped, the technology still loads.
+        return Pattern(None, confidence)
+
+
+def _patterns(value: Any) -> list[Pattern]:
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    return [_pattern(str(v)) for v in values]
+
+
+def _keyed(value: Any) -> dict[str, list[Pattern]]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k).lower(): _patterns(v) for k, v in value.items()}
+
+
+@dataclass(slots=True)
+class Technology:
+    name: str
+    cats: list[int]
+    kinds: set[str]
+    website: str
+    url: list[Pattern]
+    html: list[Pattern]
+    script_src: list[Pattern]
+    scripts: list[Pattern]
+    meta: dict[str, list[Pattern]]
+    headers: dict[str, list[Pattern]]
+    cookies: dict[str, list[Pattern]]
+    js: list[str]
+    dom: list[tuple[str, dict[str, Any]]]
+    implies: list[str]
+    source: str
+
+
+@dataclass(slots=True)
+class Detection:
+    """A technology found on the site, with every piece of evidence that identified it."""
+
+    name: str
+    kinds: set[str]
+    website: str
+    confidence: int
+    evidence: list[Evidence] = field(default_factory=list)
+    implied_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kinds": sorted(self.kinds), "confidence": self.confidence,
+                "evidence": [e.to_dict() for e in self.evidence], "implied_by": self.implied_by}
+
+
+def _dom(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [(value, {"exists": ""})]
+    if isinstance(value, list):
+        return [(str(v), {"exists": ""}) for v in value]
+    if isinstance(value, dict):
+        return [(str(sel), spec if isinstance(spec, dict) else {"exists": ""}) for sel, spec in value.items()]
+    return []
+
+
+class Fingerprints:
+    """A set of technologies to look for."""
+
+    def __init__(self, technologies: list[Technology]) -> None:
+        self.technologies = {t.name: t for t in technologies}
+
+    @classmethod
+    def load(cls, extra: list[Path] | tuple[Path, ...] = ()) -> Fingerprints:
+        """Our bundled files plus any extra files or folders of files (same format)."""
+        kinds = _category_kinds()
+        technologies: list[Technology] = []
+        files = sorted(p for p in DATA_DIR.glob("*.json") if p.name != "categories.json")
+        for path in [*files, *_expand(extra)]:
+            technologies.extend(_read(path, kinds))
+        return cls(technologies)
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [name for name, tech in self.technologies.items() if kind in tech.kinds]
+
+    def detect(self, site: SiteView) -> dict[str, Detection]:
+        """Every technology found on any page of the site (memoised on the view)."""
+        key = ("fingerprints", id(self))
+        cached = site.cache.get(key)
+        if cached is not None:
+            return cached
+        found: dict[str, Detection] = {}
+        for view in site.pages:
+            for tech in self.technologies.values():
+                for evidence, confidence in _match(tech, view):
+                    hit = found.get(tech.name)
+                    if hit is None:
+                        hit = found[tech.name] = Detection(tech.name, set(tech.kinds), tech.website, 0)
+                    hit.confidence = min(100, hit.confidence + confidence)
+                    if len(hit.evidence) < 10:
+                        hit.evidence.append(evidence)
+        for name in list(found):
+            for implied in self.technologies[name].implies:
+                target = implied.split("\\;", 1)[0]
+                if target not in found and target in self.technologies:
+                    tech = self.technologies[target]
+                    found[target] = Detection(target, set(tech.kinds), tech.website, found[name].confidence,
+                                              [], implied_by=name)
+        site.cache[key] = found
+        return found
+
+
+def _expand(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        out.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+    return out
+
+
+def _category_kinds() -> dict[int, str]:
+    data = json.loads((DATA_DIR / "categories.json").read_text(encoding="utf-8"))
+    return {int(k): v.get("kind", "other") for k, v in data.items()}
+
+
+def _read(path: Path, kinds: dict[int, str]) -> list[Technology]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"fingerprint file {path}: {exc}") from None
+    if isinstance(data, dict) and "technologies" in data and isinstance(data["technologies"], dict):
+        data = data["technologies"]  # the layout of Wappalyzer's own technologies files
+    if not isinstance(data, dict):
+        raise ValueError(f"fingerprint file {path}: expected an object of technologies")
+    technologies = []
+    for name, spec in data.items():
+        if not isinstance(spec, dict):
+            continue
+        cats = [int(c) for c in spec.get("cats", []) if str(c).isdigit()]
+        js = spec.get("js") or {}
+        technologies.append(Technology(
+            name=name, cats=cats, kinds={kinds.get(c, "other") for c in cats} or {"other"},
+            website=spec.get("website", ""), url=_patterns(spec.get("url")), html=_patterns(spec.get("html")),
+            script_src=_patterns(spec.get("scriptSrc")), scripts=_patterns(spec.get("scripts")),
+            meta=_keyed(spec.get("meta")), headers=_keyed(spec.get("headers")), cookies=_keyed(spec.get("cookies")),
+            js=list(js.keys()) if isinstance(js, dict) else [], dom=_dom(spec.get("dom")),
+            implies=[str(i) for i in (spec.get("implies") or [])] if isinstance(spec.get("implies"), list)
+            else [str(spec["implies"])] if spec.get("implies") else [],
+            source=path.name,
+        ))
+    return technologies
+
+
+def _snippet(text: str, match: re.Match[str]) -> str:
+    start = max(0, match.start() - 40)
+    return text[start: match.end() + 40].replace("\n", " ")[:160]
+
+
+def _match(tech: Technology, view: PageView) -> list[tuple[Evidence, int]]:
+    """Evidence of ``tech`` on one page (one per kind of clue, to keep evidence readable)."""
+    hits: list[tuple[Evidence, int]] = []
+    url = view.url
+    for p in tech.url:
+        if (m := p.search(url)) is not None:
+            hits.append((Evidence(url, note=f"{tech.name}: URL matches", snippet=m.group(0)), p.confidence))
+            break
+    for p in tech.script_src:
+        src = next((s for s in view.scripts if p.search(s)), None)
+        if src is not None:
+            hits.append((Evidence(url, selector="script[src]", attribute="src", snippet=src[:200],
+                                  note=f"{tech.name}: script source"), p.confidence))
+            break
+    for name, patterns in tech.meta.items():
+        for content in view.meta.get(name, []):
+            if any(p.regex is not None and (p.regex.pattern == "" or p.search(content)) for p in patterns):
+                hits.append((Evidence(url, selector=f'meta[name="{name}"]', attribute="content", snippet=content[:200],
+                                      note=f"{tech.name}: meta tag"), max(p.confidence for p in patterns)))
+                break
+    for name, patterns in tech.headers.items():
+        value = view.headers.get(name)
+        if value is not None and any(p.regex is not None and (p.regex.pattern == "" or p.search(value)) for p in patterns):
+            hits.append((Evidence(url, attribute=name, snippet=value[:200], source="headers",
+                                  note=f"{tech.name}: response header"), 100))
+    if tech.cookies:
+        cookies = view.headers.get("set-cookie", "")
+        for name in tech.cookies:
+            if re.search(rf"(?:^|[;,\s]){re.escape(name)}=", cookies, re.IGNORECASE):
+                hits.append((Evidence(url, attribute="set-cookie", snippet=name, source="headers",
+                                      note=f"{tech.name}: cookie"), 100))
+                break
+    for p in tech.scripts:
+        for script in view.inline_scripts:
+            if (m := p.search(script)) is not None:
+                hits.append((Evidence(url, selector="script", snippet=_snippet(script, m),
+                                      note=f"{tech.name}: inline script"), p.confidence))
+                break
+        else:
+            continue
+        break
+    for name in tech.js:
+        if any(name in script for script in view.inline_scripts):
+            hits.append((Evidence(url, selector="script", snippet=name,
+                                  note=f"{tech.name}: names {name} in an inline script (not executed)"), 50))
+            break
+    for selector, spec in tech.dom:
+        try:
+            nodes = view.tree.css(selector)
+        except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped
+            continue
+        if nodes and _dom_ok(nodes, spec):
+            hits.append((Evidence(url, selector=selector, snippet=(nodes[0].html or "")[:160],
+                                  note=f"{tech.name}: element"), 100))
+            break
+    for p in tech.html:
+        if (m := p.search(view.html)) is not None:
+            hits.append((Evidence(url, snippet=_snippet(view.html, m), note=f"{tech.name}: HTML"), p.confidence))
+            break
+    return hits
+
+
+def _dom_ok(nodes: list[Any], spec: dict[str, Any]) -> bool:
+    attributes = spec.get("attributes")
+    text = spec.get("text")
+    for node in nodes:
+        ok = True
+        if isinstance(attributes, dict):
+            for attr, pattern in attributes.items():
+                value = node.attributes.get(attr)
+                if value is None or (pattern and _pattern(str(pattern)).search(value) is None):
+                    ok = False
+        if ok and text:
+            ok = _pattern(str(text)).search(node.text(deep=True) or "") is not None
+        if ok:
+            return True
+    return False

@@ -1,0 +1,1 @@
+"""responsive checks (being written)."""

@@ -1,0 +1,380 @@
+"""A parsed, read-only view of one ``SiteSnapshot``: what every check reads.
+
+Parsing happens once per page and is shared by all checks (lazily, so a
+check that needs only headers costs nothing else). Nothing here does I/O:
+a ``SiteView`` is built from a snapshot in memory, or from plain HTML in
+tests (:meth:`SiteView.from_html`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from connectedness.crawler.snapshot import Feed, Page, SiteSnapshot
+from connectedness.crawler.urls import Scope
+
+_REGIONS = (
+    ("nav", "nav, [role=navigation]"),
+    ("header", "header, [role=banner]"),
+    ("footer", "footer, [role=contentinfo]"),
+    ("article", "article, main, [role=main]"),
+    ("aside", "aside, [role=complementary]"),
+)
+_JSONLD_TYPE = re.compile(r"application/ld\+json", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+MAX_INLINE_SCRIPT = 50_000  # characters kept of one inline script: fingerprints live near the top
+
+
+def squeeze(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def css_path(node: LexborNode, depth: int = 4) -> str:
+    """A short, readable selector for evidence: ``footer > div.social > a[href]``."""
+    parts: list[str] = []
+    current: LexborNode | None = node
+    while current is not None and current.tag not in (None, "html", "body", "-document") and len(parts) < depth:
+        attrs = current.attributes
+        part = current.tag or ""
+        if attrs.get("id"):
+            part += f"#{attrs['id']}"
+        elif attrs.get("class"):
+            part += "." + ".".join((attrs.get("class") or "").split()[:2])
+        parts.append(part)
+        current = current.parent
+    return " > ".join(reversed(parts))
+
+
+@dataclass(slots=True)
+class Anchor:
+    """A link on a page: every ``<a href>``, including mailto:, tel: and other sites."""
+
+    href: str
+    url: str  # absolute (joined with the page URL), fragment kept, not canonicalised
+    text: str
+    rel: tuple[str, ...]
+    region: str  # nav | header | footer | article | aside | body
+    node: LexborNode = field(repr=False)
+
+    @property
+    def scheme(self) -> str:
+        return urlsplit(self.url).scheme.lower()
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").lower()
+
+    def attr(self, name: str) -> str:
+        return self.node.attributes.get(name) or ""
+
+    @property
+    def selector(self) -> str:
+        return css_path(self.node)
+
+
+@dataclass(slots=True)
+class JsonLdBlock:
+    """One ``<script type="application/ld+json">``: its data, or why it could not be read."""
+
+    index: int
+    data: Any | None
+    error: str | None
+    raw: str
+
+
+@dataclass(slots=True)
+class FormField:
+    tag: str
+    type: str
+    name: str
+    id: str
+    placeholder: str
+    autocomplete: str
+    label: str
+
+
+@dataclass(slots=True)
+class Form:
+    """A form with what identifies its purpose: action, fields, classes and visible text."""
+
+    action: str
+    method: str
+    fields: list[FormField]
+    role: str  # the form's own role/class/id words, lower-cased
+    text: str
+    node: LexborNode = field(repr=False)
+
+    @property
+    def selector(self) -> str:
+        return css_path(self.node)
+
+
+class PageView:
+    """One page, parsed on demand."""
+
+    def __init__(self, page: Page, source: str = "html", html: str | None = None) -> None:
+        self.page = page
+        self.source = source
+        self._html = html
+
+    @property
+    def url(self) -> str:
+        return self.page.final_url
+
+    @property
+    def reason(self) -> str:
+        return self.page.reason
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.page.headers
+
+    @cached_property
+    def html(self) -> str:
+        return self._html if self._html is not None else self.page.text
+
+    @cached_property
+    def tree(self) -> LexborHTMLParser:
+        return LexborHTMLParser(self.html)
+
+    @cached_property
+    def base(self) -> str:
+        node = self.tree.css_first("base[href]")
+        href = node.attributes.get("href") if node is not None else None
+        return urljoin(self.url, href) if href else self.url
+
+    @cached_property
+    def lang(self) -> str:
+        node = self.tree.css_first("html")
+        return ((node.attributes.get("lang") if node is not None else "") or "").strip()
+
+    @cached_property
+    def _region_of(self) -> dict[int, str]:
+        regions: dict[int, str] = {}
+        for name, selector in _REGIONS:
+            for container in self.tree.css(selector):
+                for anchor in container.css("a[href]"):
+                    regions.setdefault(anchor.mem_id, name)
+        return regions
+
+    @cached_property
+    def anchors(self) -> list[Anchor]:
+        regions = self._region_of
+        result: list[Anchor] = []
+        for node in self.tree.css("a[href]"):
+            href = (node.attributes.get("href") or "").strip()
+            if not href:
+                continue
+            try:
+                url = urljoin(self.base, href)
+            except ValueError:
+                continue
+            rel = tuple((node.attributes.get("rel") or "").lower().split())
+            text = squeeze(node.text(deep=True, separator=" "))
+            if not text:
+                label = node.attributes.get("aria-label") or node.attributes.get("title") or ""
+                img = node.css_first("img[alt]")
+                text = squeeze(label or (img.attributes.get("alt") or "" if img is not None else ""))
+            result.append(Anchor(href, url, text[:300], rel, regions.get(node.mem_id, "body"), node))
+        return result
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` contents by lower-cased name, property or http-equiv."""
+        found: dict[str, list[str]] = {}
+        for node in self.tree.css("meta"):
+            attrs = node.attributes
+            key = attrs.get("property") or attrs.get("name") or attrs.get("http-equiv") or attrs.get("itemprop")
+            if key and attrs.get("content") is not None:
+                found.setdefault(key.strip().lower(), []).append((attrs.get("content") or "").strip())
+            if attrs.get("charset"):
+                found.setdefault("charset", []).append(attrs.get("charset") or "")
+        return found
+
+    def meta_first(self, key: str) -> str | None:
+        values = self.meta.get(key.lower())
+        return values[0] if values else None
+
+    @cached_property
+    def link_tags(self) -> list[dict[str, str]]:
+        """``<link>`` elements: rel (lower-cased), href (absolute), type, hreflang, media."""
+        tags = []
+        for node in self.tree.css("link[href]"):
+            attrs = node.attributes
+            tags.append({
+                "rel": (attrs.get("rel") or "").lower(),
+                "href": urljoin(self.base, (attrs.get("href") or "").strip()),
+                "type": (attrs.get("type") or "").lower(),
+                "hreflang": (attrs.get("hreflang") or "").strip(),
+                "media": attrs.get("media") or "",
+            })
+        return tags
+
+    @cached_property
+    def jsonld(self) -> list[JsonLdBlock]:
+        """Each JSON-LD block parsed on its own: one broken block never hides the others."""
+        blocks = []
+        for index, node in enumerate(n for n in self.tree.css("script[type]")
+                                     if _JSONLD_TYPE.search(n.attributes.get("type") or "")):
+            raw = node.text(deep=True) or ""
+            try:
+                data = json.loads(raw.strip().removeprefix("<!--").removesuffix("-->"))
+                blocks.append(JsonLdBlock(index, data, None, raw[:2000]))
+            except ValueError as exc:
+                blocks.append(JsonLdBlock(index, None, f"invalid JSON: {exc}", raw[:2000]))
+        return blocks
+
+    @cached_property
+    def jsonld_nodes(self) -> list[dict[str, Any]]:
+        """Every JSON-LD object on the page, ``@graph`` and nested objects included."""
+        nodes: list[dict[str, Any]] = []
+        for block in self.jsonld:
+            if block.data is not None:
+                nodes.extend(_walk(block.data))
+        return nodes
+
+    def nodes_of_type(self, *types: str) -> list[dict[str, Any]]:
+        """JSON-LD nodes whose ``@type`` is one of ``types`` (with or without a schema.org prefix)."""
+        wanted = {t.lower() for t in types}
+        return [n for n in self.jsonld_nodes if wanted & {t.lower() for t in node_types(n)}]
+
+    @cached_property
+    def scripts(self) -> list[str]:
+        """``src`` of every script, absolute."""
+        return [urljoin(self.base, (n.attributes.get("src") or "").strip()) for n in self.tree.css("script[src]")]
+
+    @cached_property
+    def inline_scripts(self) -> list[str]:
+        return [(n.text(deep=True) or "")[:MAX_INLINE_SCRIPT] for n in self.tree.css("script:not([src])")]
+
+    @cached_property
+    def iframes(self) -> list[tuple[str, LexborNode]]:
+        return [(urljoin(self.base, (n.attributes.get("src") or n.attributes.get("data-src") or "").strip()), n)
+                for n in self.tree.css("iframe")]
+
+    @cached_property
+    def forms(self) -> list[Form]:
+        forms = []
+        for node in self.tree.css("form"):
+            attrs = node.attributes
+            labels = {(lab.attributes.get("for") or ""): squeeze(lab.text(deep=True, separator=" "))
+                      for lab in node.css("label")}
+            fields = []
+            for f in node.css("input, textarea, select"):
+                fa = f.attributes
+                fields.append(FormField(
+                    f.tag or "", (fa.get("type") or ("text" if f.tag == "input" else f.tag or "")).lower(),
+                    (fa.get("name") or "").lower(), fa.get("id") or "", (fa.get("placeholder") or "").lower(),
+                    (fa.get("autocomplete") or "").lower(), labels.get(fa.get("id") or "", "").lower(),
+                ))
+            role = " ".join(filter(None, [attrs.get("role"), attrs.get("class"), attrs.get("id"), attrs.get("name"),
+                                          attrs.get("aria-label")])).lower()
+            forms.append(Form(urljoin(self.base, attrs.get("action") or ""), (attrs.get("method") or "get").lower(),
+                              fields, role, squeeze(node.text(deep=True, separator=" "))[:500].lower(), node))
+        return forms
+
+    @cached_property
+    def text(self) -> str:
+        """Visible-ish text of the body (scripts and styles left out), squeezed."""
+        body = self.tree.body
+        if body is None:
+            return ""
+        clone = LexborHTMLParser(body.html or "")
+        for node in clone.css("script, style, noscript, template"):
+            node.decompose()
+        return squeeze(clone.text(separator=" "))
+
+    @cached_property
+    def title(self) -> str:
+        node = self.tree.css_first("title")
+        return squeeze(node.text()) if node is not None else ""
+
+
+def _walk(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        for key, value in data.items():
+            if key != "@context":
+                yield from _walk(value)
+
+
+def node_types(node: dict[str, Any]) -> list[str]:
+    """``@type`` as a list of bare names ("https://schema.org/Product" -> "Product")."""
+    raw = node.get("@type")
+    values = raw if isinstance(raw, list) else [raw] if raw else []
+    return [str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values]
+
+
+class SiteView:
+    """A snapshot, parsed for checks. Build once per audit; every check shares it."""
+
+    def __init__(self, snapshot: SiteSnapshot) -> None:
+        self.snapshot = snapshot
+        self.pages = [PageView(p) for p in snapshot.pages if p.status == 200]
+        self.scope = _scope_of(snapshot)
+        self.cache: dict[object, object] = {}  # derived facts several checks share (fingerprint matches...)
+
+    @classmethod
+    def from_html(cls, pages: dict[str, str], *, scan_time: str = "2026-11-23T12:00:00+00:00",
+                  feeds: list[Feed] | None = None, reasons: dict[str, str] | None = None,
+                  headers: dict[str, dict[str, str]] | None = None) -> SiteView:
+        """A view of plain HTML, for tests: the first URL is the home page."""
+        built = []
+        for index, (url, html) in enumerate(pages.items()):
+            body = html.encode("utf-8")
+            reason = (reasons or {}).get(url, "home" if index == 0 else "link")
+            built.append(Page(url, url, 200, "text/html; charset=utf-8", "utf-8", "header", body, False,
+                              0 if index == 0 else 1, reason, headers=(headers or {}).get(url, {})))
+        first = next(iter(pages), "https://example.com/")
+        snapshot = SiteSnapshot(first, scan_time, "complete", {}, home_url=first,
+                                scope=Scope.for_site(first).to_dict(), pages=built, feeds=feeds or [])
+        return cls(snapshot)
+
+    @cached_property
+    def scan_time(self) -> datetime:
+        when = datetime.fromisoformat(self.snapshot.scan_time)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+    @property
+    def home(self) -> PageView | None:
+        return self.pages[0] if self.pages and self.pages[0].reason == "home" else None
+
+    @property
+    def feeds(self) -> list[Feed]:
+        return self.snapshot.feeds
+
+    def page(self, url: str) -> PageView | None:
+        for view in self.pages:
+            if url in (view.page.url, view.page.final_url):
+                return view
+        return None
+
+    def is_own(self, url: str) -> bool:
+        """Whether a URL is on one of the brand's own sites."""
+        return url in self.scope
+
+    def anchors(self) -> Iterator[tuple[PageView, Anchor]]:
+        for view in self.pages:
+            for anchor in view.anchors:
+                yield view, anchor
+
+
+def _scope_of(snapshot: SiteSnapshot) -> Scope:
+    scope = Scope()
+    scope.domains.update(snapshot.scope.get("domains", []))
+    scope.hosts.update(snapshot.scope.get("hosts", []))
+    if not scope.domains and not scope.hosts:
+        scope.add(snapshot.home_url or snapshot.start_url)
+    return scope

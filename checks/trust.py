@@ -1,0 +1,1 @@
+"""trust checks (being written)."""
