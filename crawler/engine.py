@@ -21,7 +21,7 @@ from .robots import RobotsPolicy
 from .selection import PRIORITY, choose, section_of
 from .settings import CrawlSettings
 from .sitemaps import parse_sitemap
-from .snapshot import CrawlIssue, Feed, Page, RedirectHop, SiteSnapshot, SitemapFacts
+from .snapshot import Asset, CrawlIssue, Feed, Page, RedirectHop, SiteSnapshot, SitemapFacts
 from .urls import InvalidURL, Scope, canonicalize, host_key, origin, parse_start_url, resolve_link
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,8 @@ class _Crawl:
         self.page_urls: set[str] = set()
         self.issues: list[CrawlIssue] = []
         self.feed_candidates: dict[str, str] = {}  # url -> found_via
+        self.stylesheet_candidates: dict[str, str] = {}  # url -> page that links it
+        self.assets: list[Asset] = []
         self.sitemap_facts: list[SitemapFacts] = []
         self.attempted = 0
         self.skipped_over_limit = 0
@@ -148,6 +150,7 @@ class _Crawl:
                 await sitemap_task
                 await self.queue.join()
                 await self._read_feeds()
+                await self._read_stylesheets()
         except TimeoutError:
             status = "partial"
             cut_short = list(self.in_flight.values())  # before cancelling clears them
@@ -176,6 +179,7 @@ class _Crawl:
             sitemaps=self.sitemap_facts,
             issues=self.issues,
             failure=failure,
+            assets=self.assets,
             stats={
                 "pages": len(self.pages),
                 "issues": len(self.issues),
@@ -340,6 +344,10 @@ class _Crawl:
         for feed in found.feeds:
             if feed in self.scope:
                 self.feed_candidates.setdefault(feed, "link-rel")
+        if page.depth <= 1:  # the home page and the pages it leads to share the site's stylesheets
+            for sheet in found.stylesheets:
+                if sheet in self.scope:
+                    self.stylesheet_candidates.setdefault(sheet, page.final_url)
         depth = page.depth + 1
         if depth > self.settings.max_depth:
             return
@@ -481,6 +489,24 @@ class _Crawl:
             if any(f.url == url for f in self.feeds):
                 continue
             self.feeds.append(parse_feed(url, response.body, via, response.content_type))
+
+
+    async def _read_stylesheets(self) -> None:
+        """The brand's own stylesheets, bounded: media queries show whether a layout adapts without a browser."""
+        for url, found_on in list(self.stylesheet_candidates.items())[: self.settings.max_stylesheets]:
+            if not await self.robots.allowed(url):
+                continue
+            try:
+                response = await self._get(url, self.settings.max_stylesheet_bytes)
+            except FetchError as exc:
+                self._issue(CrawlIssue(url, exc.reason, exc.message, found_on=found_on, chosen_because="stylesheet"))
+                continue
+            if response.status != 200:
+                self._issue(CrawlIssue(url, f"http_{response.status}", f"stylesheet: HTTP {response.status}",
+                                       response.status, found_on=found_on, chosen_because="stylesheet"))
+                continue
+            self.assets.append(Asset(url, "stylesheet", response.status, response.content_type, response.body,
+                                     response.truncated, found_on))
 
 
 def _retry_after(value: str | None) -> float | None:

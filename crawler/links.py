@@ -34,6 +34,7 @@ class PageLinks:
 
     links: list[Link]
     feeds: list[str]
+    stylesheets: list[str]
 
 
 def extract_links(html: str, page_url: str) -> PageLinks:
@@ -53,6 +54,7 @@ def extract_links(html: str, page_url: str) -> PageLinks:
     found: dict[str, Link] = {}
     hrefs: set[str] = set()
     feeds: list[str] = []
+    stylesheets: list[str] = []
     for node in tree.css("base[href], link[href], a[href], area[href]"):
         attrs = node.attrs
         href = attrs.get("href")
@@ -69,6 +71,10 @@ def extract_links(html: str, page_url: str) -> PageLinks:
                 url = resolve_link(base, href or "")
                 if url is not None and url not in feeds:
                     feeds.append(url)
+            elif "stylesheet" in rel:
+                url = resolve_link(base, href or "")
+                if url is not None and url not in stylesheets:
+                    stylesheets.append(url)
             continue
         if not href or href in hrefs:
             continue  # the same href again: same URL, same region
@@ -80,4 +86,4 @@ def extract_links(html: str, page_url: str) -> PageLinks:
         known = found.get(url)
         if known is None or _RANK[region] < _RANK[known.region]:
             found[url] = Link(url, region, node)
-    return PageLinks(list(found.values()), feeds)
+    return PageLinks(list(found.values()), feeds, stylesheets)

@@ -76,6 +76,12 @@ class CrawlSettings:
     max_feeds: int = 5
     """Most feeds fetched and parsed."""
 
+    max_stylesheets: int = 10
+    """Most stylesheets read (the brand's own, linked from the home page and key pages), for media queries."""
+
+    max_stylesheet_bytes: int = 1024 * 1024
+    """Most bytes read from one stylesheet."""
+
     brand_hosts: tuple[str, ...] = ()
     """Extra hosts (host or host:port) that belong to the brand, beyond its registrable domain and subdomains."""
 

@@ -143,6 +143,37 @@ class Feed:
 
 
 @dataclass(slots=True)
+class Asset:
+    """A file a page needs that checks read, such as a stylesheet (media queries live there)."""
+
+    url: str
+    kind: str  # "stylesheet"
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool
+    found_on: str
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def to_dict(self, *, with_body: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if with_body:
+            data["body"] = base64.b64encode(self.body).decode("ascii")
+        else:
+            del data["body"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], body: bytes | None = None) -> Asset:
+        data = dict(data)
+        data["body"] = base64.b64decode(data.get("body", "")) if body is None else body
+        return cls(**data)
+
+
+@dataclass(slots=True)
 class RobotsFacts:
     """What robots.txt said for one origin, and how it was read (RFC 9309)."""
 
@@ -192,6 +223,7 @@ class SiteSnapshot:
     issues: list[CrawlIssue] = field(default_factory=list)
     failure: CrawlIssue | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    assets: list[Asset] = field(default_factory=list)
 
     def page(self, url: str) -> Page | None:
         """The page fetched as ``url`` or ending at ``url`` after redirects."""
@@ -215,6 +247,7 @@ class SiteSnapshot:
             "issues": [i.to_dict() for i in self.issues],
             "failure": self.failure.to_dict() if self.failure else None,
             "stats": self.stats,
+            "assets": [a.to_dict(with_body=with_bodies) for a in self.assets],
         }
 
     @classmethod
@@ -233,4 +266,5 @@ class SiteSnapshot:
             issues=[CrawlIssue.from_dict(i) for i in data.get("issues", [])],
             failure=CrawlIssue.from_dict(data["failure"]) if data.get("failure") else None,
             stats=data.get("stats", {}),
+            assets=[Asset.from_dict(a) for a in data.get("assets", [])],
         )

@@ -1,0 +1,167 @@
+"""The scoring model: category score = weighted mean of its checks; overall = weighted mean of categories.
+
+Only ``pass``, ``partial`` and ``fail`` results are scored. ``not_applicable``
+and ``could_not_check`` leave the denominator and are listed, never counted
+as fails; so is a check whose profile weight is 0 (a B2B firm is not
+punished for having no cart). A category with nothing scored leaves the
+overall denominator too, and says so.
+
+``MODEL_VERSION`` names this arithmetic. Change the arithmetic, bump it:
+every stored scorecard names the version and profile that made it, so old
+scans can be re-scored and compared like with like.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from connectedness.checks.base import CATEGORIES, SCORED_STATUSES, CheckResult
+
+MODEL_VERSION = "1"
+PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+DEFAULT_GRADES = {"A": 85.0, "B": 70.0, "C": 55.0, "D": 40.0, "E": 25.0, "F": 0.0}
+
+
+class ProfileError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Weights for one kind of business: per category, and per check where it differs from the check's default."""
+
+    name: str
+    description: str
+    categories: dict[str, float]
+    checks: dict[str, float]
+    grades: dict[str, float]
+    source: str
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the weights, so two scorecards can be told apart even under the same profile name."""
+        payload = json.dumps({"c": self.categories, "k": self.checks, "g": self.grades}, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def check_weight(self, check_id: str, default: float) -> float:
+        return self.checks.get(check_id, default)
+
+    def grade(self, value: float) -> str:
+        for grade, floor in sorted(self.grades.items(), key=lambda kv: -kv[1]):
+            if value >= floor:
+                return grade
+        return min(self.grades, key=lambda g: self.grades[g])
+
+
+def profile_names() -> list[str]:
+    """The bundled profiles: default, retail, b2b, media, local..."""
+    return sorted(p.stem for p in PROFILES_DIR.glob("*.toml"))
+
+
+def load_profile(name_or_path: str | Path = "default") -> Profile:
+    """A bundled profile by name, or a user's profile file (same TOML layout as ``scoring/profiles/*.toml``)."""
+    text = str(name_or_path)
+    path = Path(text)
+    if not (text.endswith(".toml") or path.is_file()):
+        path = PROFILES_DIR / f"{text}.toml"
+        if not path.is_file():
+            raise ProfileError(f"unknown profile {text!r}; bundled: {', '.join(profile_names())}, or pass a .toml file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc}") from None
+    categories = {str(k): float(v) for k, v in data.get("categories", {}).items()}
+    unknown = set(categories) - set(CATEGORIES)
+    if unknown:
+        raise ProfileError(f"profile {path.name}: unknown categories {sorted(unknown)}")
+    for category in CATEGORIES:
+        categories.setdefault(category, 1.0)
+    checks = {str(k): float(v) for k, v in data.get("checks", {}).items()}
+    grades = {str(k): float(v) for k, v in data.get("grades", DEFAULT_GRADES).items()}
+    if any(w < 0 for w in [*categories.values(), *checks.values()]):
+        raise ProfileError(f"profile {path.name}: weights cannot be negative")
+    return Profile(str(data.get("name", path.stem)), str(data.get("description", "")), categories, checks, grades,
+                   str(path))
+
+
+@dataclass
+class CheckScore:
+    check_id: str
+    status: str
+    score: int | None
+    weight: float
+    counted: bool
+    why_not: str = ""
+
+
+@dataclass
+class CategoryScore:
+    category: str
+    score: float | None
+    weight: float
+    checks: list[CheckScore] = field(default_factory=list)
+
+    @property
+    def counted(self) -> list[CheckScore]:
+        return [c for c in self.checks if c.counted]
+
+
+@dataclass
+class Scorecard:
+    """Overall and per-category scores, with every check's weight and why it was or was not counted."""
+
+    overall: float | None
+    grade: str | None
+    profile: str
+    profile_digest: str
+    model_version: str
+    categories: dict[str, CategoryScore]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall,
+            "grade": self.grade,
+            "profile": self.profile,
+            "profile_digest": self.profile_digest,
+            "model_version": self.model_version,
+            "categories": {name: asdict(cat) for name, cat in self.categories.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        categories = {
+            name: CategoryScore(cat["category"], cat["score"], cat["weight"], [CheckScore(**c) for c in cat["checks"]])
+            for name, cat in data["categories"].items()
+        }
+        return cls(data["overall"], data["grade"], data["profile"], data["profile_digest"], data["model_version"],
+                   categories)
+
+
+def score(results: Iterable[CheckResult], profile: Profile, default_weights: Mapping[str, float]) -> Scorecard:
+    """Score check results under a profile. ``default_weights`` are the checks' own weights, by id."""
+    categories = {name: CategoryScore(name, None, profile.categories.get(name, 1.0)) for name in CATEGORIES}
+    for result in results:
+        category = categories.setdefault(result.category, CategoryScore(result.category, None, 1.0))
+        weight = profile.check_weight(result.check_id, default_weights.get(result.check_id, 1.0))
+        why_not = ""
+        if result.status not in SCORED_STATUSES:
+            why_not = result.status
+        elif weight == 0:
+            why_not = f"weight 0 in profile {profile.name}"
+        category.checks.append(CheckScore(result.check_id, result.status, result.score, weight, not why_not, why_not))
+    for category in categories.values():
+        counted = category.counted
+        total = sum(c.weight for c in counted)
+        if total > 0:
+            category.score = round(sum(c.weight * (c.score or 0) for c in counted) / total, 1)
+    scored = [c for c in categories.values() if c.score is not None and c.weight > 0]
+    total = sum(c.weight for c in scored)
+    overall = round(sum(c.weight * (c.score or 0) for c in scored) / total, 1) if total > 0 else None
+    grade = profile.grade(overall) if overall is not None else None
+    return Scorecard(overall, grade, profile.name, profile.digest, MODEL_VERSION, categories)
