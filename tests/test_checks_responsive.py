@@ -1,0 +1,78 @@
+"""Static responsive checks on plain HTML, and on every fixture site against its ground truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectedness.checks.responsive import images, media_queries, parse_viewport, viewport, zoom_disabled
+from connectedness.checks.site import SiteView
+from connectedness.crawler.snapshot import Asset
+from connectedness.fixtures.server import load_sites
+
+SITES = load_sites()
+
+
+def view(html: str, **more: str) -> SiteView:
+    return SiteView.from_html({"https://b.com/": html, **{f"https://b.com/{k}/": v for k, v in more.items()}})
+
+
+def test_viewport_parsing_and_zoom() -> None:
+    pairs = parse_viewport("width=device-width, initial-scale=1, maximum-scale=1.0, user-scalable=yes")
+    assert pairs["width"] == "device-width"
+    assert zoom_disabled(pairs) == "maximum-scale=1.0"
+    assert zoom_disabled(parse_viewport("width=device-width; user-scalable=0")) == "user-scalable=0"
+    assert zoom_disabled(parse_viewport("width=device-width, maximum-scale=5")) is None
+
+
+def test_viewport_pass_partial_fail() -> None:
+    good = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert viewport.run(view(good)).status == "pass"
+    locked = viewport.run(view('<meta name="viewport" content="width=device-width, user-scalable=no">'))
+    assert (locked.status, locked.observations["zoom_disabled"]) == ("partial", True)
+    assert "zoom" in locked.recommendation
+    none = viewport.run(view("<p>desktop only</p>"))
+    assert (none.status, none.score, none.observations["viewport_meta"]) == ("fail", 0, False)
+    some = viewport.run(view(good, about="<p>no meta here</p>"))
+    assert some.status == "partial" and some.observations["pages_without"] == ["https://b.com/about/"]
+
+
+def test_media_queries_inline_linked_and_link_media() -> None:
+    inline = media_queries.run(view("<style>.a{}@media (max-width: 600px){.a{display:none}}</style>"))
+    assert inline.status == "pass" and inline.observations["queries"] == 1
+    print_only = media_queries.run(view("<style>@media print{.a{}}</style>"))
+    assert print_only.status == "fail", "a print stylesheet does not make a layout adapt"
+    commented = media_queries.run(view("<style>/* @media (min-width: 1px) {} */</style>"))
+    assert commented.status == "fail"
+    site = view('<link rel="stylesheet" href="/site.css">')
+    site.snapshot.assets.append(Asset("https://b.com/site.css", "stylesheet", 200, "text/css",
+                                      b"body{}@media screen and (min-width:750px){.x{}}", False, "https://b.com/"))
+    linked = media_queries.run(site)
+    assert linked.status == "pass" and linked.evidence[0].source == "stylesheet"
+    media_attr = media_queries.run(view('<link rel="stylesheet" media="(max-width: 640px)" href="/m.css">'))
+    assert media_attr.status == "pass"
+
+
+def test_framework_classes_alone_are_partial() -> None:
+    result = media_queries.run(view('<div class="row"><div class="col-md-6">x</div></div>'))
+    assert result.status == "partial" and "col-md-6" in result.observations["framework_classes"]
+
+
+def test_images() -> None:
+    html = ('<img src="a.jpg" srcset="a-400.jpg 400w, a-800.jpg 800w" sizes="100vw">'
+            '<picture><source media="(max-width: 600px)" srcset="s.jpg"><img src="b.jpg"></picture>'
+            '<img src="c.jpg"><header><img src="logo.svg"></header><img src="pixel.gif" width="1">')
+    result = images.run(view(html))
+    assert (result.observations["images"], result.observations["responsive"]) == (3, 2)
+    assert result.status == "pass" and result.observations["responsive_images"] is True
+    assert images.run(view('<img src="a.jpg"><img src="b.jpg">')).status == "fail"
+    assert images.run(view("<p>text only</p>")).status == "not_applicable"
+
+
+@pytest.mark.parametrize("slug", [s for s in SITES if SITES[s].standalone])
+def test_fixture_sites_meet_their_static_responsive_truth(fixture_view, slug: str) -> None:  # type: ignore[no-untyped-def]
+    site = fixture_view(slug)
+    truth = SITES[slug].truth["responsive"]
+    vp = viewport.run(site).observations
+    assert (vp["viewport_meta"], vp["zoom_disabled"]) == (truth["viewport_meta"], truth["zoom_disabled"])
+    assert media_queries.run(site).observations["media_queries"] == truth["media_queries"]
+    assert images.run(site).observations["responsive_images"] == truth["responsive_images"]
