@@ -1,4 +1,4 @@
-"""The one place that knows the order of the steps: URL -> crawl -> stored scan.
+"""The one place that knows the order of the steps: URL -> crawl -> checks -> score -> stored scan.
 
 The CLI, the demo and (later) batch runners and queue workers all call
 these functions. One bad site never stops a batch: each site's outcome
@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from connectedness.checks import Check, CheckResult, SiteView, run_checks
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
 from connectedness.crawler.engine import ProgressCallback
 from connectedness.crawler.urls import host_key, registrable_domain
+from connectedness.scoring import Profile, Scorecard, score
 from connectedness.storage import Database, save_snapshot
 
 log = logging.getLogger(__name__)
@@ -103,3 +105,112 @@ async def crawl_batch(
         return outcome
 
     return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+# -- scans: crawl, check, score, store ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    """A crawl outcome plus what the checks and the scoring made of it."""
+
+    crawl: CrawlOutcome
+    results: list[CheckResult] = field(default_factory=list)
+    scorecard: Scorecard | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.crawl.failed
+
+    @property
+    def message(self) -> str:
+        return self.crawl.message
+
+
+def check_snapshot(snapshot: SiteSnapshot, checks: Sequence[Check], profile: Profile) -> tuple[list[CheckResult], Scorecard]:
+    """Run the checks on a snapshot and score them: pure, so stored scans can be re-checked the same way."""
+    results = run_checks(SiteView(snapshot), checks)
+    return results, score(results, profile, {c.id: c.weight for c in checks})
+
+
+async def scan_and_store(
+    job: CrawlJob,
+    db: Database | None,
+    *,
+    checks: Sequence[Check],
+    profile: Profile,
+    progress: ProgressCallback | None = None,
+) -> ScanOutcome:
+    """Crawl one site, run every check, score under ``profile`` and store it all in one transaction.
+
+    A failed crawl is stored as a failed scan with its reason and no results.
+    """
+    brand = job.brand or brand_name_for(job.url)
+    crawl_outcome = CrawlOutcome(job, brand)
+    outcome = ScanOutcome(crawl_outcome)
+    started = datetime.now(UTC)
+    try:
+        crawl_outcome.snapshot = await crawl(job.url, job.settings, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - a crawler bug on one site must not end a batch
+        log.exception("crawl of %s crashed", job.url)
+        crawl_outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
+        return outcome
+    snapshot = crawl_outcome.snapshot
+    if snapshot.status != "failed":
+        outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile)
+    if db is not None:
+        try:
+            crawl_outcome.scan_id = await asyncio.to_thread(
+                save_snapshot, db, snapshot, brand=brand, group=job.group, started_at=started,
+                results=outcome.results, scorecard=outcome.scorecard,
+            )
+        except Exception as exc:  # noqa: BLE001
+            log.exception("storing the scan of %s failed", job.url)
+            crawl_outcome.error = f"storage_error: {type(exc).__name__}: {exc}"
+    return outcome
+
+
+async def scan_batch(
+    jobs: Sequence[CrawlJob],
+    db: Database | None,
+    *,
+    checks: Sequence[Check],
+    profile: Profile | Callable[[CrawlJob], Profile],
+    concurrency: int = 3,
+    on_done: Callable[[ScanOutcome], None] | None = None,
+) -> list[ScanOutcome]:
+    """Scan several sites, ``concurrency`` at a time; one bad site never stops the others."""
+    gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(job: CrawlJob) -> ScanOutcome:
+        async with gate:
+            chosen = profile(job) if callable(profile) else profile
+            outcome = await scan_and_store(job, db, checks=checks, profile=chosen)
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
+
+    return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+def rescore(db: Database, scan_ids: Sequence[int], profile: Profile, checks: Sequence[Check], *,
+            recheck: bool = False) -> list[tuple[int, Scorecard]]:
+    """Score stored scans again under ``profile`` without crawling; with ``recheck``, run the current
+    checks on the stored snapshot first (a new check version), and store those results too."""
+    from connectedness.storage import add_scorecard, load_results, load_snapshot
+    from connectedness.storage.repository import replace_results
+
+    weights = {c.id: c.weight for c in checks}
+    done: list[tuple[int, Scorecard]] = []
+    for scan_id in scan_ids:
+        if recheck:
+            results, card = check_snapshot(load_snapshot(db, scan_id), checks, profile)
+            replace_results(db, scan_id, results, card)
+        else:
+            results = load_results(db, scan_id)
+            if not results:
+                continue  # a failed scan, or a crawl stored without checks: nothing to score
+            card = score(results, profile, weights)
+            add_scorecard(db, scan_id, card)
+        done.append((scan_id, card))
+    return done

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from connectedness import __version__
-from connectedness.audit import CrawlJob, CrawlOutcome, crawl_and_store, crawl_batch
+from connectedness.audit import CrawlJob, CrawlOutcome, crawl_and_store
 from connectedness.crawler import CrawlIssue, CrawlSettings, InvalidURL, Page, parse_start_url
 from connectedness.crawler import run as run_async
 
@@ -74,38 +74,82 @@ def _open_db(url: str | None):  # type: ignore[no-untyped-def]
         raise typer.Exit(1) from None
 
 
+# Options shared by `crawl` and `scan`, declared once.
+NameOpt = Annotated[str | None, typer.Option(help="Brand name to store the scan under. Default: the registrable domain.")]
+GroupOpt = Annotated[str | None, typer.Option(help="Competitor group the brand belongs to.")]
+MaxPagesOpt = Annotated[int, typer.Option(min=1, help="Most HTML pages fetched.")]
+MaxDepthOpt = Annotated[int, typer.Option(min=0, help="Most link hops from the home page.")]
+MaxBytesOpt = Annotated[int, typer.Option(min=1024, help="Most bytes read of one response; the rest is never downloaded.")]
+DelayOpt = Annotated[float, typer.Option(min=0, help="Seconds between request starts per host (robots Crawl-delay wins if larger).")]
+ConcurrencyOpt = Annotated[int, typer.Option(min=1, help="Requests in flight per host.")]
+TimeBudgetOpt = Annotated[float, typer.Option(min=1, help="Seconds the whole crawl may take.")]
+TimeoutOpt = Annotated[float, typer.Option(min=0.1, help="Read timeout in seconds.")]
+RetriesOpt = Annotated[int, typer.Option(min=0, help="Retries after connection errors, timeouts, 429 and 5xx gateway errors.")]
+BrandHostOpt = Annotated[list[str] | None, typer.Option(help="Another host that belongs to the brand (repeatable).")]
+IgnoreRobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not read robots.txt. Logged and stored with the scan.")]
+UserAgentOpt = Annotated[str, typer.Option(help="User-Agent header and robots.txt token.")]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Run and print, but keep nothing in the database.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")]
+ProfileOpt = Annotated[str, typer.Option(help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
+FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
+    "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
+
+
+def _start_url(url: str) -> str:
+    try:
+        return parse_start_url(url)
+    except InvalidURL as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _progress_bar():  # type: ignore[no-untyped-def]
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=True)
+
+
+def _run_with_pages_bar(description: str, total: int, quiet: bool, make):  # type: ignore[no-untyped-def]
+    """Run ``make(progress_callback)`` with a progress bar of pages fetched (stderr, terminals only)."""
+    if quiet or not err.is_terminal:
+        return run_async(make(None))
+    with _progress_bar() as bar:
+        task = bar.add_task(description, total=total)
+
+        def tick(event: Page | CrawlIssue) -> None:
+            if isinstance(event, Page):
+                bar.advance(task)
+
+        return run_async(make(tick))
+
+
 @app.command()
 def crawl(
     url: Annotated[str, typer.Argument(help="The brand's home page, e.g. https://brand.com (a bare host gets https://).")],
-    name: Annotated[str | None, typer.Option(help="Brand name to store the scan under. Default: the registrable domain.")] = None,
-    group: Annotated[str | None, typer.Option(help="Competitor group the brand belongs to.")] = None,
-    max_pages: Annotated[int, typer.Option(min=1, help="Most HTML pages fetched.")] = _DEFAULTS.max_pages,
-    max_depth: Annotated[int, typer.Option(min=0, help="Most link hops from the home page.")] = _DEFAULTS.max_depth,
-    max_bytes: Annotated[int, typer.Option(min=1024, help="Most bytes read of one response; the rest is never downloaded.")] = _DEFAULTS.max_bytes,
-    delay: Annotated[float, typer.Option(min=0, help="Seconds between request starts per host (robots Crawl-delay wins if larger).")] = _DEFAULTS.delay,
-    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight per host.")] = _DEFAULTS.per_host_concurrency,
-    time_budget: Annotated[float, typer.Option(min=1, help="Seconds the whole crawl may take.")] = _DEFAULTS.time_budget,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Read timeout in seconds.")] = _DEFAULTS.read_timeout,
-    retries: Annotated[int, typer.Option(min=0, help="Retries after connection errors, timeouts, 429 and 5xx gateway errors.")] = _DEFAULTS.retries,
-    brand_host: Annotated[list[str] | None, typer.Option(help="Another host that belongs to the brand (repeatable).")] = None,
-    ignore_robots: Annotated[bool, typer.Option("--ignore-robots", help="Do not read robots.txt. Logged and stored with the scan.")] = False,
-    user_agent: Annotated[str, typer.Option(help="User-Agent header and robots.txt token.")] = _DEFAULTS.user_agent,
+    name: NameOpt = None,
+    group: GroupOpt = None,
+    max_pages: MaxPagesOpt = _DEFAULTS.max_pages,
+    max_depth: MaxDepthOpt = _DEFAULTS.max_depth,
+    max_bytes: MaxBytesOpt = _DEFAULTS.max_bytes,
+    delay: DelayOpt = _DEFAULTS.delay,
+    concurrency: ConcurrencyOpt = _DEFAULTS.per_host_concurrency,
+    time_budget: TimeBudgetOpt = _DEFAULTS.time_budget,
+    timeout: TimeoutOpt = _DEFAULTS.read_timeout,
+    retries: RetriesOpt = _DEFAULTS.retries,
+    brand_host: BrandHostOpt = None,
+    ignore_robots: IgnoreRobotsOpt = False,
+    user_agent: UserAgentOpt = _DEFAULTS.user_agent,
     db: DbOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Crawl and print, but keep nothing in the database.")] = False,
+    no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Crawl one site: what was fetched, its status and why it was chosen. Stores the crawl as a scan.
+    """Crawl one site: what was fetched, its status and why it was chosen. Stores the crawl as a scan (no checks).
 
     Exit code 0 when the home page was fetched (even if other pages failed: they are listed),
     1 when the whole crawl failed (unreachable, refused by robots.txt, redirect loop...), 2 for a bad URL.
     """
     _setup_logging(verbose)
-    try:
-        start = parse_start_url(url)
-    except InvalidURL as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
+    start = _start_url(url)
     settings = CrawlSettings(
         max_pages=max_pages, max_depth=max_depth, max_bytes=max_bytes, delay=delay, per_host_concurrency=concurrency,
         time_budget=time_budget, read_timeout=timeout, retries=retries, brand_hosts=tuple(brand_host or ()),
@@ -113,18 +157,8 @@ def crawl(
     )
     database = None if no_store else _open_db(db)
     job = CrawlJob(start, name, group, settings)
-    if json_out or not err.is_terminal:
-        outcome = run_async(crawl_and_store(job, database))
-    else:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
-            task = bar.add_task(f"crawling {start}", total=max_pages)
-
-            def tick(event: Page | CrawlIssue) -> None:
-                if isinstance(event, Page):
-                    bar.advance(task)
-
-            outcome = run_async(crawl_and_store(job, database, tick))
+    outcome = _run_with_pages_bar(f"crawling {start}", max_pages, json_out,
+                                  lambda tick: crawl_and_store(job, database, tick))
     if json_out:
         _print_json(_outcome_json(outcome))
     else:
@@ -132,6 +166,226 @@ def crawl(
     if outcome.failed:
         err.print(f"[red]failed:[/] {outcome.message}")
         raise typer.Exit(1)
+
+
+def _load_profile(profile: str):  # type: ignore[no-untyped-def]
+    from connectedness.scoring.model import ProfileError, load_profile
+
+    try:
+        return load_profile(profile)
+    except ProfileError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _load_checks(fingerprints: list[Path] | None):  # type: ignore[no-untyped-def]
+    from connectedness.checks import load_checks
+    from connectedness.checks.fingerprints import use_extra_files
+
+    if fingerprints:
+        try:
+            use_extra_files(fingerprints)
+        except ValueError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+    return list(load_checks().values())
+
+
+@app.command()
+def scan(
+    url: Annotated[str, typer.Argument(help="The brand's home page, e.g. https://brand.com (a bare host gets https://).")],
+    name: NameOpt = None,
+    group: GroupOpt = None,
+    profile: ProfileOpt = "default",
+    max_pages: MaxPagesOpt = _DEFAULTS.max_pages,
+    delay: DelayOpt = _DEFAULTS.delay,
+    concurrency: ConcurrencyOpt = _DEFAULTS.per_host_concurrency,
+    time_budget: TimeBudgetOpt = _DEFAULTS.time_budget,
+    timeout: TimeoutOpt = _DEFAULTS.read_timeout,
+    brand_host: BrandHostOpt = None,
+    ignore_robots: IgnoreRobotsOpt = False,
+    user_agent: UserAgentOpt = _DEFAULTS.user_agent,
+    fingerprints: FingerprintsOpt = None,
+    db: DbOption = None,
+    no_store: NoStoreOpt = False,
+    json_out: JsonOption = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Audit one site: crawl it, run every check, score it under a profile, store it, print the scorecard.
+
+    `--json` prints the whole scan in the documented schema (reports/schemas/scan-v1.schema.json).
+    Exit code 0 when scored, 1 when the crawl failed (the failed scan is still stored with its reason), 2 usage error.
+    """
+    from connectedness.audit import scan_and_store
+    from connectedness.reports.scan import print_scorecard, scan_document
+
+    _setup_logging(verbose)
+    start = _start_url(url)
+    chosen = _load_profile(profile)
+    checks = _load_checks(fingerprints)
+    settings = CrawlSettings(max_pages=max_pages, delay=delay, per_host_concurrency=concurrency,
+                             time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
+                             respect_robots=not ignore_robots, user_agent=user_agent)
+    database = None if no_store else _open_db(db)
+    job = CrawlJob(start, name, group, settings)
+    outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out,
+                                  lambda tick: scan_and_store(job, database, checks=checks, profile=chosen, progress=tick))
+    crawl_outcome = outcome.crawl
+    if crawl_outcome.snapshot is not None:
+        doc = scan_document(brand=crawl_outcome.brand, group=group, scan_id=crawl_outcome.scan_id,
+                            snapshot=crawl_outcome.snapshot, results=outcome.results, scorecard=outcome.scorecard)
+        if json_out:
+            _print_json(doc)
+        else:
+            print_scorecard(out, doc)
+    if outcome.failed:
+        err.print(f"[red]failed:[/] {outcome.message}")
+        raise typer.Exit(1)
+
+
+def _stored_document(database, scan_id: int, profile: str | None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The scan document of a stored scan: its newest scorecard, or one under ``profile`` (computed, not stored)."""
+    from connectedness.checks import load_checks
+    from connectedness.reports.scan import scan_document
+    from connectedness.scoring import score
+    from connectedness.storage import list_scans, load_results, load_scorecards, load_snapshot
+
+    try:
+        snapshot = load_snapshot(database, scan_id)
+    except KeyError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}")
+        raise typer.Exit(1) from None
+    results = load_results(database, scan_id)
+    cards = load_scorecards(database, scan_id)
+    card = cards[-1][2] if cards else None
+    if profile is not None and results:
+        wanted = _load_profile(profile)
+        stored = [c for _, _, c in cards if c.profile == wanted.name and c.profile_digest == wanted.digest]
+        weights = {c.id: c.weight for c in load_checks().values()}
+        card = stored[-1] if stored else score(results, wanted, weights)
+    row = next(s for s in list_scans(database) if s.id == scan_id)
+    return scan_document(brand=row.brand.name, group=row.brand.competitor_group, scan_id=scan_id, snapshot=snapshot,
+                         results=results, scorecard=card)
+
+
+@app.command()
+def show(
+    scan_id: Annotated[int, typer.Argument(help="A scan id, as `connectedness scans` or `history` lists them.")],
+    profile: Annotated[str | None, typer.Option(help="Show the score under this profile (stored one if any, else computed).")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show a stored scan: scorecard, every check, top recommendations (`--json`: the scan document)."""
+    from connectedness.reports.scan import print_scorecard
+
+    doc = _stored_document(_open_db(db), scan_id, profile)
+    if json_out:
+        _print_json(doc)
+    else:
+        print_scorecard(out, doc)
+
+
+@app.command()
+def history(
+    brand: Annotated[str, typer.Argument(help="Brand name, as stored.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """A brand's scans over time: date, status, overall score and grade, and each category's score."""
+    from connectedness.storage import list_scans, load_scorecards
+
+    database = _open_db(db)
+    scans = list_scans(database, brand)
+    if not scans:
+        err.print(f"[red]error:[/] no scans stored for brand {brand!r}")
+        raise typer.Exit(1)
+    rows = []
+    for row in reversed(scans):
+        cards = load_scorecards(database, row.id)
+        card = cards[-1][2] if cards else None
+        rows.append({
+            "scan_id": row.id, "started_at": row.started_at.isoformat(), "status": row.status,
+            "failure": row.failure_reason, "pages": row.page_count,
+            "overall": card.overall if card else None, "grade": card.grade if card else None,
+            "profile": card.profile if card else None, "model_version": card.model_version if card else None,
+            "categories": {name: cat.score for name, cat in card.categories.items()} if card else {},
+        })
+    if json_out:
+        _print_json({"brand": brand, "scans": rows})
+        return
+    from connectedness.checks.base import CATEGORIES
+
+    table = Table(title=f"{brand}: history", title_justify="left")
+    for column in ("scan", "date", "status", "overall", "grade", "profile", *CATEGORIES):
+        table.add_column(column)
+    for r in rows:
+        status = r["status"] + (f" ({r['failure']})" if r["failure"] else "")
+        table.add_row(str(r["scan_id"]), r["started_at"][:16], status,
+                      "" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "", r["profile"] or "",
+                      *["" if r["categories"].get(c) is None else f"{r['categories'][c]:.0f}" for c in CATEGORIES])
+    out.print(table)
+
+
+@app.command("checks")
+def list_checks(json_out: JsonOption = False) -> None:
+    """Every registered check (built-in and from installed plug-ins): id, category, version, needs, default weight."""
+    from connectedness.checks import load_checks
+
+    rows = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title, "needs": list(c.needs),
+             "weight": c.weight, "description": c.description} for c in load_checks().values()]
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table()
+    for column in ("id", "category", "version", "needs", "weight", "what it checks"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(r["id"], r["category"], r["version"], ",".join(r["needs"]), f"{r['weight']:g}", r["title"])
+    out.print(table)
+
+
+@app.command("rescore")
+def rescore_command(
+    profile: ProfileOpt = "default",
+    scan_id: Annotated[list[int] | None, typer.Option("--scan", help="A scan id (repeatable).")] = None,
+    brand: Annotated[str | None, typer.Option(help="Every scan of this brand.")] = None,
+    all_scans: Annotated[bool, typer.Option("--all", help="Every stored scan.")] = False,
+    recheck: Annotated[bool, typer.Option("--recheck", help="Run the current checks on the stored pages first (new check versions).")] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Score stored scans again under another profile or model version, without crawling. Adds a scorecard to each."""
+    from connectedness.audit import rescore
+    from connectedness.checks import load_checks
+    from connectedness.storage import list_scans
+
+    if sum(bool(x) for x in (scan_id, brand, all_scans)) != 1:
+        err.print("[red]error:[/] say which scans: --scan ID (repeatable), --brand NAME or --all")
+        raise typer.Exit(2)
+    chosen = _load_profile(profile)
+    database = _open_db(db)
+    known = list_scans(database, brand)
+    ids = [s.id for s in known] if (brand or all_scans) else list(scan_id or [])
+    missing = sorted(set(ids) - {s.id for s in known})
+    if missing:
+        err.print(f"[red]error:[/] no scan with id {', '.join(map(str, missing))}")
+        raise typer.Exit(1)
+    done = rescore(database, sorted(ids), chosen, list(load_checks().values()), recheck=recheck)
+    rows = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version, "overall": card.overall,
+             "grade": card.grade} for sid, card in done]
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(title=f"Re-scored under {chosen.name}", title_justify="left")
+    for column in ("scan", "overall", "grade", "model"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["scan_id"]), "-" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "-",
+                      r["model_version"])
+    out.print(table)
+    skipped = len(ids) - len(done)
+    if skipped:
+        out.print(f"{skipped} scan(s) had no check results (failed, or crawled without checks) and were left as they were.")
 
 
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
@@ -252,51 +506,59 @@ def browser(
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option(help="SQLite file the demo stores its scans in.")] = Path("demo-output/connectedness.db"),
-    concurrency: Annotated[int, typer.Option(min=1, help="Sites crawled at once.")] = 3,
+    concurrency: Annotated[int, typer.Option(min=1, help="Sites scanned at once.")] = 3,
     json_out: JsonOption = False,
 ) -> None:
-    """Serve the bundled fixture sites on 127.0.0.1 and crawl every one of them into a database, with a report.
+    """Serve the bundled fixture sites on 127.0.0.1, scan every one (crawl, checks, score), store and report.
 
-    Writes DB and a Markdown report beside it (report.md). Exit code 1 if any site's crawl failed
-    unexpectedly; the deliberately broken fixture site is expected to show issues, not to fail.
+    Each site is scored under the profile its site.toml names (retail, b2b, media, local...). Writes the
+    database and a Markdown report beside it (report.md). Exit code 1 if a site's scan failed; the
+    deliberately broken fixture site is expected to show issues, not to fail.
     """
+    from connectedness.audit import scan_batch
     from connectedness.fixtures.server import serve_sites
-    from connectedness.reports.crawl import crawl_report_markdown
+    from connectedness.reports.markdown import demo_report_markdown
 
     _setup_logging(False)
     database = _open_db(str(db))
+    checks = _load_checks(None)
     started = time.monotonic()
     with serve_sites() as server:
+        sites = {slug: site for slug, site in server.sites.items() if site.standalone}
         jobs = [
             CrawlJob(
                 server.url(slug), brand=site.brand, group=site.group or None,
                 settings=CrawlSettings(brand_hosts=tuple(server.origin(o).split("://", 1)[1] for o in site.own_sites)),
             )
-            for slug, site in server.sites.items()
-            if site.standalone  # a brand's second host is crawled with its main site
+            for slug, site in sites.items()  # a brand's second host is crawled with its main site
         ]
+        profiles = {job.url: _load_profile(site.site.get("profile", "default")) for job, site in zip(jobs, sites.values())}
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:
-            task = bar.add_task("crawling the fixture sites", total=len(jobs))
-            outcomes = run_async(crawl_batch(jobs, database, concurrency=concurrency,
-                                               on_done=lambda _o: bar.advance(task)))
+            task = bar.add_task("scanning the fixture sites", total=len(jobs))
+            outcomes = run_async(scan_batch(jobs, database, checks=checks, profile=lambda job: profiles[job.url],
+                                            concurrency=concurrency, on_done=lambda _o: bar.advance(task)))
     seconds = time.monotonic() - started
     report_path = db.parent / "report.md"
-    report_path.write_text(crawl_report_markdown(outcomes, seconds), encoding="utf-8")
+    report_path.write_text(demo_report_markdown(outcomes, seconds), encoding="utf-8")
+    rows = [{"brand": o.crawl.brand, "group": o.crawl.job.group, "profile": o.scorecard.profile if o.scorecard else None,
+             "overall": o.scorecard.overall if o.scorecard else None, "grade": o.scorecard.grade if o.scorecard else None,
+             "status": o.crawl.snapshot.status if o.crawl.snapshot else "failed", "scan_id": o.crawl.scan_id,
+             "message": o.message, "url": o.crawl.job.url} for o in outcomes]
     if json_out:
-        _print_json([_outcome_json(o) | {"snapshot": None, "message": o.message} for o in outcomes])
+        _print_json(rows)
     else:
-        table = Table(title="Fixture sites crawled", title_justify="left")
-        for column in ("brand", "group", "status", "pages", "issues", "feeds", "scan", "URL"):
+        table = Table(title="Fixture sites scanned", title_justify="left")
+        for column in ("brand", "group", "profile", "score", "grade", "status", "scan", "URL"):
             table.add_column(column)
-        for o in outcomes:
-            snap = o.snapshot
-            table.add_row(o.brand, o.job.group or "", o.message if o.failed else (snap.status if snap else ""),
-                          str(len(snap.pages)) if snap else "", str(len(snap.issues)) if snap else "",
-                          str(len(snap.feeds)) if snap else "", str(o.scan_id or ""), o.job.url)
+        for r in rows:
+            table.add_row(r["brand"], r["group"] or "", r["profile"] or "",
+                          "" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "",
+                          r["message"] if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""), r["url"])
         out.print(table)
         out.print(f"{len(outcomes)} sites in {seconds:.1f} s. Database: {db}  Report: {report_path}")
-        out.print(f"Try: sqlite3 {db} 'select reason, count(*) from crawl_issues group by reason'")
+        out.print(f"Try: connectedness show SCAN_ID --db {db}   or: sqlite3 {db} "
+                  "'select check_id, status, score from check_results where scan_id = 1'")
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 

@@ -60,6 +60,11 @@ class Scan(Base):
     pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="PageRow.id")
     issues: Mapped[list[IssueRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="IssueRow.id")
     feeds: Mapped[list[FeedRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="FeedRow.id")
+    assets: Mapped[list[AssetRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="AssetRow.id")
+    results: Mapped[list[CheckResultRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                         order_by="CheckResultRow.id")
+    scorecards: Mapped[list[ScorecardRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                          order_by="ScorecardRow.id")
 
 
 class PageRow(Base):
@@ -145,6 +150,79 @@ class FeedEntryRow(Base):
     enclosures: Mapped[list] = mapped_column(JSON)
 
     feed: Mapped[FeedRow] = relationship(back_populates="entries")
+
+
+class AssetRow(Base):
+    """A file checks read beside the pages (stylesheets); the body is in the blob store."""
+
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(200))
+    bytes: Mapped[int] = mapped_column(Integer)
+    truncated: Mapped[bool] = mapped_column(Boolean)
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    found_on: Mapped[str] = mapped_column(String(2048))
+
+    scan: Mapped[Scan] = relationship(back_populates="assets")
+
+
+class CheckResultRow(Base):
+    """One check's verdict on one scan: status, score, the facts (JSON), where they are, what to do."""
+
+    __tablename__ = "check_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    check_id: Mapped[str] = mapped_column(String(100), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    version: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[int | None] = mapped_column(Integer)
+    observations: Mapped[dict] = mapped_column(JSON)
+    evidence: Mapped[list] = mapped_column(JSON)
+    recommendation: Mapped[str] = mapped_column(Text)
+
+    scan: Mapped[Scan] = relationship(back_populates="results")
+
+
+class ScorecardRow(Base):
+    """A scan scored under one profile and model version; a scan re-scored later gets another row."""
+
+    __tablename__ = "scorecards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    profile: Mapped[str] = mapped_column(String(100))
+    profile_digest: Mapped[str] = mapped_column(String(20))
+    model_version: Mapped[str] = mapped_column(String(20))
+    overall: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail: Mapped[dict] = mapped_column(JSON)  # every check's weight and why it was or was not counted
+
+    scan: Mapped[Scan] = relationship(back_populates="scorecards")
+    categories: Mapped[list[CategoryScoreRow]] = relationship(back_populates="scorecard", cascade="all, delete-orphan",
+                                                              order_by="CategoryScoreRow.id")
+
+
+class CategoryScoreRow(Base):
+    """One category's score in a scorecard (a column of its own, for trend queries)."""
+
+    __tablename__ = "category_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    score: Mapped[float | None] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+
+    scorecard: Mapped[ScorecardRow] = relationship(back_populates="categories")
 
 
 Index("ix_scans_brand_started", Scan.brand_id, Scan.started_at)

@@ -14,11 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from connectedness import __version__
-from connectedness.crawler.snapshot import Feed, FeedEntry, Page, RedirectHop, SiteSnapshot, CrawlIssue, RobotsFacts, SitemapFacts
+from connectedness.checks.base import CheckResult
+from connectedness.crawler.snapshot import (
+    Asset, CrawlIssue, Feed, FeedEntry, Page, RedirectHop, RobotsFacts, SiteSnapshot, SitemapFacts,
+)
+from connectedness.scoring.model import Scorecard
 
 from .blobs import BlobStore
 from .db import Database
-from .models import Brand, FeedEntryRow, FeedRow, IssueRow, PageRow, Scan
+from .models import (
+    AssetRow, Brand, CategoryScoreRow, CheckResultRow, FeedEntryRow, FeedRow, IssueRow, PageRow, Scan, ScorecardRow,
+)
 
 
 def get_or_create_brand(session: Session, name: str, url: str, group: str | None = None) -> Brand:
@@ -41,9 +47,13 @@ def save_snapshot(
     brand: str,
     group: str | None = None,
     started_at: datetime | None = None,
+    results: list[CheckResult] | None = None,
+    scorecard: Scorecard | None = None,
 ) -> int:
-    """Store one crawl (pages, issues, feeds) and return the new scan's id."""
+    """Store one scan (pages, issues, feeds, assets, and check results and a scorecard when given)
+    in one transaction, and return its id."""
     bodies = {id(page): db.blobs.put(page.body) for page in snapshot.pages}
+    asset_bodies = {id(asset): db.blobs.put(asset.body) for asset in snapshot.assets}
     finished = datetime.now(UTC)
     started = started_at or datetime.fromisoformat(snapshot.scan_time)
     with db.session() as session, session.begin():
@@ -97,8 +107,77 @@ def save_snapshot(
             row.entries = [FeedEntryRow(title=e.title, link=e.link, published=e.published, enclosures=e.enclosures)
                            for e in feed.entries]
             scan.feeds.append(row)
+        for asset in snapshot.assets:
+            scan.assets.append(AssetRow(url=asset.url, kind=asset.kind, status=asset.status,
+                                        content_type=asset.content_type[:200], bytes=len(asset.body),
+                                        truncated=asset.truncated, body_sha256=asset_bodies[id(asset)],
+                                        found_on=asset.found_on))
+        for result in results or []:
+            scan.results.append(_result_row(result))
+        if scorecard is not None:
+            scan.scorecards.append(_scorecard_row(scorecard))
         session.flush()
         return scan.id
+
+
+def _result_row(result: CheckResult) -> CheckResultRow:
+    data = result.to_dict()
+    return CheckResultRow(check_id=result.check_id, category=result.category, version=result.version,
+                          title=result.title[:200], status=result.status, score=result.score,
+                          observations=data["observations"], evidence=data["evidence"],
+                          recommendation=result.recommendation)
+
+
+def _scorecard_row(scorecard: Scorecard) -> ScorecardRow:
+    row = ScorecardRow(profile=scorecard.profile, profile_digest=scorecard.profile_digest,
+                       model_version=scorecard.model_version, overall=scorecard.overall, grade=scorecard.grade,
+                       created_at=datetime.now(UTC), detail=scorecard.to_dict())
+    row.categories = [CategoryScoreRow(category=name, score=cat.score, weight=cat.weight)
+                      for name, cat in scorecard.categories.items()]
+    return row
+
+
+def add_scorecard(db: Database, scan_id: int, scorecard: Scorecard) -> int:
+    """Store another scorecard for a stored scan (re-scoring); returns the scorecard's id."""
+    with db.session() as session, session.begin():
+        scan = session.get(Scan, scan_id)
+        if scan is None:
+            raise KeyError(f"no scan with id {scan_id}")
+        row = _scorecard_row(scorecard)
+        scan.scorecards.append(row)
+        session.flush()
+        return row.id
+
+
+def replace_results(db: Database, scan_id: int, results: list[CheckResult], scorecard: Scorecard) -> None:
+    """Re-checked results take the place of a scan's old ones; the new scorecard is added (old ones stay)."""
+    with db.session() as session, session.begin():
+        scan = session.get(Scan, scan_id)
+        if scan is None:
+            raise KeyError(f"no scan with id {scan_id}")
+        scan.results.clear()
+        session.flush()
+        scan.results.extend(_result_row(r) for r in results)
+        scan.scorecards.append(_scorecard_row(scorecard))
+
+
+def load_results(db: Database, scan_id: int) -> list[CheckResult]:
+    """The stored check results of a scan, in the order they ran."""
+    with db.session() as session:
+        rows = session.scalars(select(CheckResultRow).where(CheckResultRow.scan_id == scan_id)
+                               .order_by(CheckResultRow.id)).all()
+        return [CheckResult.from_dict({
+            "check_id": r.check_id, "category": r.category, "version": r.version, "title": r.title,
+            "status": r.status, "score": r.score, "observations": r.observations, "evidence": r.evidence,
+            "recommendation": r.recommendation}) for r in rows]
+
+
+def load_scorecards(db: Database, scan_id: int) -> list[tuple[int, datetime, Scorecard]]:
+    """Every scorecard of a scan as (id, created_at, scorecard), oldest first."""
+    with db.session() as session:
+        rows = session.scalars(select(ScorecardRow).where(ScorecardRow.scan_id == scan_id)
+                               .order_by(ScorecardRow.id)).all()
+        return [(r.id, r.created_at, Scorecard.from_dict(r.detail)) for r in rows]
 
 
 def load_snapshot(db: Database, scan_id: int) -> SiteSnapshot:
@@ -106,7 +185,8 @@ def load_snapshot(db: Database, scan_id: int) -> SiteSnapshot:
     with db.session() as session:
         scan = session.scalar(
             select(Scan).where(Scan.id == scan_id).options(
-                selectinload(Scan.pages), selectinload(Scan.issues), selectinload(Scan.feeds).selectinload(FeedRow.entries)
+                selectinload(Scan.pages), selectinload(Scan.issues), selectinload(Scan.feeds).selectinload(FeedRow.entries),
+                selectinload(Scan.assets),
             )
         )
         if scan is None:
@@ -146,6 +226,8 @@ def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
         issues=issues,
         failure=failure,
         stats=scan.stats,
+        assets=[Asset(a.url, a.kind, a.status, a.content_type, blobs.get(a.body_sha256), a.truncated, a.found_on)
+                for a in scan.assets],
     )
 
 

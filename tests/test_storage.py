@@ -111,3 +111,30 @@ def test_load_of_an_unknown_scan_says_so(db: Database) -> None:
     with pytest.raises(KeyError, match="no scan with id 99"):
         load_snapshot(db, 99)
 
+
+
+def test_check_results_scorecards_and_assets_round_trip(any_db: Database) -> None:
+    from connectedness.checks.base import CheckResult, Evidence
+    from connectedness.crawler.snapshot import Asset
+    from connectedness.scoring import load_profile, score
+    from connectedness.storage import add_scorecard, load_results, load_scorecards
+
+    snapshot = sample_snapshot()
+    snapshot.assets.append(Asset("https://brand.com/site.css", "stylesheet", 200, "text/css", b"@media(max-width:1px){}",
+                                 False, "https://brand.com/"))
+    results = [CheckResult("social.profiles", "social", "1", "Profiles", "partial", 40, {"profiles": {"x": "u"}},
+                           [Evidence("https://brand.com/", selector="footer > a", snippet="https://x.com/brand")],
+                           "Link your Instagram profile in the footer.")]
+    card = score(results, load_profile("default"), {"social.profiles": 3})
+    scan_id = save_snapshot(any_db, snapshot, brand="Brand", results=results, scorecard=card)
+    assert [r.to_dict() for r in load_results(any_db, scan_id)] == [r.to_dict() for r in results]
+    assert load_snapshot(any_db, scan_id).assets[0].body == b"@media(max-width:1px){}"
+    add_scorecard(any_db, scan_id, score(results, load_profile("b2b"), {"social.profiles": 3}))
+    cards = load_scorecards(any_db, scan_id)
+    assert [(c.profile, c.model_version) for _, _, c in cards] == [("default", "1"), ("b2b", "1")]
+    assert cards[0][2].to_dict() == card.to_dict()
+    with any_db.session() as session:
+        from connectedness.storage.models import CategoryScoreRow
+
+        social = session.scalars(select(CategoryScoreRow.score).where(CategoryScoreRow.category == "social")).all()
+        assert social == [40.0, 40.0]

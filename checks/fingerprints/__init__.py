@@ -166,6 +166,25 @@ class Fingerprints:
         return found
 
 
+_default: Fingerprints | None = None
+_extra: tuple[Path, ...] = ()
+
+
+def default_fingerprints() -> Fingerprints:
+    """The fingerprints checks use: ours plus the files set with :func:`use_extra_files` (loaded once)."""
+    global _default
+    if _default is None:
+        _default = Fingerprints.load(_extra)
+    return _default
+
+
+def use_extra_files(paths: list[Path] | tuple[Path, ...]) -> None:
+    """Add users' fingerprint files (``--fingerprints PATH``) for every check from now on."""
+    global _default, _extra
+    _extra = tuple(Path(p) for p in paths)
+    _default = Fingerprints.load(_extra)  # load now, so a bad file is reported before any crawl
+
+
 def _expand(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
     out: list[Path] = []
     for path in paths:

@@ -1,0 +1,98 @@
+"""The Markdown report ``connectedness demo`` writes: scores, competitor groups, recommendations, crawl details."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from connectedness import __version__
+from connectedness.audit import CrawlOutcome, ScanOutcome
+from connectedness.checks.base import CATEGORIES
+from connectedness.reports.scan import scan_document, top_recommendations
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float) -> str:
+    lines = [
+        "# Connectedness report",
+        "",
+        f"connectedness {__version__}, {datetime.now(UTC).replace(microsecond=0).isoformat()}, "
+        f"{len(outcomes)} sites in {seconds:.1f} s.",
+        "",
+        "| brand | group | profile | score | grade | " + " | ".join(CATEGORIES) + " | pages | issues |",
+        "|---|---|---|---:|---|" + "---:|" * len(CATEGORIES) + "---:|---:|",
+    ]
+    for o in outcomes:
+        card, snap = o.scorecard, o.crawl.snapshot
+        cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
+        lines.append(f"| {_cell(o.crawl.brand)} | {_cell(o.crawl.job.group or '')} | {card.profile if card else '–'} | "
+                     f"{_num(card.overall if card else None)} | {card.grade if card and card.grade else '–'} | "
+                     + " | ".join(cats) + f" | {len(snap.pages) if snap else 0} | {len(snap.issues) if snap else 0} |")
+    groups: dict[str, list[ScanOutcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.crawl.job.group:
+            groups[o.crawl.job.group].append(o)
+    for group, members in sorted(groups.items()):
+        ranked = sorted(members, key=lambda o: -(o.scorecard.overall or 0) if o.scorecard else 0)
+        lines += ["", f"## Competitor group: {group}", "",
+                  "| rank | brand | score | " + " | ".join(CATEGORIES) + " |",
+                  "|---:|---|---:|" + "---:|" * len(CATEGORIES)]
+        for rank, o in enumerate(ranked, 1):
+            card = o.scorecard
+            cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
+            lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {_num(card.overall if card else None)} | " + " | ".join(cats) + " |")
+    for o in outcomes:
+        lines += _site_section(o)
+    return "\n".join(lines) + "\n"
+
+
+def _site_section(o: ScanOutcome) -> list[str]:
+    lines = ["", f"## {o.crawl.brand}", "", f"Start URL: {o.crawl.job.url}  ", f"Outcome: {_cell(o.message)}"]
+    snap = o.crawl.snapshot
+    if snap is not None and o.scorecard is not None:
+        doc = scan_document(brand=o.crawl.brand, group=o.crawl.job.group, scan_id=o.crawl.scan_id, snapshot=snap,
+                            results=o.results, scorecard=o.scorecard)
+        lines += ["", f"**{_num(o.scorecard.overall)}/100, grade {o.scorecard.grade}** under profile "
+                  f"{o.scorecard.profile} (model {o.scorecard.model_version}).", ""]
+        recommendations = top_recommendations(doc)
+        if recommendations:
+            lines += ["Top recommendations:", ""]
+            lines += [f"{i}. **{r['title']}** ({r['check_id']}, {r['status']}, {r['score']}): {_cell(r['recommendation'])}"
+                      for i, r in enumerate(recommendations, 1)]
+            lines.append("")
+        lines += ["| check | status | score | recommendation |", "|---|---|---:|---|"]
+        for r in o.results:
+            lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | {_cell(r.recommendation)} |")
+    lines += _crawl_section(o.crawl)
+    return lines
+
+
+def _crawl_section(o: CrawlOutcome) -> list[str]:
+    snap = o.snapshot
+    if snap is None:
+        return []
+    lines = ["", "<details><summary>Crawl: pages fetched and why, issues, feeds</summary>", ""]
+    if snap.pages:
+        lines += ["| status | why chosen | depth | URL |", "|---:|---|---:|---|"]
+        for page in snap.pages:
+            url = page.final_url if page.final_url == page.url else f"{page.url} → {page.final_url}"
+            lines.append(f"| {page.status} | {page.reason} | {page.depth} | {_cell(url)}{' (cut)' if page.truncated else ''} |")
+    if snap.issues:
+        counts = Counter(issue.reason for issue in snap.issues)
+        lines += ["", "Not fetched or kept: " + ", ".join(f"{reason} ×{n}" for reason, n in sorted(counts.items())), "",
+                  "| reason | URL | detail |", "|---|---|---|"]
+        lines += [f"| {i.reason} | {_cell(i.url)} | {_cell(i.message)} |" for i in snap.issues]
+    for feed in snap.feeds:
+        newest = max((e.published for e in feed.entries if e.published), default="none")
+        lines.append(f"\nFeed {feed.url} ({feed.kind}, via {feed.found_via}): {len(feed.entries)} entries, newest {newest}"
+                     + (", podcast (iTunes tags)" if feed.itunes else ""))
+    lines += ["", "</details>"]
+    return lines

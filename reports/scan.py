@@ -1,0 +1,107 @@
+"""The scan document: one versioned JSON shape for ``scan --json`` and ``show --json``, and its tables.
+
+The shape is described by ``reports/schemas/scan-v1.schema.json`` (JSON
+Schema 2020-12); tests validate real output against it. Add fields freely;
+renaming or removing one means a new schema version.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from connectedness import __version__
+from connectedness.checks.base import CheckResult
+from connectedness.crawler.snapshot import SiteSnapshot
+from connectedness.scoring.model import Scorecard
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scan-v1.schema.json"
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapshot: SiteSnapshot,
+                  results: list[CheckResult], scorecard: Scorecard | None) -> dict[str, Any]:
+    """Everything a report needs about one scan, JSON-able (page bodies left out)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "connectedness", "version": __version__},
+        "brand": {"name": brand, "group": group},
+        "scan": {
+            "id": scan_id,
+            "status": snapshot.status,
+            "start_url": snapshot.start_url,
+            "home_url": snapshot.home_url,
+            "scan_time": snapshot.scan_time,
+            "failure": {"reason": snapshot.failure.reason, "message": snapshot.failure.message} if snapshot.failure else None,
+            "pages": len(snapshot.pages),
+            "issues": len(snapshot.issues),
+            "stats": snapshot.stats,
+        },
+        "scorecard": scorecard.to_dict() if scorecard else None,
+        "results": [r.to_dict() for r in results],
+        "pages": [{"url": p.url, "final_url": p.final_url, "status": p.status, "reason": p.reason, "depth": p.depth}
+                  for p in snapshot.pages],
+        "issues": [{"url": i.url, "reason": i.reason, "message": i.message} for i in snapshot.issues],
+    }
+
+
+def top_recommendations(doc: dict[str, Any], limit: int = 5) -> list[dict[str, Any]]:
+    """The checks whose improvement would lift the score most: weight x category weight x points missing."""
+    card = doc.get("scorecard")
+    if not card:
+        return []
+    results = {r["check_id"]: r for r in doc["results"]}
+    gains = []
+    for category in card["categories"].values():
+        for item in category["checks"]:
+            if item["counted"] and (item["score"] or 0) < 100:
+                gain = item["weight"] * category["weight"] * (100 - (item["score"] or 0))
+                gains.append((gain, results[item["check_id"]]))
+    gains.sort(key=lambda g: -g[0])
+    return [r for _, r in gains[:limit]]
+
+
+def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
+    """The scorecard for people: overall, categories, checks, top recommendations, what was not counted."""
+    scan, card = doc["scan"], doc["scorecard"]
+    console.print(f"[bold]{doc['brand']['name']}[/]  {scan['start_url']}  scan {scan['id'] or '(not stored)'}  "
+                  f"{scan['status']}, {scan['pages']} pages, {scan['issues']} issues")
+    if card is None:
+        failure = scan["failure"] or {}
+        console.print(f"[red]No score:[/] {failure.get('reason', 'no results')}: {failure.get('message', '')}")
+        return
+    overall = "n/a" if card["overall"] is None else f"{card['overall']:.0f}/100"
+    console.print(f"[bold]Connectedness {overall}  grade {card['grade'] or '-'}[/]  "
+                  f"(profile {card['profile']}, model {card['model_version']})")
+    table = Table(title="Categories", title_justify="left")
+    for column in ("category", "score", "weight", "checks counted"):
+        table.add_column(column, justify="right" if column != "category" else "left")
+    for name, category in card["categories"].items():
+        counted = sum(1 for c in category["checks"] if c["counted"])
+        table.add_row(name, "-" if category["score"] is None else f"{category['score']:.0f}",
+                      f"{category['weight']:g}", f"{counted}/{len(category['checks'])}")
+    console.print(table)
+    checks = Table(title="Checks", title_justify="left")
+    for column in ("check", "status", "score", "finding"):
+        checks.add_column(column)
+    for result in doc["results"]:
+        colour = {"pass": "green", "partial": "yellow", "fail": "red"}.get(result["status"], "dim")
+        checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
+                       "" if result["score"] is None else str(result["score"]), result["title"])
+    console.print(checks)
+    recommendations = top_recommendations(doc)
+    if recommendations:
+        console.print("[bold]Top recommendations[/]")
+        for index, result in enumerate(recommendations, 1):
+            console.print(f"{index}. [{result['check_id']}] {result['recommendation']}")
+    skipped = [(c["check_id"], c["why_not"]) for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
+    if skipped:
+        console.print("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped))
