@@ -181,8 +181,9 @@ def default_fingerprints() -> Fingerprints:
 def use_extra_files(paths: list[Path] | tuple[Path, ...]) -> None:
     """Add users' fingerprint files (``--fingerprints PATH``) for every check from now on."""
     global _default, _extra
-    _extra = tuple(Path(p) for p in paths)
-    _default = Fingerprints.load(_extra)  # load now, so a bad file is reported before any crawl
+    extra = tuple(Path(p) for p in paths)
+    loaded = Fingerprints.load(extra)  # load now, so a bad file is reported before any crawl
+    _default, _extra = loaded, extra
 
 
 def _expand(paths: list[Path] | tuple[Path, ...]) -> list[Path]:

@@ -1,0 +1,107 @@
+"""scan, show, history, rescore and checks, run in-process on fixture sites and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from connectedness.cli import app
+from connectedness.fixtures.server import FixtureServer
+from connectedness.reports.scan import load_schema
+
+runner = CliRunner()
+VALIDATOR = jsonschema.Draft202012Validator(load_schema())
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def scanned(fixture_sites: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    db = tmp_path_factory.mktemp("scan") / "scan.db"
+    result = invoke("scan", fixture_sites.url("summit-outfitters"), "--name", "Summit", "--group", "outdoor",
+                    "--profile", "retail", "--delay", "0", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output
+    return db, json.loads(result.stdout)
+
+
+def test_scan_json_follows_the_schema(scanned) -> None:  # type: ignore[no-untyped-def]
+    _, doc = scanned
+    VALIDATOR.validate(doc)
+    assert doc["brand"] == {"name": "Summit", "group": "outdoor"}
+    assert doc["scorecard"]["profile"] == "retail" and doc["scorecard"]["overall"] is not None
+    ids = [r["check_id"] for r in doc["results"]]
+    assert "responsive.viewport" in ids and len(ids) == len(set(ids))
+
+
+def test_scan_is_stored_with_results_and_scorecard(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    with sqlite3.connect(db) as con:
+        assert con.execute("select count(*) from check_results").fetchone() == (len(doc["results"]),)
+        assert con.execute("select profile, overall from scorecards").fetchall() == [("retail", doc["scorecard"]["overall"])]
+        assert con.execute("select count(*) from category_scores").fetchone()[0] >= 6
+
+
+def test_show_reads_back_the_same_document(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    shown = json.loads(invoke("show", str(doc["scan"]["id"]), "--db", str(db), "--json").stdout)
+    VALIDATOR.validate(shown)
+    assert shown["results"] == doc["results"] and shown["scorecard"] == doc["scorecard"]
+    table = invoke("show", str(doc["scan"]["id"]), "--db", str(db))
+    assert "grade" in table.stdout and "responsive.viewport" in table.stdout
+    other = json.loads(invoke("show", str(doc["scan"]["id"]), "--db", str(db), "--profile", "b2b", "--json").stdout)
+    assert other["scorecard"]["profile"] == "b2b"
+    assert invoke("show", "999", "--db", str(db)).exit_code == 1
+
+
+def test_rescore_adds_a_scorecard_and_history_shows_it(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    result = invoke("rescore", "--brand", "Summit", "--profile", "b2b", "--db", str(db), "--json")
+    assert result.exit_code == 0
+    (row,) = json.loads(result.stdout)
+    assert (row["scan_id"], row["profile"]) == (doc["scan"]["id"], "b2b")
+    with sqlite3.connect(db) as con:
+        assert [p for (p,) in con.execute("select profile from scorecards order by id")] == ["retail", "b2b"]
+    history = json.loads(invoke("history", "Summit", "--db", str(db), "--json").stdout)
+    assert history["scans"][0]["profile"] == "b2b" and history["scans"][0]["overall"] == row["overall"]
+    assert invoke("history", "Nobody", "--db", str(db)).exit_code == 1
+
+
+def test_rescore_needs_a_target_and_a_real_profile(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, _ = scanned
+    assert invoke("rescore", "--db", str(db)).exit_code == 2
+    assert invoke("rescore", "--all", "--profile", "nonesuch", "--db", str(db)).exit_code == 2
+    assert invoke("rescore", "--scan", "12345", "--db", str(db)).exit_code == 1
+
+
+def test_a_failed_scan_is_stored_and_exits_1(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "f.db"
+    result = invoke("scan", f"http://127.0.0.1:{port}/", "--db", str(db), "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    VALIDATOR.validate(doc)
+    assert doc["scorecard"] is None and doc["scan"]["failure"]["reason"] == "connection_refused"
+
+
+def test_checks_lists_every_category() -> None:
+    rows = json.loads(invoke("checks", "--json").stdout)
+    assert {"responsive.viewport", "responsive.media_queries", "responsive.images"} <= {r["id"] for r in rows}
+    assert all(r["description"] for r in rows), "every check documents what it measures"
+
+
+def test_bad_fingerprint_file_is_a_usage_error(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = invoke("scan", fixture_sites.url("casa-lucia"), "--fingerprints", str(bad), "--no-store")
+    assert result.exit_code == 2 and "bad.json" in result.stderr
