@@ -1,0 +1,83 @@
+"""The Wappalyzer-format matcher: every pattern kind, tags, implies, user files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from connectedness.checks.fingerprints import Fingerprints, _read, _category_kinds
+from connectedness.checks.site import SiteView
+
+SPEC = {
+    "Acme Shop": {
+        "cats": [6], "website": "https://acme.example",
+        "scriptSrc": ["cdn\\.acme\\.example/shop\\.js\\;version:\\1"],
+        "meta": {"generator": "^Acme Shop"},
+        "headers": {"x-acme": ""},
+        "cookies": {"acme_cart": ""},
+        "js": {"AcmeShop.theme": ""},
+        "dom": {"form[action*='/cart/add']": {"attributes": {"method": "post"}}},
+        "implies": ["Acme Payments"],
+    },
+    "Acme Payments": {"cats": [6]},
+    "Chatty": {"cats": [1001], "html": ["<div id=\"chatty-widget\"\\;confidence:50"]},
+    "Broken JS regex": {"cats": [6], "html": ["(?<name>x)(?<name>y)"]},
+}
+
+
+def load(tmp_path: Path, spec: dict | None = None) -> Fingerprints:  # type: ignore[type-arg]
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(spec or SPEC))
+    return Fingerprints(_read(path, _category_kinds()))
+
+
+def test_every_pattern_kind_finds_its_clue(tmp_path: Path) -> None:
+    html = """<html><head><meta name="generator" content="Acme Shop 4.2">
+      <script src="https://cdn.acme.example/shop.js"></script><script>window.AcmeShop.theme = {id: 3}</script></head>
+      <body><form action="/cart/add" method="post"></form></body></html>"""
+    site = SiteView.from_html({"https://b.com/": html},
+                              headers={"https://b.com/": {"x-acme": "1", "set-cookie": "acme_cart=abc; Path=/"}})
+    found = load(tmp_path).detect(site)
+    shop = found["Acme Shop"]
+    notes = sorted(e.note.split(": ", 1)[1] for e in shop.evidence)
+    assert notes == ["cookie", "element", "meta tag", "names AcmeShop.theme in an inline script (not executed)",
+                     "response header", "script source"]
+    assert shop.kinds == {"platform"} and shop.confidence == 100
+    assert found["Acme Payments"].implied_by == "Acme Shop"
+    assert "Chatty" not in found
+
+
+def test_confidence_tags_and_near_misses(tmp_path: Path) -> None:
+    site = SiteView.from_html({"https://b.com/": '<div id="chatty-widget"></div><form action="/cart/add" method="get">'})
+    found = load(tmp_path).detect(site)
+    assert found["Chatty"].confidence == 50 and found["Chatty"].kinds == {"chat"}
+    assert "Acme Shop" not in found, "the dom clue needs method=post"
+
+
+def test_a_regex_python_cannot_compile_is_skipped_not_fatal(tmp_path: Path) -> None:
+    fingerprints = load(tmp_path)
+    assert "Broken JS regex" in fingerprints.technologies
+    assert "Broken JS regex" not in fingerprints.detect(SiteView.from_html({"https://b.com/": "xy"}))
+
+
+def test_wappalyzer_layout_with_a_technologies_key_and_unknown_categories(tmp_path: Path) -> None:
+    fingerprints = load(tmp_path, {"technologies": {"Thing": {"cats": [999], "html": "thing-marker"}}})
+    found = fingerprints.detect(SiteView.from_html({"https://b.com/": "<p class=thing-marker>"}))
+    assert found["Thing"].kinds == {"other"}
+
+
+def test_user_files_extend_the_bundled_ones(tmp_path: Path) -> None:
+    (tmp_path / "extra.json").write_text(json.dumps({"Zeta Chat": {"cats": [1001], "scriptSrc": "zeta\\.chat/w\\.js"}}))
+    fingerprints = Fingerprints.load([tmp_path])
+    assert "Zeta Chat" in fingerprints.of_kind("chat")
+    with pytest.raises(ValueError, match="broken.json"):
+        (tmp_path / "broken.json").write_text("[1, 2")
+        Fingerprints.load([tmp_path / "broken.json"])
+
+
+def test_detection_is_memoised_per_view(tmp_path: Path) -> None:
+    fingerprints = load(tmp_path)
+    site = SiteView.from_html({"https://b.com/": "<p>x</p>"})
+    assert fingerprints.detect(site) is fingerprints.detect(site)
