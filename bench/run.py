@@ -213,6 +213,7 @@ class Report:
     site: dict[str, Any]
     concurrency: int
     results: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, Any] | None = None
 
     def finish(self) -> dict[str, Any]:
         """Ratios and goals from the results."""
@@ -242,6 +243,9 @@ class Report:
             if ours.get("pages_per_s") and res.get(key, {}).get("pages_per_s"):
                 extra[f"ours_vs_{key}"] = round(ours["pages_per_s"] / res[key]["pages_per_s"], 2)
         doc["calibration"] = extra
+        if self.checks is not None:
+            doc["checks"] = self.checks
+            doc["goals"]["checks_lt_50ms_cpu_per_page"] = bool(self.checks.get("goal_met"))
         if ratio is None:
             doc["notes"] = ["ours_vs_scrapy needs both ours and scrapy to have run; goals count it as missed"]
         return doc
@@ -256,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds one crawler may take")
     ap.add_argument("--output", type=Path, help="also write the JSON here")
+    ap.add_argument("--no-checks", action="store_true", help="skip the CPU-per-page measurement of the checks")
     args = ap.parse_args(argv)
     names = [n.strip().replace("-", "_") for n in args.only.split(",") if n.strip()]
     unknown = [n for n in names if n not in CRAWLERS]
@@ -300,6 +305,16 @@ def main(argv: list[str] | None = None) -> int:
             report.results[crawler.key] = result
             log(f"{crawler.key}: {result.get('pages_per_s')} pages/s, peak RSS {result['peak_rss_mb']} MB"
                 + ("" if result["ok"] else f" -- {result.get('crashed') or result['problems']}"))
+        if not args.no_checks:
+            log("checks: CPU per page on the fixture sites and 30 bench pages ...")
+            checks = subprocess.run([sys.executable, str(ROOT / "bench" / "checks.py"), "--bench-url", url],
+                                    cwd=ROOT, capture_output=True, text=True, timeout=args.timeout)
+            if checks.returncode == 0:
+                report.checks = json.loads(checks.stdout)
+                log(f"checks: worst {report.checks['worst_cpu_ms_per_page']} ms CPU per page")
+            else:
+                crashed = True
+                report.checks = {"crashed": checks.stderr[-2000:]}
     finally:
         assert server.stdin is not None
         server.stdin.close()  # the server stops when its stdin closes
