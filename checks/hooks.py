@@ -1,1 +1,827 @@
-"""hooks checks (being written)."""
+"""Engagement hooks: does the site invite a two-way conversation? (CRITERIA.md section 5)
+
+Eight checks, one per hook: newsletter signup, contact channels, live chat,
+booking a call or table, comments, reviews and ratings, community, and
+accounts. Each reads the parsed pages of a :class:`SiteView` and the
+technology fingerprints of its kinds (``checks/fingerprints/*.json``).
+
+Two ideas run through the module:
+
+* A form is judged by what it is *for*, not by whether it has an email field:
+  :func:`classify_form` sorts every form into search, login, comment, cart,
+  contact, newsletter or other, so a search box, a comment form, a contact or
+  enquiry form, a webinar registration or a login form is never counted as a
+  newsletter signup.
+* A static crawl of a JavaScript app sees only an empty shell. When every page
+  is such a shell (:func:`static_shell`) and a hook is not found, the check
+  says ``could_not_check`` (run a rendered audit) instead of blaming the brand
+  for something it could not see.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from .base import Evidence, Outcome, Status, check
+from .fingerprints import Detection, Fingerprints
+from .site import Anchor, Form, PageView, SiteView, css_path, node_types, squeeze
+
+_SITE_CHROME = frozenset({"nav", "header", "footer", "aside"})
+HOOK_KINDS = frozenset({"chat", "email", "reviews", "booking", "comments", "community", "helpdesk", "accounts"})
+
+# ----------------------------------------------------------------- fingerprints
+
+_SLUGS = {
+    "Zendesk Chat": "zendesk", "HubSpot Chat": "hubspot", "Messenger Chat Plugin": "facebook-messenger",
+    "WhatsApp chat": "whatsapp", "HubSpot Forms": "hubspot", "Google reviews": "google",
+    "WooCommerce reviews": "woocommerce", "HubSpot Meetings": "hubspot", "Acuity Scheduling": "acuity",
+    "Zoom links": "zoom", "Google Meet links": "google-meet", "Hyvor Talk": "hyvor", "Coral Talk": "coral",
+    "Facebook Comments": "facebook", "Khoros Community": "khoros", "Vanilla Forums": "vanilla",
+    "Discord server": "discord", "Slack community": "slack", "Facebook Groups": "facebook-groups",
+    "Gainsight Community": "gainsight", "Zendesk Guide": "zendesk", "Intercom Help Center": "intercom",
+    "Gorgias Help Center": "gorgias", "HubSpot Knowledge Base": "hubspot",
+}
+GENERAL_FORM_TOOLS = frozenset({"hubspot"})
+"""Email tools whose forms serve every purpose (contact, registration...): their markup alone is no newsletter."""
+
+
+def slug(name: str) -> str:
+    """The short provider name observations use: "Judge.me" -> "judge.me", "Google reviews" -> "google"."""
+    return _SLUGS.get(name) or re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+
+
+@cache
+def fingerprints() -> Fingerprints:
+    """The bundled technologies of the kinds these checks ask about, loaded once per process.
+
+    A subset on purpose: matching every technology of every kind on every page
+    here would repeat work the commerce and active checks do with their own.
+    """
+    everything = Fingerprints.load()
+    return Fingerprints([t for t in everything.technologies.values() if t.kinds & HOOK_KINDS])
+
+
+def detected(site: SiteView, kind: str) -> list[Detection]:
+    """Technologies of ``kind`` found on the site, strongest (then most seen, then by name) first."""
+    found = fingerprints().detect(site).values()
+    return sorted((d for d in found if kind in d.kinds), key=lambda d: (-d.confidence, -len(d.evidence), d.name))
+
+
+def _detection_evidence(detections: Iterable[Detection], limit: int = 3) -> list[Evidence]:
+    out: list[Evidence] = []
+    for detection in detections:
+        out.extend(detection.evidence[:2])
+    return out[:limit]
+
+
+# ----------------------------------------------------------------- site-wide helpers
+
+def _cached(site: SiteView, key: str, build: Any) -> Any:
+    """A fact derived once per site view and shared by the checks of this module."""
+    full_key = ("hooks", key)
+    if full_key not in site.cache:
+        site.cache[full_key] = build(site)
+    return site.cache[full_key]
+
+
+_MOUNT_POINTS = "noscript, #app, #root, #__next, #__nuxt, #svelte, [data-reactroot], app-root"
+
+
+def _is_shell(view: PageView) -> bool:
+    """A served page that is only a JavaScript app shell: scripts, a mount point or <noscript> note,
+    and no links, no forms, next to no text."""
+    if view.source != "html" or view.anchors or view.forms:
+        return False
+    if not view.scripts and not any(s.strip() for s in view.inline_scripts):
+        return False
+    return view.tree.css_first(_MOUNT_POINTS) is not None and len(view.text) < 200
+
+
+def static_shell(site: SiteView) -> bool:
+    """Whether every page seen is a JavaScript shell, so static checks cannot see the site's hooks."""
+    return bool(site.pages) and bool(_cached(site, "shell", lambda s: all(_is_shell(v) for v in s.pages)))
+
+
+def unseen(site: SiteView, observations: dict[str, Any], what: str) -> Outcome:
+    """The ``could_not_check`` answer for a JavaScript shell: never a fail for something we could not see."""
+    view = site.pages[0]
+    shell = Evidence(view.url, selector="body", snippet=(view.scripts or ["inline script"])[0][:200],
+                     note="JavaScript app shell: no links, forms or text in the served HTML")
+    return Outcome("could_not_check", None, {**observations, "js_shell": True}, [shell],
+                   f"The pages only appear once JavaScript runs, so {what} could not be checked from the served "
+                   "HTML: re-run the audit with rendering switched on before drawing conclusions.")
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def _snippet(node: LexborNode, limit: int = 160) -> str:
+    return squeeze(node.html or "")[:limit]
+
+
+# ----------------------------------------------------------------- forms
+
+FormKind = Literal["newsletter", "contact", "comment", "search", "login", "cart", "other"]
+
+_NEWSLETTER_WORDS = re.compile(
+    r"news ?letter|subscri|sign[ -]?up|mailing[ -]list|e-?mail list|email updates|\bdigest\b|in your inbox|"
+    r"stay in the loop|join (?:our|the) list|infolettre|abonn|s'inscrire|inscri|anmeld|suscr|iscriviti|bolet[ií]n",
+    re.IGNORECASE)
+_OTHER_INTENT = re.compile(
+    r"\b(?:log ?in|sign ?in|register|registration|webinar|download|demo|quote|book(?:ing)?|reserv\w*|apply|"
+    r"checkout|rsvp|contact|enquir\w*|inquir\w*|message|trial|get started|password|search|coupon|gift card)\b",
+    re.IGNORECASE)
+_CONTACT_WORDS = re.compile(r"contact|enquir|inquir|get in touch|message|callback|call back|kontakt|write to us",
+                            re.IGNORECASE)
+_EMAIL_HINT = re.compile(r"e-?mail", re.IGNORECASE)
+_NAME_HINT = re.compile(r"name|first|last|given|family|vorname|nachname|pr[eé]nom|\bnom\b", re.IGNORECASE)
+_SEARCH_NAMES = frozenset({"q", "s", "query", "search", "keyword", "keywords", "term", "search_query"})
+_HONEYPOT_NAME = re.compile(r"^b_[0-9a-f_]+$|honeypot|^_?hp_|^ak_hp", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|left\s*:\s*-\d{3,}px", re.IGNORECASE)
+_NON_ENTRY_TYPES = frozenset({"hidden", "submit", "button", "image", "reset"})
+_CHOICE_TYPES = frozenset({"checkbox", "radio"})
+
+
+@dataclass(slots=True)
+class FieldFacts:
+    """One entry field a visitor can fill in (hidden inputs, buttons and honeypots left out)."""
+
+    tag: str
+    type: str
+    name: str
+    hints: str  # name, id, placeholder, autocomplete and label, lower-cased
+
+    @property
+    def is_email(self) -> bool:
+        return self.type == "email" or self.type == "text" and bool(_EMAIL_HINT.search(self.hints))
+
+    @property
+    def is_name(self) -> bool:
+        return not self.is_email and bool(_NAME_HINT.search(self.hints))
+
+
+@dataclass(slots=True)
+class FormVerdict:
+    """What a form is for, why we think so, and whose markup it carries."""
+
+    kind: FormKind
+    reason: str
+    provider: str  # slug of the email tool whose markup the form carries, "" when none
+    has_email: bool
+
+
+def _hidden_by_ancestor(node: LexborNode, form_node: LexborNode) -> bool:
+    current = node.parent
+    for _ in range(4):
+        if current is None or current.mem_id == form_node.mem_id:
+            return False
+        attrs = current.attributes
+        if attrs.get("aria-hidden") == "true" or "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+            return True
+        current = current.parent
+    return False
+
+
+def _entry_fields(form: Form) -> list[FieldFacts]:
+    """The fields a person would actually fill in: no hidden inputs, buttons or spam-trap honeypots."""
+    fields: list[FieldFacts] = []
+    for node, facts in zip(form.node.css("input, textarea, select"), form.fields, strict=False):
+        if facts.type in _NON_ENTRY_TYPES:
+            continue
+        attrs = node.attributes
+        if attrs.get("tabindex") == "-1" or _HONEYPOT_NAME.search(facts.name) \
+                or _HIDDEN_STYLE.search(attrs.get("style") or "") or _hidden_by_ancestor(node, form.node):
+            continue
+        hints = " ".join((facts.name, facts.id.lower(), facts.placeholder, facts.autocomplete, facts.label))
+        fields.append(FieldFacts(facts.tag, facts.type, facts.name, hints))
+    return fields
+
+
+def _own_words(form: Form) -> str:
+    """Words of the form itself: class/id/role, data-* names, labels and text, submit button values."""
+    node = form.node
+    parts = [form.role, form.text]
+    parts.extend((n.attributes.get("value") or "") for n in node.css("input[type=submit], input[type=image]"))
+    parts.extend(v or "" for k, v in node.attributes.items() if k.startswith("data-") and len(v or "") < 60)
+    return squeeze(" ".join(parts)).lower()
+
+
+def _context_words(form: Form) -> str:
+    """Words of the form's container (class/id, and its text when short): "footer-newsletter", a heading..."""
+    parts = []
+    parent = form.node.parent
+    for _ in range(2):
+        if parent is None or parent.tag in ("body", "html", "main"):
+            break
+        attrs = parent.attributes
+        parts.extend((attrs.get("class") or "", attrs.get("id") or ""))
+        parent_text = parent.text(deep=True, separator=" ")
+        if len(parent_text) < 400:
+            parts.append(parent_text)
+        parent = parent.parent
+    return squeeze(" ".join(parts)).lower()
+
+
+def _form_provider(form: Form) -> str:
+    """The email tool whose markup (action URL, class names) the form itself carries, or "".
+
+    The email fingerprints' ``dom`` selectors are tried on the form element and inside it, so the same
+    data file that finds a tool on a page also says which form is that tool's.
+    """
+    node = form.node
+    for tech in fingerprints().technologies.values():
+        if "email" not in tech.kinds:
+            continue
+        for selector, _spec in tech.dom:
+            try:
+                if node.css_matches(selector) or node.css_first(selector) is not None:
+                    return slug(tech.name)
+            except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped, as the matcher does
+                continue
+    return ""
+
+
+def _raw_action(form: Form) -> str:
+    """The action as written: an empty one posts back to the page itself, whose URL says nothing about the form."""
+    return (form.node.attributes.get("action") or "").strip().lower()
+
+
+def _is_search(form: Form, fields: list[FieldFacts]) -> bool:
+    if re.search(r"\bsearch\b", form.role) or any(f.type == "search" for f in fields):
+        return True
+    if re.search(r"/search(?:/|$|\?)", _raw_action(form)):
+        return True
+    texty = [f for f in fields if f.type in ("text", "")]
+    return len(fields) == 1 and len(texty) == 1 and texty[0].name in _SEARCH_NAMES
+
+
+def classify_form(form: Form) -> FormVerdict:
+    """Sort a form into what it is for. The order of the rules is the point:
+
+    password -> login; search markers -> search; comment markers -> comment;
+    cart/checkout -> cart; a message box -> contact; then an email field plus
+    newsletter words or a newsletter tool's markup, without other intents
+    (register, log in, contact...) or many extra fields -> newsletter.
+    """
+    fields = _entry_fields(form)
+    has_email = any(f.is_email for f in fields)
+    provider = _form_provider(form)
+    action = _raw_action(form)
+    if any(f.type == "password" for f in fields):
+        return FormVerdict("login", "has a password field", provider, has_email)
+    if _is_search(form, fields):
+        return FormVerdict("search", "search box (role, input type=search or /search action)", provider, has_email)
+    if re.search(r"comment", form.role) or "wp-comments-post" in action:
+        return FormVerdict("comment", "comment form", provider, has_email)
+    if re.search(r"/cart(?:/|$)|add-to-cart|/checkout", action) or re.search(r"\bcart\b", form.role):
+        return FormVerdict("cart", "add-to-cart or checkout form", provider, has_email)
+    if any(f.tag == "textarea" for f in fields):
+        return FormVerdict("contact", "has a message box", provider, has_email)
+    own = _own_words(form)
+    words = own + " " + _context_words(form)
+    if has_email:
+        score = 0
+        if _NEWSLETTER_WORDS.search(words):
+            score += 2
+        if provider and provider not in GENERAL_FORM_TOOLS:
+            score += 2
+        if _OTHER_INTENT.search(own):  # the form's own labels say what it is for; a nearby "Contact" heading does not
+            score -= 2
+        score -= sum(1 for f in fields if not (f.is_email or f.is_name or f.type in _CHOICE_TYPES))
+        if score >= 2:
+            return FormVerdict("newsletter", "email field with newsletter wording or a newsletter tool's markup",
+                               provider, has_email)
+    if (has_email or any(f.type == "tel" for f in fields)) and _CONTACT_WORDS.search(words):
+        return FormVerdict("contact", "contact wording with an email or phone field", provider, has_email)
+    return FormVerdict("other", "not a signup, contact, comment, search or login form", provider, has_email)
+
+
+@dataclass(slots=True)
+class SeenForm:
+    view: PageView
+    form: Form
+    verdict: FormVerdict
+
+
+def site_forms(site: SiteView) -> list[SeenForm]:
+    """Every form of every page with its verdict (computed once per site view)."""
+    def build(s: SiteView) -> list[SeenForm]:
+        return [SeenForm(v, f, classify_form(f)) for v in s.pages for f in v.forms]
+    return list(_cached(site, "forms", build))
+
+
+# ----------------------------------------------------------------- newsletter
+
+_HOSTED_SIGNUP = (
+    (re.compile(r"eepurl\.com/|\.list-manage\.com/subscribe", re.I), "mailchimp"),
+    (re.compile(r"manage\.kmail-lists\.com/subscriptions/subscribe", re.I), "klaviyo"),
+    (re.compile(r"\.ck\.page/|\.kit\.com/|app\.convertkit\.com/forms/", re.I), "convertkit"),
+    (re.compile(r"sibforms\.com/serve/", re.I), "brevo"),
+    (re.compile(r"landing\.mailerlite\.com/|\.subscribepage\.io", re.I), "mailerlite"),
+    (re.compile(r"confirmsubscription\.com/|\.createsend\.com/t/", re.I), "campaign-monitor"),
+    (re.compile(r"^https?://[a-z0-9-]+\.substack\.com/?(?:subscribe|embed)?(?:[?#]|$)", re.I), "substack"),
+)
+
+
+def _hosted_signups(site: SiteView) -> Iterator[tuple[PageView, str, str, str]]:
+    """Links and iframes to a provider's hosted signup page: (page, url, provider, selector).
+
+    A link counts when it sits in the site's navigation, header or footer or says "newsletter"/"subscribe":
+    an article that links someone else's Substack is not the brand's signup.
+    """
+    for view, anchor in site.anchors():
+        if anchor.region not in _SITE_CHROME and not _NEWSLETTER_WORDS.search(anchor.text):
+            continue
+        for pattern, provider in _HOSTED_SIGNUP:
+            if pattern.search(anchor.url):
+                yield view, anchor.url, provider, anchor.selector
+    for view in site.pages:
+        for src, node in view.iframes:
+            for pattern, provider in _HOSTED_SIGNUP:
+                if pattern.search(src):
+                    yield view, src, provider, css_path(node)
+
+
+def _page_email_tool(site: SiteView, url: str) -> str:
+    """An email tool fingerprinted on the page at ``url`` (its script, say), or ""."""
+    for detection in detected(site, "email"):
+        if any(e.url == url for e in detection.evidence):
+            return slug(detection.name)
+    return ""
+
+
+def _form_evidence(seen: SeenForm, note: str) -> Evidence:
+    return Evidence(seen.view.url, selector=seen.form.selector, snippet=_snippet(seen.form.node), note=note)
+
+
+@check(id="hooks.newsletter", category="hooks", title="Newsletter or email signup", weight=3)
+def newsletter(site: SiteView) -> Outcome:
+    """An email signup form (an email field meant for a list, not a search box, comment, contact or login form),
+    or a link to a provider's hosted signup page; the provider from the form's own markup or the page's scripts.
+
+    Pass: a signup form on the home page or on most pages. Partial (70): only on an inner page, or only a
+    link to a hosted signup page. Partial (30): an email tool's script is installed but no form is in the
+    HTML (``present`` stays false). Fail: none.
+    """
+    forms = site_forms(site)
+    signups = [s for s in forms if s.verdict.kind == "newsletter"]
+    rejected = [s for s in forms if s.verdict.has_email and s.verdict.kind != "newsletter"]
+    hosted = list(_hosted_signups(site))
+    provider = ""
+    for seen in signups:
+        provider = seen.verdict.provider or _page_email_tool(site, seen.view.url)
+        if provider:
+            break
+    if not provider and hosted and not signups:
+        provider = hosted[0][2]
+    home = site.home
+    signup_pages = sorted({s.view.url for s in signups})
+    on_home = home is not None and home.url in signup_pages
+    observations: dict[str, Any] = {
+        "present": bool(signups or hosted), "provider": provider, "on_home": on_home,
+        "pages_with_form": len(signup_pages), "hosted_signup": hosted[0][1] if hosted else "",
+        "not_newsletters": _rejected_summary(rejected),
+    }
+    evidence = [_form_evidence(s, f"newsletter form ({s.verdict.provider or 'provider unknown'})")
+                for s in _one_per_page_and_kind(signups, 2)]
+    evidence += [Evidence(v.url, selector=sel, attribute="href", snippet=url, note=f"hosted signup ({p})")
+                 for v, url, p, sel in hosted[:1]]
+    evidence += [_form_evidence(s, f"email field, but a {s.verdict.kind} form: {s.verdict.reason}")
+                 for s in _one_per_page_and_kind(rejected, 3)]
+    if signups and (on_home or len(signup_pages) * 2 >= len(site.pages)):
+        return Outcome("pass", 100, observations, evidence,
+                       "Keep the signup visible on every page and send a welcome email within minutes, so the "
+                       "people who raise their hand hear back while they still care.")
+    if signups or hosted:
+        return Outcome("partial", 70, observations, evidence,
+                       "Put the email signup in the footer of every page, home page included: today visitors "
+                       "have to dig for it, so most never join the list.")
+    if static_shell(site):
+        return unseen(site, observations, "the newsletter signup")
+    tools = detected(site, "email")
+    if tools:
+        observations["email_tools"] = [slug(d.name) for d in tools]
+        return Outcome("partial", 30, observations, _detection_evidence(tools) + evidence,
+                       f"{tools[0].name} is installed but no signup form is in the page itself (it may only "
+                       "appear as a script-drawn pop-up): add a plain signup form to the footer so every visitor, "
+                       "and every search engine, can see it.")
+    return Outcome("fail", 0, observations, evidence,
+                   "Add a one-field email signup to the footer of every page (with a line on what subscribers "
+                   "get and how often): it turns one-off visitors into an audience you can talk to again.")
+
+
+def _one_per_page_and_kind(items: list[SeenForm], limit: int) -> list[SeenForm]:
+    out: list[SeenForm] = []
+    seen: set[tuple[str, FormKind]] = set()
+    for item in items:
+        key = (item.view.url, item.verdict.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _rejected_summary(rejected: list[SeenForm]) -> list[dict[str, str]]:
+    """Forms with an email field that are not newsletters, one per kind and page, for the report."""
+    return [{"url": s.view.url, "kind": s.verdict.kind, "selector": s.form.selector}
+            for s in _one_per_page_and_kind(rejected, 5)]
+
+
+# ----------------------------------------------------------------- contact
+
+_CHANNEL_POINTS = {"form": 30, "mailto": 25, "tel": 25, "address": 20}
+_HELP_TEXT = re.compile(
+    r"(?:help|support)(?: (?:center|centre|desk|hub|site|portal))?|faqs?|frequently asked questions|"
+    r"knowledge ?base|customer (?:service|support|care)|help (?:&|and) (?:support|faqs?)|hilfe|aide|ayuda",
+    re.IGNORECASE)
+_HREF = re.compile(r"""href=["']([^"']+)""", re.IGNORECASE)
+_HELP_HOST = re.compile(r"^(?:help|support|faq|hilfe|aide|ayuda)\.", re.IGNORECASE)
+_CONTACT_TEXT = re.compile(r"contact|get in touch|find us|kontakt|contacto|contatti|nous contacter", re.IGNORECASE)
+_NOT_BRAND_ADDRESS = frozenset({"Place", "Event", "Person", "Offer", "Residence"})
+
+
+def _addresses(view: PageView) -> Iterator[Evidence]:
+    """The brand's postal address on a page: <address>, microdata, or JSON-LD of an organisation or business.
+
+    An event venue (a Place inside an Event) or a person's address is not the brand's.
+    """
+    node = view.tree.css_first("address, [itemprop=address], [itemtype*='PostalAddress']")
+    if node is not None:
+        yield Evidence(view.url, selector=css_path(node), snippet=squeeze(node.text(separator=" "))[:160],
+                       note="postal address")
+    for item in view.jsonld_nodes:
+        types = set(node_types(item))
+        if item.get("address") and types and not types & _NOT_BRAND_ADDRESS and not any(
+                t.endswith("Event") for t in types):
+            yield Evidence(view.url, selector='script[type="application/ld+json"]', attribute="address",
+                           snippet=str(item.get("address"))[:160], note=f"{'/'.join(sorted(types))} address",
+                           source="jsonld")
+
+
+def _link_channels(site: SiteView) -> dict[str, Evidence]:
+    found: dict[str, Evidence] = {}
+    for view, anchor in site.anchors():
+        scheme = anchor.scheme
+        if scheme == "mailto" and "mailto" not in found and "@" in urlsplit(anchor.url).path:
+            found["mailto"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.href)
+        elif scheme == "tel" and "tel" not in found and len(re.sub(r"\D", "", anchor.url)) >= 6:
+            found["tel"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.href)
+    return found
+
+
+def _help_centre(site: SiteView) -> tuple[str, Evidence | None]:
+    helpdesks = detected(site, "helpdesk")
+    if helpdesks and helpdesks[0].evidence:
+        first = helpdesks[0].evidence[0]
+        href = _HREF.search(first.snippet)  # a help-centre link: its target; a help widget: the page it is on
+        return (urljoin(first.url, html.unescape(href.group(1))) if href else first.url), first
+    for view, anchor in site.anchors():
+        if anchor.scheme not in ("http", "https") or re.search(r"support us|donat", anchor.text, re.I):
+            continue
+        if _HELP_TEXT.fullmatch(anchor.text.strip(" ?")) or _HELP_HOST.match(anchor.host):
+            return anchor.url, Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                        note=f"help centre link: {anchor.text[:60]}")
+    return "", None
+
+
+def _contact_page(site: SiteView) -> str:
+    for _, anchor in site.anchors():
+        if anchor.scheme in ("http", "https") and site.is_own(anchor.url) and (
+                _CONTACT_TEXT.search(anchor.text) or re.search(r"/contact", _path(anchor.url), re.I)):
+            return anchor.url
+    return ""
+
+
+@check(id="hooks.contact", category="hooks", title="Contact channels", weight=2)
+def contact(site: SiteView) -> Outcome:
+    """Ways to reach a person: a contact form, an email link, a tap-to-call phone link, a postal address
+    (plus a help centre, noted). Score: form 30, mailto 25, tel 25, address 20; a help centre adds 10 (max 100).
+    Pass at 100, partial above 0, fail at 0. Phone numbers or emails in plain text are not counted: a
+    visitor on a phone cannot tap them.
+    """
+    evidence_by_channel = _link_channels(site)
+    contact_form = next((s for s in site_forms(site) if s.verdict.kind == "contact"), None)
+    if contact_form is not None:
+        evidence_by_channel["form"] = _form_evidence(contact_form, f"contact form: {contact_form.verdict.reason}")
+    address = next((e for v in site.pages for e in _addresses(v)), None)
+    if address is not None:
+        evidence_by_channel["address"] = address
+    help_url, help_evidence = _help_centre(site)
+    channels = sorted(evidence_by_channel)
+    score = min(100, sum(_CHANNEL_POINTS[c] for c in channels) + (10 if help_url else 0))
+    observations = {"channels": channels, "help_centre": help_url, "contact_page": _contact_page(site)}
+    evidence = [evidence_by_channel[c] for c in channels] + ([help_evidence] if help_evidence else [])
+    missing = [c for c in _CHANNEL_POINTS if c not in channels]
+    if not channels and not help_url and static_shell(site):
+        return unseen(site, observations, "the contact channels")
+    status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
+    return Outcome(status, score, observations, evidence, _contact_advice(missing))
+
+
+def _contact_advice(missing: list[str]) -> str:
+    if not missing:
+        return ("Answer every form, email and call within one working day and say so on the contact page: "
+                "being easy to reach only counts if someone replies.")
+    names = {"form": "a short contact form", "mailto": "a clickable email address",
+             "tel": "a tap-to-call phone number", "address": "your postal address"}
+    wanted = ", ".join(names[m] for m in missing)
+    return f"Make it easy to reach a person: add {wanted} to the contact page and the footer of every page."
+
+
+# ----------------------------------------------------------------- chat
+
+@check(id="hooks.chat", category="hooks", title="Live chat or messaging", weight=2)
+def chat(site: SiteView) -> Outcome:
+    """A live chat or messaging widget (Intercom, Drift, Zendesk, LiveChat, tawk.to, HubSpot chat, Crisp, Tidio,
+    Olark, Gorgias, Messenger, WhatsApp click-to-chat, Freshchat), from its embed script, snippet or element.
+    Pass (100) when found, fail (0) when not.
+    """
+    found = detected(site, "chat")
+    observations = {"provider": slug(found[0].name) if found else "", "providers": [slug(d.name) for d in found]}
+    if found:
+        return Outcome("pass", 100, observations, _detection_evidence(found),
+                       "Staff the chat during the hours customers actually visit and show those hours in the "
+                       "widget, so a question never lands in an empty room.")
+    if static_shell(site):
+        return unseen(site, observations, "a chat widget")
+    return Outcome("fail", 0, observations, [],
+                   "Add a live chat or WhatsApp button so visitors can ask a question the moment they have it, "
+                   "instead of leaving to find the answer elsewhere.")
+
+
+# ----------------------------------------------------------------- booking
+
+_BOOKING_TEXT = re.compile(
+    r"\b(?:book|schedule|reserve)\s+(?:a\s+|an\s+|your\s+|\d+-minute\s+)?(?:demo|call|meeting|table|"
+    r"appointment|consultation|session|visit|time|slot|now|online)\b|\breservations?\b",
+    re.IGNORECASE)
+
+
+@check(id="hooks.booking", category="hooks", title="Book a call, demo or table", weight=1)
+def booking(site: SiteView) -> Outcome:
+    """A scheduling or reservation tool (Calendly, HubSpot meetings, Chili Piper, OpenTable, Resy, SevenRooms,
+    Acuity, Square Appointments) or a Zoom/Google Meet link. Pass (100) with a tool; partial (40) when the
+    site only links to a "book a demo/table" page without one; fail (0) otherwise.
+    """
+    found = detected(site, "booking")
+    intent = next(((v, a) for v, a in site.anchors() if a.scheme in ("http", "https") and site.is_own(a.url)
+                   and _BOOKING_TEXT.search(a.text)), None)
+    observations = {"provider": slug(found[0].name) if found else "", "providers": [slug(d.name) for d in found],
+                    "booking_link": intent[1].url if intent else ""}
+    if found:
+        return Outcome("pass", 100, observations, _detection_evidence(found),
+                       "Link the booking calendar from the header and every product or service page, so "
+                       "a ready buyer is one click from a conversation.")
+    if intent is not None:
+        view, anchor = intent
+        return Outcome("partial", 40, observations,
+                       [Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                  note=f"booking link without a booking tool: {anchor.text[:60]}")],
+                       "Embed a self-service calendar (Calendly, OpenTable or similar) on the booking page so "
+                       "visitors can pick a time themselves instead of waiting for a reply.")
+    if static_shell(site):
+        return unseen(site, observations, "a booking tool")
+    return Outcome("fail", 0, observations, [],
+                   "Let visitors book a call, demo or visit on the spot with an embedded scheduling tool: a "
+                   "face-to-face conversation is the strongest relationship a website can start.")
+
+
+# ----------------------------------------------------------------- comments
+
+_CONTENT_PATH = re.compile(r"/(?:blogs?|news|posts?|articles?|journal|stories|insights|magazine)/[^/]+|/\d{4}/\d{2}/",
+                           re.IGNORECASE)
+_ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "TechArticle", "Report", "ScholarlyArticle",
+                            "SocialMediaPosting", "LiveBlogPosting", "OpinionNewsArticle", "ReportageNewsArticle"})
+_NATIVE_COMMENTS = ("form#commentform, form.comment-form, form[action*='wp-comments-post'], .comment-list, "
+                    ".commentlist, .comment-respond")
+_REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
+
+
+def _is_content_page(view: PageView) -> bool:
+    """An article or post: Article-like JSON-LD, og:type article or a published time, or a post-like URL."""
+    if view.meta_first("og:type") == "article" or view.meta_first("article:published_time"):
+        return True
+    if any(_ARTICLE_TYPES & set(node_types(n)) for n in view.jsonld_nodes):
+        return True
+    return bool(_CONTENT_PATH.search(_path(view.url)))
+
+
+def _inside_reviews(node: LexborNode) -> bool:
+    """Whether a comment-looking element is really a product review area (WooCommerce reuses comment markup)."""
+    current: LexborNode | None = node
+    for _ in range(8):
+        if current is None:
+            return False
+        attrs = current.attributes
+        if _REVIEW_CONTAINER.search((attrs.get("id") or "") + " " + (attrs.get("class") or "")):
+            return True
+        current = current.parent
+    return False
+
+
+def _native_comments(view: PageView) -> Evidence | None:
+    for node in view.tree.css(_NATIVE_COMMENTS):
+        if not _inside_reviews(node):
+            return Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="native comments")
+    return None
+
+
+@check(id="hooks.comments", category="hooks", title="Comments on content", weight=1)
+def comments(site: SiteView) -> Outcome:
+    """Readers can reply to posts: a comment system (Disqus, Commento, Hyvor Talk, Giscus...) or native
+    (WordPress-style) comments, product-review areas excluded. Not applicable without articles or posts.
+    Pass (100) when found, fail (0) when the site has posts nobody can answer.
+    """
+    found = detected(site, "comments")
+    content = [v for v in site.pages if _is_content_page(v)]
+    native = None if found else next((e for v in content or site.pages if (e := _native_comments(v))), None)
+    provider = slug(found[0].name) if found else "native" if native else ""
+    observations = {"provider": provider, "content_pages": len(content)}
+    if provider:
+        evidence = _detection_evidence(found) if found else [native] if native else []
+        return Outcome("pass", 100, observations, evidence,
+                       "Reply to comments within a day and feature the best ones: a visible answer turns "
+                       "readers into regulars.")
+    if static_shell(site):
+        return unseen(site, observations, "comments")
+    if not content:
+        return Outcome("not_applicable", None, observations, [],
+                       "No articles or posts were found, so comments do not apply yet; if you start a blog, "
+                       "let readers reply under each post.")
+    return Outcome("fail", 0, observations,
+                   [Evidence(content[0].url, note="article or post without a comment section")],
+                   "Open comments (or a moderated reply form) under your articles: a post nobody can answer "
+                   "is a broadcast, not a conversation.")
+
+
+# ----------------------------------------------------------------- reviews
+
+def _aggregate_rating(view: PageView) -> tuple[dict[str, Any], Evidence] | None:
+    """AggregateRating in JSON-LD (on any node) or in microdata, with its value and count."""
+    for item in view.jsonld_nodes:
+        rating = item if "AggregateRating" in node_types(item) else item.get("aggregateRating")
+        if isinstance(rating, dict):
+            count = rating.get("reviewCount") or rating.get("ratingCount")
+            facts = {"value": rating.get("ratingValue"), "count": count}
+            return facts, Evidence(view.url, selector='script[type="application/ld+json"]',
+                                   attribute="aggregateRating", snippet=str(rating)[:160], source="jsonld",
+                                   note="AggregateRating")
+    node = view.tree.css_first("[itemprop=aggregateRating], [itemtype*='AggregateRating']")
+    if node is not None:
+        value = node.css_first("[itemprop=ratingValue]")
+        count = node.css_first("[itemprop=reviewCount], [itemprop=ratingCount]")
+        facts = {"value": _itemprop_value(value), "count": _itemprop_value(count)}
+        return facts, Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="AggregateRating")
+    return None
+
+
+def _itemprop_value(node: LexborNode | None) -> str | None:
+    if node is None:
+        return None
+    return node.attributes.get("content") or squeeze(node.text()) or None
+
+
+@check(id="hooks.reviews", category="hooks", title="Reviews and ratings", weight=2)
+def reviews(site: SiteView) -> Outcome:
+    """Customer reviews on the site: review widgets and review-site links (Trustpilot, Yotpo, Bazaarvoice,
+    Okendo, Judge.me, Reviews.io, Feefo, Stamped, Google, TripAdvisor, WooCommerce) and schema.org
+    AggregateRating markup ("aggregate_rating"). Pass (100) with both a review source and the markup,
+    partial (60) with one of them, fail (0) with none.
+    """
+    found = detected(site, "reviews")
+    sources = sorted({slug(d.name) for d in found})
+    aggregate = next((r for v in site.pages if (r := _aggregate_rating(v))), None)
+    if aggregate is not None:
+        sources = sorted([*sources, "aggregate_rating"])
+    observations: dict[str, Any] = {"sources": sources,
+                                    "aggregate_rating": aggregate[0] if aggregate else None}
+    evidence = _detection_evidence(found) + ([aggregate[1]] if aggregate else [])
+    if found and aggregate:
+        return Outcome("pass", 100, observations, evidence,
+                       "Answer reviews, the bad ones first, and quote the best on product pages: visible "
+                       "replies show the brand listens.")
+    if found:
+        return Outcome("partial", 60, observations, evidence,
+                       "Mark up your rating with schema.org AggregateRating so the stars show in search results "
+                       "and more people click through to read the reviews.")
+    if aggregate:
+        return Outcome("partial", 60, observations, evidence,
+                       "Show the reviews behind your rating on the page (a review widget or links to Google or "
+                       "Trustpilot), so visitors can read what customers actually say.")
+    if static_shell(site):
+        return unseen(site, observations, "reviews")
+    return Outcome("fail", 0, observations, [],
+                   "Collect and show customer reviews (Google, Trustpilot or a product-review app) with star "
+                   "markup: people believe other customers long before they believe the brand.")
+
+
+# ----------------------------------------------------------------- community
+
+_COMMUNITY_TEXT = re.compile(
+    r"\b(?:community|forums?|discussions?|discussion board|message board|ideas portal|feedback portal|"
+    r"user group|join the conversation)\b", re.IGNORECASE)
+_COMMUNITY_HOST = re.compile(r"^(?:community|forums?|discuss|discussions|ideas)\.", re.IGNORECASE)
+_NOT_A_HUB = re.compile(r"guideline|polic|standard|rules|investment|impact|in the community", re.IGNORECASE)
+
+
+def _community_link(site: SiteView) -> tuple[PageView, Anchor] | None:
+    """A link to the brand's forum or community hub: by host (community.brand.com) or by its label in the
+    navigation, header or footer (prose that mentions a "community" is not a hub)."""
+    for view, anchor in site.anchors():
+        if anchor.scheme not in ("http", "https"):
+            continue
+        if _COMMUNITY_HOST.match(anchor.host) and (site.is_own(anchor.url) or anchor.region in _SITE_CHROME):
+            return view, anchor
+        if anchor.region in _SITE_CHROME and _COMMUNITY_TEXT.search(anchor.text) \
+                and not _NOT_A_HUB.search(anchor.text):
+            return view, anchor
+    return None
+
+
+@check(id="hooks.community", category="hooks", title="Community and forum", weight=1)
+def community(site: SiteView) -> Outcome:
+    """A place where customers talk to each other: a forum or community platform (Discourse, Circle, Khoros,
+    Vanilla, Discord, Slack, Facebook Groups...), an ideas portal (Canny, UserVoice), or a "Community"/"Forum"
+    link in the site's navigation. Pass (100) when found, fail (0) when not.
+    """
+    found = detected(site, "community")
+    link = _community_link(site)
+    present = bool(found or link)
+    observations = {"present": present, "platforms": [slug(d.name) for d in found],
+                    "link": link[1].url if link else ""}
+    evidence = _detection_evidence(found)
+    if link is not None:
+        view, anchor = link
+        evidence.append(Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                 note=f"community link: {anchor.text[:60]}"))
+    if present:
+        return Outcome("pass", 100, observations, evidence[:3],
+                       "Give the community a job: host a monthly Q&A with the team and feature member "
+                       "posts on the site, so customers keep coming back to talk to each other.")
+    if static_shell(site):
+        return unseen(site, observations, "a community")
+    return Outcome("fail", 0, observations, [],
+                   "Start a place where customers help each other (a forum, Discord or community group) and "
+                   "link it from the menu: networked customers are the brand's best advocates.")
+
+
+# ----------------------------------------------------------------- accounts
+
+_ACCOUNT_TEXT = re.compile(
+    r"^(?:sign ?in|log ?in|log on|my account|account|your account|my profile|member (?:login|sign in)|"
+    r"customer login|mein konto|mon compte|mi cuenta|il mio account|iniciar sesi[oó]n|se connecter|anmelden)$",
+    re.IGNORECASE)
+_ACCOUNT_PATH = re.compile(
+    r"/(?:account|my-account|myaccount|login|log-in|signin|sign-in|sign_in|customer/account|users/sign_in)"
+    r"(?:/|$|\.)", re.IGNORECASE)
+_WISHLIST = re.compile(r"wish ?list|favou?rites|saved items|merkliste", re.IGNORECASE)
+
+
+def _account_features(site: SiteView) -> dict[str, Evidence]:
+    """Sign-in links, wishlists and password forms, first evidence of each."""
+    found: dict[str, Evidence] = {}
+    for view, anchor in site.anchors():
+        if anchor.scheme not in ("http", "https"):
+            continue
+        is_account = _ACCOUNT_TEXT.match(anchor.text.strip()) or _ACCOUNT_PATH.search(_path(anchor.url))
+        if "sign_in" not in found and is_account:
+            found["sign_in"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                        note=f"account link: {anchor.text[:60]}")
+        if "wishlist" not in found and (_WISHLIST.search(anchor.text) or _WISHLIST.search(_path(anchor.url))):
+            found["wishlist"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                         note="wishlist")
+    login = next((s for s in site_forms(site) if s.verdict.kind == "login"), None)
+    if login is not None:
+        found.setdefault("sign_in", _form_evidence(login, "sign-in form"))
+    for detection in detected(site, "accounts"):
+        found.setdefault("personalisation", (detection.evidence or [Evidence(site.snapshot.start_url)])[0])
+    return found
+
+
+@check(id="hooks.accounts", category="hooks", title="Accounts and personalisation", weight=1)
+def accounts(site: SiteView) -> Outcome:
+    """Customers can have a relationship with the site: sign-in or account links (even when robots.txt keeps
+    the crawler out), password forms, wishlists. Pass (100) when found, fail (0) when not.
+    """
+    features = _account_features(site)
+    observations = {"present": bool(features), "features": sorted(features)}
+    if features:
+        return Outcome("pass", 100, observations, list(features.values())[:3],
+                       "Use the account: greet returning customers by name and recommend from what they "
+                       "bought or saved, so signing in is worth it.")
+    if static_shell(site):
+        return unseen(site, observations, "accounts")
+    return Outcome("fail", 0, observations, [],
+                   "Offer a customer account (order history, saved items, preferences) so returning visitors "
+                   "get a site that remembers them.")
