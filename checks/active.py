@@ -1,1 +1,781 @@
-"""active checks (being written)."""
+"""Active: signs of an ongoing conversation (CRITERIA.md section 2).
+
+Six checks, each measuring one thing and judging it against the snapshot's
+scan time (never the real clock):
+
+- ``active.blog``     is there a blog / news section, and how is it reached?
+- ``active.recency``  when was the last dated post, and how steady is the cadence?
+- ``active.feeds``    can people (and readers, and directories) subscribe?
+- ``active.podcast``  audio: a podcast feed, a player, directory listings
+- ``active.video``    video on the site itself (a channel link alone is not)
+- ``active.events``   events and webinars, upcoming or past
+
+Dates come from :mod:`connectedness.checks.dates`; video and podcast players
+from the bundled fingerprints (``video.json``, ``podcast.json``). Profiles
+decide later how much each matters for a media, retail or B2B brand: these
+checks only measure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from connectedness.crawler.selection import section_of
+from connectedness.crawler.snapshot import Feed
+
+from .base import Evidence, Outcome, Status, check
+from .dates import (
+    WORD_RANK,
+    ParsedDate,
+    PostIndex,
+    blog_prefix,
+    collect_posts,
+    date_from_url,
+    is_podcast_feed,
+    is_post_feed,
+    not_post_section,
+    parse_datetime,
+    parse_text_date,
+    url_key,
+)
+from .fingerprints import Detection, default_fingerprints
+from .site import Anchor, PageView, SiteView, node_types, squeeze
+
+# ------------------------------------------------------------------------------------------- vocabulary
+
+EXTERNAL_BLOG_HOSTS = re.compile(
+    r"(?:^|\.)(?:medium\.com|substack\.com|ghost\.io|blogspot\.com|wordpress\.com|tumblr\.com|hashnode\.dev|"
+    r"beehiiv\.com|mirror\.xyz|svbtle\.com|bearblog\.dev|write\.as|typepad\.com|over-blog\.com)$")
+"""Hosted blog platforms a brand may keep its blog on (linked as "Blog" from its own site)."""
+
+TEXT_WORDS = frozenset(WORD_RANK) - {"story", "post", "article"}
+"""Blog words accepted in link text: "Our story" is an about page, "Post" a button."""
+NAV_LIKE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|main-menu|topnav|masthead|header|footer)(?:$|[\s_-])",
+                      re.IGNORECASE)
+TEXT_WORD = re.compile(r"[a-z]+")
+PODCAST_WORDS = frozenset({"podcast", "podcasts", "episodes", "episode", "listen"})
+EVENT_WORDS = frozenset({"events", "event", "webinars", "webinar", "workshops", "calendar", "tickets", "live"})
+WEBINAR_WORD = re.compile(r"webinar|on-demand|livestream|live stream|virtual event", re.IGNORECASE)
+NOT_EVENT_TYPES = frozenset({"publicationevent", "broadcastevent", "ondemandevent"})
+PODCAST_TYPES = ("PodcastSeries", "PodcastEpisode", "PodcastSeason")
+DECORATIVE_VIDEO = ("autoplay", "muted", "loop")
+
+DIRECTORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE))
+                                                            for name, pattern in (
+    ("Apple Podcasts", r"^https?://(?:podcasts|itunes)\.apple\.com/(?:[a-z]{2}/)?podcast/"),
+    ("Spotify", r"^https?://open\.spotify\.com/(?:show|episode)/"),
+    ("Pocket Casts", r"^https?://(?:pca\.st/|(?:play\.)?pocketcasts\.com/podcasts?/)"),
+    ("Overcast", r"^https?://overcast\.fm/(?:itunes\d+|\+)"),
+    ("Castbox", r"^https?://castbox\.fm/(?:channel|vic|episode)/"),
+    ("Podcast Addict", r"^https?://podcastaddict\.com/podcast/"),
+    ("Amazon Music", r"^https?://music\.amazon\.[a-z.]+/podcasts/"),
+    ("iHeartRadio", r"^https?://(?:www\.)?iheart\.com/podcast/"),
+    ("Castro", r"^https?://castro\.fm/(?:podcast|itunes)/"),
+    ("Podchaser", r"^https?://(?:www\.)?podchaser\.com/podcasts/"),
+    ("TuneIn", r"^https?://tunein\.com/podcasts/"),
+    ("Deezer", r"^https?://(?:www\.)?deezer\.com/(?:[a-z]{2}/)?show/"),
+    ("Player FM", r"^https?://player\.fm/series/"),
+    ("Goodpods", r"^https?://goodpods\.com/podcasts/"),
+    ("YouTube Music", r"^https?://music\.youtube\.com/(?:podcast|playlist)"),
+    ("Google Podcasts", r"^https?://podcasts\.google\.com/feed/"),
+))
+"""Podcast directories and apps: a link to the brand's show there says "we have a podcast"."""
+DIRECTORY_HOSTS = re.compile(r"apple\.com|spotify\.com|pca\.st|pocketcasts|overcast\.fm|castbox|podcastaddict|"
+                             r"music\.amazon|iheart|castro\.fm|podchaser|tunein|deezer|player\.fm|goodpods|"
+                             r"music\.youtube|podcasts\.google", re.IGNORECASE)
+"""One cheap test before the per-directory patterns (most links go nowhere near a podcast app)."""
+
+CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE))
+                                                         for name, pattern in (
+    ("YouTube", r"^https?://(?:www\.|m\.)?youtube\.com/(?:@[\w.-]+|channel/[\w-]+|c/[\w.-]+|user/[\w.-]+)/?(?:[?#]|$)"),
+    ("Vimeo", r"^https?://(?:www\.)?vimeo\.com/(?!\d+(?:[/?#]|$))(?!video/|channels/staffpicks)[\w.-]+/?(?:[?#]|$)"),
+    ("TikTok", r"^https?://(?:www\.)?tiktok\.com/@[\w.-]+/?(?:[?#]|$)"),
+    ("Twitch", r"^https?://(?:www\.)?twitch\.tv/(?!videos/)[\w]+/?(?:[?#]|$)"),
+    ("Dailymotion", r"^https?://(?:www\.)?dailymotion\.com/(?!video/)[\w.-]+/?(?:[?#]|$)"),
+))
+"""A video channel of the brand elsewhere: recorded, but it is not video on the site."""
+CHANNEL_HOSTS = re.compile(r"youtube\.com|vimeo\.com|tiktok\.com|twitch\.tv|dailymotion\.com", re.IGNORECASE)
+
+MAX_LISTED = 20  # entries kept in list observations
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
+
+
+def _home_url(site: SiteView) -> str:
+    home = site.home
+    return home.url if home is not None else (site.snapshot.home_url or site.snapshot.start_url)
+
+
+def display_url(site: SiteView, url: str) -> str:
+    """A URL as the truth and a reader write it: a path on the home page's origin, a full URL elsewhere."""
+    clean = url.split("#", 1)[0]
+    if _origin(clean) == _origin(_home_url(site)):
+        parts = urlsplit(clean)
+        return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return clean
+
+
+def _stem(segment: str) -> str:
+    return segment.rsplit(".", 1)[0].lower() if "." in segment else segment.lower()
+
+
+def _segments(url: str) -> list[str]:
+    return [_stem(s) for s in urlsplit(url).path.split("/") if s]
+
+
+def _words(text: str) -> list[str]:
+    return TEXT_WORD.findall(text.lower())
+
+
+def _snippet(anchor: Anchor) -> str:
+    return f'<a href="{anchor.href}">{anchor.text}</a>'[:200]
+
+
+def _nav_like(node: LexborNode, depth: int = 8) -> bool:
+    """Inside a navigation bar or footer built without <nav>/<footer> (``<div id="nav">`` in a table layout)."""
+    current: LexborNode | None = node.parent
+    for _ in range(depth):
+        if current is None or current.tag in ("body", "html", None):
+            return False
+        attrs = current.attributes
+        if NAV_LIKE.search(f"{attrs.get('id') or ''} {attrs.get('class') or ''}"):
+            return True
+        current = current.parent
+    return False
+
+
+def _region(anchor: Anchor) -> str:
+    """nav | header | footer for site chrome (semantic or by id/class), else the anchor's own region."""
+    if anchor.region in ("nav", "header", "footer"):
+        return anchor.region
+    return "nav" if _nav_like(anchor.node) else anchor.region
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _human(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _detections(site: SiteView, kind: str) -> list[Detection]:
+    return [d for d in default_fingerprints().detect(site).values() if kind in d.kinds]
+
+
+# ------------------------------------------------------------------------------------------------ blog
+
+
+VIA_RANK = {"nav": 0, "header": 0, "footer": 0, "link": 2, "sitemap": 4, "feed": 5}
+
+
+@dataclass(slots=True)
+class BlogCandidate:
+    """A place that may be the brand's blog, and the best way we saw it reached."""
+
+    url: str
+    word: str
+    via: str  # nav | header | footer | link | sitemap | feed
+    on_home: bool
+    host: str  # site | brand_host | external
+    evidence: Evidence
+    links: int = 1
+    by_text: bool = False
+
+    @property
+    def rank(self) -> tuple[int, int, int, int, int, str]:
+        """Sort key, best first: how it is reached, URL before label, word strength, links to it, shortness."""
+        via = VIA_RANK[self.via] + (0 if self.on_home or self.via in ("sitemap", "feed") else 1)
+        return via, int(self.by_text), WORD_RANK.get(self.word, 3), -self.links, len(self.url), self.url
+
+
+def _blog_word(anchor: Anchor) -> tuple[str, bool] | None:
+    """The word naming the blog section an own link goes to, and whether it came from the text, not the URL.
+
+    The URL's last segment is the strong signal (``/blog/``, ``/news.html``,
+    ``/blogs/journal/``). The link text ("Blog", "All posts") is used only for
+    short labels, on URLs that name no other section ("Our story" -> /about/
+    is the about page) and are not themselves posts.
+    """
+    segments = _segments(anchor.url)
+    if segments and segments[-1] in WORD_RANK:
+        if any(s in WORD_RANK for s in segments[:-1]) and len(segments) > 2:
+            return None  # /blog/category/news/: an archive inside the blog
+        return segments[-1], False
+    words = _words(anchor.text)
+    if not words or len(words) > 3 or date_from_url(anchor.url) is not None:
+        return None
+    if any(s in WORD_RANK for s in segments) or section_of(anchor.url) not in (None, "blog"):
+        return None
+    word = next((w for w in words if w in TEXT_WORDS), None)
+    return (word, True) if word is not None else None
+
+
+def _fetched(site: SiteView) -> set[str]:
+    """Keys of every page the crawl fetched (memoised on the view)."""
+    cached = site.cache.get("active.fetched")
+    if isinstance(cached, set):
+        return cached
+    keys = {url_key(v.url) for v in site.pages} | {url_key(v.page.url) for v in site.pages}
+    site.cache["active.fetched"] = keys
+    return keys
+
+
+def _host_kind(site: SiteView, url: str) -> str | None:
+    if site.is_own(url):
+        return "site" if _origin(url) == _origin(_home_url(site)) else "brand_host"
+    host = (urlsplit(url).hostname or "").lower()
+    return "external" if EXTERNAL_BLOG_HOSTS.search(host) else None
+
+
+def _anchor_candidate(site: SiteView, view: PageView, anchor: Anchor, home_key: str) -> BlogCandidate | None:
+    if anchor.scheme not in ("http", "https") or anchor.href.startswith("#"):
+        return None
+    url = anchor.url.split("#", 1)[0]
+    if "#" in anchor.url and url_key(url) == url_key(view.url):
+        return None  # an in-page jump ("News" -> "#news" on the home page) is not a section
+    host = _host_kind(site, url)
+    if host is None or (host != "external" and not_post_section(url)):
+        return None
+    named = _blog_word(anchor)
+    region = _region(anchor)
+    if named is None and host == "external" and region in ("nav", "header", "footer"):
+        named = ("blog", True)  # a hosted-blog platform in the site's navigation is the blog, whatever the label
+    if named is None:
+        return None
+    word, by_text = named
+    if by_text and host == "site" and url_key(url) not in _fetched(site):
+        return None  # "Draft posts" -> a page robots.txt keeps private is not the public blog
+    via = region if region in ("nav", "header", "footer") else "link"
+    evidence = Evidence(view.url, anchor.selector, "href", _snippet(anchor),
+                        note=f"{via} link{' on the home page' if url_key(view.url) == home_key else ''}")
+    return BlogCandidate(url, word, via, url_key(view.url) == home_key, host, evidence, by_text=by_text)
+
+
+def _sitemap_candidates(site: SiteView, index_of: dict[str, BlogCandidate]) -> Iterable[BlogCandidate]:
+    """Blog-named pages known only from the sitemap, kept when they list posts (an empty app shell is not a blog)."""
+    for view in site.pages:
+        found_on = (view.page.found_on or "").lower()
+        segments = _segments(view.url)
+        if not segments or segments[-1] not in WORD_RANK or url_key(view.url) in index_of:
+            continue
+        if not (found_on.endswith(".xml") or "sitemap" in found_on):
+            continue
+        prefix = blog_prefix(view.url)
+        listed = {url_key(a.url) for a in view.anchors if url_key(a.url).startswith(prefix)
+                  and url_key(a.url) != url_key(view.url)}
+        if len(listed) >= 2 or view.tree.css_first("article time, time[datetime]") is not None:
+            yield BlogCandidate(view.url, segments[-1], "sitemap", False, _host_kind(site, view.url) or "site",
+                                Evidence(view.url, note="listed in the sitemap, not linked", source="sitemap"))
+
+
+def _feed_candidates(site: SiteView) -> Iterable[BlogCandidate]:
+    """The site a post feed says it is about (its channel link), e.g. a blog host's root."""
+    for feed in site.feeds:
+        host = _host_kind(site, feed.link) if feed.link else None
+        if host in ("site", "brand_host") and is_post_feed(feed) and feed.entries:
+            evidence = Evidence(feed.url, snippet=f"<link>{feed.link}</link>", source="feed",
+                                note="the feed's own link")
+            yield BlogCandidate(feed.link.split("#", 1)[0], "blog", "feed", False, host or "site", evidence, links=0)
+
+
+def find_blog(site: SiteView) -> list[BlogCandidate]:
+    """Blog candidates, best first (memoised): nav/footer links, other links, sitemap pages, feed links."""
+    cached = site.cache.get("active.blog")
+    if isinstance(cached, list):
+        return cached
+    home_key = url_key(_home_url(site))
+    best: dict[str, BlogCandidate] = {}
+    for view, anchor in site.anchors():
+        candidate = _anchor_candidate(site, view, anchor, home_key)
+        if candidate is None:
+            continue
+        key = url_key(candidate.url)
+        known = best.get(key)
+        if known is None:
+            best[key] = candidate
+        else:  # the same section linked again: count it, keep the strongest way it is reached
+            known.links += 1
+            candidate.links = known.links
+            if (candidate.rank, candidate.evidence.url) < (known.rank, known.evidence.url):
+                best[key] = candidate
+    for extra in [*_sitemap_candidates(site, best), *_feed_candidates(site)]:
+        best.setdefault(url_key(extra.url), extra)
+    ranked = sorted(best.values(), key=lambda c: c.rank)
+    site.cache["active.blog"] = ranked
+    return ranked
+
+
+def blog_urls(site: SiteView) -> list[str]:
+    """The chosen blog section's URL as a one-item list (or empty), for the date collector."""
+    candidates = find_blog(site)
+    return [candidates[0].url] if candidates else []
+
+
+@check(id="active.blog", category="active", title="A blog or news section", weight=2)
+def blog_check(site: SiteView) -> Outcome:
+    """Looks for a blog / news / journal / stories section linked from the site's navigation or footer,
+    on the site, on a brand subdomain or host, or on a hosted platform (Medium, Substack, Ghost) the site
+    links as its blog; falls back to sitemap pages that list posts and to feed links. Linked from the home
+    page's navigation or footer passes; reachable only some other way is partial; none fails."""
+    candidates = find_blog(site)
+    if not candidates:
+        return Outcome("fail", 0, {"blog": "", "found_via": "", "host": "", "candidates": []}, [],
+                       "Start a blog or news section and link it from your main navigation: regular stories, "
+                       "guides and updates give people a reason to come back and something to share.")
+    best = candidates[0]
+    shown = display_url(site, best.url)
+    observations: dict[str, Any] = {
+        "blog": shown,
+        "found_via": best.via,
+        "on_home": best.on_home,
+        "host": best.host,
+        "label": best.word,
+        "candidates": [{"url": display_url(site, c.url), "via": c.via, "label": c.word} for c in candidates[:5]],
+    }
+    status, score, advice = _blog_grade(best, shown)
+    return Outcome(status, score, observations, [best.evidence], advice)
+
+
+def _blog_grade(best: BlogCandidate, shown: str) -> tuple[Status, int, str]:
+    """Linked from the home page's navigation or footer: pass; from inner pages' nav: 80; content: 60; else 40."""
+    if best.via in ("nav", "header", "footer") and best.on_home:
+        if best.host == "external":
+            return ("pass", 100, "Your blog lives on another platform; consider hosting it on your own domain so its "
+                    "readers, links and search traffic build your site.")
+        return "pass", 100, "Keep your blog in the main navigation and link new posts from the home page."
+    if best.via in ("nav", "header", "footer"):
+        return "partial", 80, f"Link your blog ({shown}) from the home page's navigation, not only from inner pages."
+    if best.via == "link":
+        return "partial", 60, f"Your blog ({shown}) is only linked from page content: add it to the main navigation."
+    return ("partial", 40, f"Your blog ({shown}) is not linked from your pages (found via the {best.via}): add a "
+            "Blog or News link to the navigation so visitors can find it.")
+
+
+# --------------------------------------------------------------------------------------------- recency
+
+
+def _posts(site: SiteView) -> PostIndex:
+    return collect_posts(site, blog_urls(site))
+
+
+def _recency_grade(days: int, posts_90d: int) -> tuple[Status, int, str]:
+    """Status, score and a verdict word from the age of the newest post and the last quarter's cadence."""
+    if days <= 30:
+        return ("pass", 100, "fresh") if posts_90d >= 3 else ("partial", 80, "fresh but irregular")
+    if days <= 90:
+        return "partial", 65, "slowing"
+    if days <= 180:
+        return "partial", 45, "quiet"
+    if days <= 365:
+        return "partial", 20, "going stale"
+    return "fail", 0, "stale"
+
+
+@check(id="active.recency", category="active", title="Recent, regular posts", weight=3)
+def recency_check(site: SiteView) -> Outcome:
+    """Dates every post it can find (feeds, JSON-LD, article:published_time, <time>, dated URLs, dates in
+    blog listings), one date per post, and judges the newest against the scan time: within 30 days with
+    3+ posts in 90 days passes; 31-365 days is partial (falling with age); older than a year fails as
+    stale. A blog or feed with no dated posts fails; no blog and no feed at all is not applicable
+    (active.blog already scores the absence)."""
+    index = _posts(site)
+    today = site.scan_time.date()
+    newest = index.newest
+    observations: dict[str, Any] = {
+        "newest_post": newest.day.isoformat() if newest else "",
+        "newest_post_url": display_url(site, newest.url) if newest else "",
+        "newest_precision": newest.best.parsed.precision if newest else "",
+        "posts": len(index.posts),
+        "post_dates": [p.day.isoformat() for p in index.posts[:50]],
+        "posts_90d": index.within(90, today),
+        "posts_365d": index.within(365, today),
+        "days_since_newest": max(0, (today - newest.day).days) if newest else None,
+        "per_month_365d": round(index.within(365, today) / 12, 2),
+        "sources": index.by_source,
+        "future_dates": [{"url": display_url(site, r.url), "date": r.parsed.day.isoformat(), "source": r.source}
+                         for r in index.future[:MAX_LISTED]],
+        "scan_date": today.isoformat(),
+    }
+    if newest is None:
+        has_blog = bool(find_blog(site))
+        has_feed = any(is_post_feed(f) for f in site.feeds)
+        if not has_blog and not has_feed:
+            return Outcome("not_applicable", None, observations, [],
+                           "No blog or feed was found, so there is nothing to date; start one (see active.blog).")
+        return Outcome("fail", 0, observations, [],
+                       "We found a blog or feed but no dated posts: show a publication date on every post "
+                       "(a <time datetime> element and datePublished in BlogPosting markup) so readers and "
+                       "search engines can see the site is alive.")
+    days = max(0, (today - newest.day).days)
+    status, score, verdict = _recency_grade(days, observations["posts_90d"])
+    observations["verdict"] = verdict
+    best = newest.best
+    evidence = [Evidence(best.found_on, best.selector, snippet=best.snippet,
+                         note=f"newest post ({newest.day.isoformat()}) dated by {best.source}",
+                         source="feed" if best.source == "feed" else "jsonld" if best.source == "jsonld" else "html")]
+    return Outcome(status, score, observations, evidence, _recency_advice(days, newest.day, observations))
+
+
+def _recency_advice(days: int, newest: date, obs: dict[str, Any]) -> str:
+    ago = f"{days:,} day{'' if days == 1 else 's'} ago ({_human(newest)})"
+    if days > 365:
+        return (f"Your last post was {ago}: to visitors the site looks abandoned. Publish again and keep to a "
+                "realistic rhythm, even one post a month, or retire the section rather than show a stale date.")
+    if days > 30:
+        return (f"Your last post was {ago}, with {_plural(obs['posts_365d'], 'post')} in the past year: "
+                "aim for at least one post a month so the site keeps looking active.")
+    if obs["posts_90d"] < 3:
+        return (f"Your last post was {ago}, but only {_plural(obs['posts_90d'], 'post')} in the past 90 days: "
+                "a steady rhythm (at least monthly) matters more than bursts.")
+    return (f"Your last post was {ago} and you posted {_plural(obs['posts_90d'], 'time')} in 90 days: keep that "
+            "rhythm and link new posts from the home page.")
+
+
+# ----------------------------------------------------------------------------------------------- feeds
+
+
+def _feed_record(site: SiteView, feed: Feed) -> dict[str, Any]:
+    days = [p.day for e in feed.entries if (p := parse_datetime(e.published)) is not None]
+    return {
+        "url": display_url(site, feed.url),
+        "kind": feed.kind,
+        "entries": len(feed.entries),
+        "found_via": feed.found_via,
+        "podcast": is_podcast_feed(feed),
+        "newest_entry": max(days).isoformat() if days else "",
+        "error": feed.error or "",
+    }
+
+
+@check(id="active.feeds", category="active", title="RSS / Atom feeds", weight=1, needs=("pages", "feeds"))
+def feeds_check(site: SiteView) -> Outcome:
+    """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">,
+    linked from pages, or at common paths). A feed with entries, advertised in a page's head, passes;
+    one found only by probing a common path, or empty, is partial; none fails."""
+    records = [_feed_record(site, f) for f in site.feeds]
+    observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records}
+    if not records:
+        return Outcome("fail", 0, observations, [],
+                       "Publish an RSS or Atom feed of your posts and link it in every page's <head> "
+                       '(<link rel="alternate" type="application/rss+xml">): readers, newsletters and '
+                       "aggregators can then follow you.")
+    evidence = [Evidence(f.url, snippet=f"{f.kind}: {len(f.entries)} entries, found via {f.found_via}",
+                         source="feed") for f in site.feeds[:5]]
+    good = [f for f in site.feeds if f.entries]
+    advertised = [f for f in good if f.found_via == "link-rel"]
+    if advertised:
+        return Outcome("pass", 100, observations, evidence,
+                       "Keep your feed linked in every page's <head> and include full post dates in it.")
+    if good:
+        return Outcome("partial", 70, observations, evidence,
+                       'Your feed exists but no page advertises it: add <link rel="alternate" '
+                       'type="application/rss+xml"> to the <head> of every page so browsers and readers find it.')
+    return Outcome("partial", 40, observations, evidence,
+                   "Your feed has no entries (or could not be read): make sure it lists your latest posts.")
+
+
+# --------------------------------------------------------------------------------------------- podcast
+
+
+def _is_podcast_page(view: PageView) -> bool:
+    return any(s in PODCAST_WORDS for s in _segments(view.url)) or view.reason.endswith("podcast") \
+        or bool(view.nodes_of_type(*PODCAST_TYPES))
+
+
+def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]]:
+    """Links to the brand's show in podcast apps, from podcast pages, the home page or the site's chrome."""
+    found: dict[str, dict[str, str]] = {}
+    evidence: list[Evidence] = []
+    home_key = url_key(_home_url(site))
+    for view in site.pages:
+        podcast_page = _is_podcast_page(view)
+        for anchor in view.anchors:
+            if anchor.url in found or not DIRECTORY_HOSTS.search(anchor.host):
+                continue
+            name = next((n for n, p in DIRECTORIES if p.search(anchor.url)), None)
+            if name is None:
+                continue
+            chrome = _region(anchor) in ("nav", "header", "footer", "aside")
+            if not (podcast_page or chrome or url_key(view.url) == home_key):
+                continue  # a guest appearance on someone else's show, linked from an article
+            found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}
+            if len(evidence) < 5:
+                evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor), note=f"{name} link"))
+    return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
+
+
+def _audio_on_podcast_pages(site: SiteView) -> tuple[int, list[Evidence]]:
+    count = 0
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        if not _is_podcast_page(view):
+            continue
+        for node in view.tree.css("audio"):
+            if node.attributes.get("src") or node.css_first("source[src]") is not None:
+                count += 1
+                if len(evidence) < 3:
+                    evidence.append(Evidence(view.url, "audio", "src", (node.html or "")[:160], note="audio player"))
+    return count, evidence
+
+
+def _podcast_jsonld(site: SiteView) -> tuple[list[str], list[Evidence]]:
+    types: set[str] = set()
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        for node in view.nodes_of_type(*PODCAST_TYPES):
+            types.update(t for t in node_types(node) if t in PODCAST_TYPES)
+            if len(evidence) < 2:
+                evidence.append(Evidence(view.url, 'script[type="application/ld+json"]',
+                                         snippet=str(node.get("name", ""))[:120], note="/".join(node_types(node)),
+                                         source="jsonld"))
+    return sorted(types), evidence
+
+
+@check(id="active.podcast", category="active", title="A podcast", weight=1, needs=("pages", "feeds"))
+def podcast_check(site: SiteView) -> Outcome:
+    """Finds a podcast: a feed with the iTunes namespace or audio enclosures, embedded players (Buzzsprout,
+    Libsyn, Spotify for Podcasters, Simplecast, Transistor...), PodcastSeries/Episode markup, audio players
+    on podcast pages, and links to the show in podcast apps (Apple Podcasts, Spotify, Pocket Casts...).
+    A podcast with a feed passes (partial when its newest episode is over a year old); a podcast without
+    a feed is partial; none fails."""
+    feeds = [f for f in site.feeds if is_podcast_feed(f)]
+    episodes = [p.day for f in feeds for e in f.entries if (p := parse_datetime(e.published)) is not None]
+    players = _detections(site, "podcast")
+    directories, dir_evidence = _directory_links(site)
+    audio, audio_evidence = _audio_on_podcast_pages(site)
+    jsonld, jsonld_evidence = _podcast_jsonld(site)
+    newest = max(episodes) if episodes else None
+    observations: dict[str, Any] = {
+        "present": bool(feeds or players or directories or audio or jsonld),
+        "feed": bool(feeds),
+        "feeds": [display_url(site, f.url) for f in feeds],
+        "itunes": any(f.itunes for f in feeds),
+        "episodes": sum(len(f.entries) for f in feeds),
+        "newest_episode": newest.isoformat() if newest else "",
+        "players": sorted(d.name for d in players),
+        "directory_links": directories[:MAX_LISTED],
+        "audio_players": audio,
+        "jsonld": jsonld,
+        "podcast_pages": [display_url(site, v.url) for v in site.pages if _is_podcast_page(v)][:MAX_LISTED],
+    }
+    evidence = [Evidence(f.url, snippet=f"{len(f.entries)} episodes; itunes namespace: {f.itunes}", source="feed")
+                for f in feeds[:2]]
+    evidence += [e for d in players for e in d.evidence[:1]] + dir_evidence + audio_evidence + jsonld_evidence
+    if not observations["present"]:
+        return Outcome("fail", 0, observations, [],
+                       "No podcast found. If you have things to say at length, a short regular podcast with its own "
+                       "RSS feed, listed in Apple Podcasts and Spotify, keeps you in customers' ears.")
+    if not feeds:
+        return Outcome("partial", 60, observations, evidence[:10],
+                       "Your podcast has no RSS feed we could find: publish one (with the iTunes namespace and audio "
+                       'enclosures) and link it with <link rel="alternate"> so people can subscribe in any app.')
+    age = (site.scan_time.date() - newest).days if newest else None
+    if newest is not None and age is not None and age > 365:
+        return Outcome("partial", 40, observations, evidence[:10],
+                       f"Your newest episode is {age:,} days old ({_human(newest)}): publish again or mark the "
+                       "show as finished so it does not look abandoned.")
+    advice = ("Link your show in Apple Podcasts and Spotify from the podcast page so listeners can follow it "
+              "in their app." if not directories else
+              "Keep publishing episodes on a regular schedule and link each one from a page with show notes.")
+    return Outcome("pass", 100, observations, evidence[:10], advice)
+
+
+# ----------------------------------------------------------------------------------------------- video
+
+
+def _video_elements(site: SiteView) -> tuple[int, int, list[Evidence]]:
+    """``<video>`` players with a source, and decorative background loops (autoplay, muted, loop, no controls)."""
+    players, background = 0, 0
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        for node in view.tree.css("video"):
+            attrs = node.attributes
+            if not (attrs.get("src") or attrs.get("data-src") or node.css_first("source[src], source[data-src]")):
+                continue
+            if all(a in attrs for a in DECORATIVE_VIDEO) and "controls" not in attrs:
+                background += 1
+                continue
+            players += 1
+            if len(evidence) < 3:
+                evidence.append(Evidence(view.url, "video", "src", (node.html or "")[:160], note="<video> player"))
+    return players, background, evidence
+
+
+def _video_objects(site: SiteView) -> tuple[list[str], list[Evidence]]:
+    pages: list[str] = []
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        nodes = view.nodes_of_type("VideoObject")
+        if nodes:
+            pages.append(display_url(site, view.url))
+            if len(evidence) < 3:
+                evidence.append(Evidence(view.url, 'script[type="application/ld+json"]',
+                                         snippet=str(nodes[0].get("name", ""))[:120], note="VideoObject",
+                                         source="jsonld"))
+    return pages, evidence
+
+
+def _channel_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]]:
+    """Links to the brand's channels on video networks (YouTube @handle, /channel/, TikTok @user...)."""
+    found: dict[str, dict[str, str]] = {}
+    evidence: list[Evidence] = []
+    for view, anchor in site.anchors():
+        url = anchor.url
+        if url in found or not CHANNEL_HOSTS.search(anchor.host):
+            continue
+        name = next((n for n, p in CHANNELS if p.search(url)), None)
+        if name is not None:
+            found[url] = {"network": name, "url": url, "page": display_url(site, view.url)}
+            if len(evidence) < 3:
+                evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor),
+                                         note=f"{name} channel link"))
+    return sorted(found.values(), key=lambda c: (c["network"], c["url"]))[:MAX_LISTED], evidence
+
+
+@check(id="active.video", category="active", title="Video on the site", weight=1)
+def video_check(site: SiteView) -> Outcome:
+    """Finds video on the site itself: <video> players, embeds from video hosts (YouTube, Vimeo, Wistia,
+    Vidyard, Brightcove, JW Player, TikTok... by fingerprint) and VideoObject markup. A link to the brand's
+    YouTube/TikTok/Vimeo channel is recorded but is not video on the site: channel only is partial,
+    nothing is a fail. Muted autoplay background loops are recorded, not counted."""
+    embeds = _detections(site, "video")
+    players, background, element_evidence = _video_elements(site)
+    objects, object_evidence = _video_objects(site)
+    channels, channel_evidence = _channel_links(site)
+    present = bool(embeds or players or objects)
+    observations: dict[str, Any] = {
+        "present": present,
+        "embeds": sorted(d.name for d in embeds),
+        "video_elements": players,
+        "background_videos": background,
+        "video_objects": objects[:MAX_LISTED],
+        "channel_links": channels,
+    }
+    evidence = [e for d in embeds for e in d.evidence[:2]] + element_evidence + object_evidence
+    if present:
+        advice = ("Add VideoObject markup to pages with video so search engines can show it." if not objects else
+                  "Keep video close to the content it supports, and link your channel so viewers can subscribe.")
+        return Outcome("pass", 100, observations, evidence[:10], advice)
+    if channels:
+        names = ", ".join(sorted({c["network"] for c in channels}))
+        return Outcome("partial", 30, observations, channel_evidence,
+                       f"You have a {names} channel but no video on the site itself: embed your best videos on the "
+                       "pages they belong to (product, how-to, about) so visitors watch them here.")
+    return Outcome("fail", 0, observations, [],
+                   "No video found: short product demos, how-tos or behind-the-scenes clips embedded on your pages "
+                   "make the site feel alive and explain more than text.")
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+
+def _event_nodes(view: PageView) -> list[dict[str, Any]]:
+    result = []
+    for node in view.jsonld_nodes:
+        types = [t.lower() for t in node_types(node)]
+        if any((t.endswith("event") or t in ("festival", "hackathon")) and t not in NOT_EVENT_TYPES for t in types):
+            result.append(node)
+    return result
+
+
+def _event_when(node: dict[str, Any]) -> tuple[ParsedDate | None, ParsedDate | None]:
+    start, end = node.get("startDate"), node.get("endDate")
+    return (parse_datetime(start) if isinstance(start, str) else None,
+            parse_datetime(end) if isinstance(end, str) else None)
+
+
+def _is_webinar(node: dict[str, Any], url: str) -> bool:
+    mode = str(node.get("eventAttendanceMode", ""))
+    location = node.get("location")
+    virtual = "Online" in mode or (isinstance(location, dict) and "VirtualLocation" in node_types(location))
+    return virtual or bool(WEBINAR_WORD.search(f"{node.get('name', '')} {url}"))
+
+
+def _is_events_page(view: PageView) -> bool:
+    return any(s in EVENT_WORDS for s in _segments(view.url))
+
+
+def _events_page_dates(view: PageView) -> list[date]:
+    """Dates shown on an events page: <time> elements and date-classed text (event dates, not posts)."""
+    days = []
+    for node in view.tree.css("time"):
+        parsed = parse_datetime(node.attributes.get("datetime") or squeeze(node.text(deep=True) or ""))
+        if parsed is not None:
+            days.append(parsed.day)
+    for node in view.tree.css("[class*=date]"):
+        text = squeeze(node.text(deep=True) or "")
+        if len(text) <= 100 and node.css_first("time") is None and (parsed := parse_text_date(text)) is not None:
+            days.append(parsed.day)
+    return days
+
+
+@check(id="active.events", category="active", title="Events and webinars", weight=1)
+def events_check(site: SiteView) -> Outcome:
+    """Finds events and webinars: schema.org Event markup (any Event subtype) and events / webinars pages
+    with dates, split into upcoming and past against the scan time. Upcoming events with markup pass;
+    upcoming without markup, or past events only, are partial; none fails."""
+    today = site.scan_time.date()
+    upcoming: list[dict[str, str]] = []
+    past: list[dict[str, str]] = []
+    evidence: list[Evidence] = []
+    webinars = False
+    seen: set[tuple[str, str]] = set()
+    for view in site.pages:
+        for node in _event_nodes(view):
+            start, end = _event_when(node)
+            name = str(node.get("name", ""))[:120]
+            ident = (name, start.day.isoformat() if start else "")
+            webinars = webinars or _is_webinar(node, view.url)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            last = end or start
+            record = {"name": name, "start": start.day.isoformat() if start else "",
+                      "page": display_url(site, view.url), "type": "/".join(node_types(node))}
+            (upcoming if last is not None and last.day >= today else past).append(record)
+            if len(evidence) < 5:
+                evidence.append(Evidence(view.url, 'script[type="application/ld+json"]',
+                                         snippet=f"{name} {record['start']}", note=record["type"], source="jsonld"))
+    pages = [v for v in site.pages if _is_events_page(v)]
+    page_dates = [d for v in pages for d in _events_page_dates(v)]
+    webinars = webinars or any("webinar" in _segments(v.url) for v in pages)
+    upcoming_on_pages = sorted({d for d in page_dates if d >= today})
+    observations: dict[str, Any] = {
+        "present": bool(upcoming or past or page_dates),
+        "jsonld_events": len(upcoming) + len(past),
+        "upcoming": sorted(upcoming, key=lambda e: (e["start"], e["name"]))[:MAX_LISTED],
+        "past": sorted(past, key=lambda e: (e["start"], e["name"]), reverse=True)[:MAX_LISTED],
+        "events_pages": [display_url(site, v.url) for v in pages][:MAX_LISTED],
+        "upcoming_dates_on_pages": [d.isoformat() for d in upcoming_on_pages][:MAX_LISTED],
+        "webinars": webinars,
+    }
+    if not evidence and pages:
+        evidence.append(Evidence(pages[0].url, note="events page"))
+    if upcoming:
+        return Outcome("pass", 100, observations, evidence,
+                       "Keep upcoming events on the site with Event markup, and add recordings of past ones.")
+    if upcoming_on_pages:
+        return Outcome("partial", 70, observations, evidence,
+                       "Your upcoming events have no schema.org Event markup: add it so search engines and "
+                       "calendars can list them.")
+    if past or page_dates:
+        return Outcome("partial", 40, observations, evidence,
+                       "Only past events are listed: announce the next event, webinar or meet-up so people have "
+                       "something to join.")
+    return Outcome("fail", 0, observations, [],
+                   "No events or webinars found: a regular webinar, workshop or meet-up, announced with Event "
+                   "markup, turns readers into participants.")

@@ -24,14 +24,13 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from .base import Evidence, Outcome, Status, check
-from .fingerprints import Detection, Fingerprints
+from .fingerprints import Detection, default_fingerprints
 from .site import Anchor, Form, PageView, SiteView, css_path, node_types, squeeze
 
 _SITE_CHROME = frozenset({"nav", "header", "footer", "aside"})
@@ -58,20 +57,9 @@ def slug(name: str) -> str:
     return _SLUGS.get(name) or re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
 
 
-@cache
-def fingerprints() -> Fingerprints:
-    """The bundled technologies of the kinds these checks ask about, loaded once per process.
-
-    A subset on purpose: matching every technology of every kind on every page
-    here would repeat work the commerce and active checks do with their own.
-    """
-    everything = Fingerprints.load()
-    return Fingerprints([t for t in everything.technologies.values() if t.kinds & HOOK_KINDS])
-
-
 def detected(site: SiteView, kind: str) -> list[Detection]:
     """Technologies of ``kind`` found on the site, strongest (then most seen, then by name) first."""
-    found = fingerprints().detect(site).values()
+    found = default_fingerprints().detect(site).values()
     return sorted((d for d in found if kind in d.kinds), key=lambda d: (-d.confidence, -len(d.evidence), d.name))
 
 
@@ -238,7 +226,7 @@ def _form_provider(form: Form) -> str:
     data file that finds a tool on a page also says which form is that tool's.
     """
     node = form.node
-    for tech in fingerprints().technologies.values():
+    for tech in default_fingerprints().technologies.values():
         if "email" not in tech.kinds:
             continue
         for selector, _spec in tech.dom:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from connectedness.checks.fingerprints import default_fingerprints
 from connectedness.checks import hooks
 from connectedness.checks.base import CheckResult
 from connectedness.checks.fingerprints import DATA_DIR
@@ -532,17 +533,17 @@ def test_every_fingerprint_we_wrote_has_a_positive_and_a_near_miss_case() -> Non
 @pytest.mark.parametrize("name", sorted(FINGERPRINT_CASES))
 def test_fingerprint_finds_the_embed_and_ignores_the_near_miss(name: str) -> None:
     positive, near_miss = FINGERPRINT_CASES[name]
-    found = hooks.fingerprints().detect(site(positive))
+    found = default_fingerprints().detect(site(positive))
     assert name in found, f"{name} not found in its own embed snippet"
     assert found[name].evidence and found[name].evidence[0].url == HOME
-    missed = hooks.fingerprints().detect(site(near_miss))
+    missed = default_fingerprints().detect(site(near_miss))
     assert name not in missed, f"{name} wrongly found in {near_miss!r}"
 
 
 def test_every_fingerprint_regex_and_selector_is_usable() -> None:
     """A pattern Python cannot compile or a selector lexbor cannot read would silently never match."""
     probe = site("<p>x</p>").pages[0].tree
-    for tech in hooks.fingerprints().technologies.values():
+    for tech in default_fingerprints().technologies.values():
         if tech.source not in OWN_FILES:
             continue
         for pattern in [*tech.html, *tech.script_src, *tech.scripts, *tech.url,

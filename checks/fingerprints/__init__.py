@@ -147,8 +147,9 @@ class Fingerprints:
             return cached
         found: dict[str, Detection] = {}
         for view in site.pages:
+            window = _window(view.html)
             for tech in self.technologies.values():
-                for evidence, confidence in _match(tech, view):
+                for evidence, confidence in _match(tech, view, window):
                     hit = found.get(tech.name)
                     if hit is None:
                         hit = found[tech.name] = Detection(tech.name, set(tech.kinds), tech.website, 0)
@@ -232,7 +233,22 @@ def _snippet(text: str, match: re.Match[str]) -> str:
     return text[start: match.end() + 40].replace("\n", " ")[:160]
 
 
-def _match(tech: Technology, view: PageView) -> list[tuple[Evidence, int]]:
+HTML_HEAD = 512 * 1024
+HTML_TAIL = 128 * 1024
+
+
+def _window(html: str) -> str:
+    """The part of a page ``html`` patterns search: all of it, or its first 512 KB and last 128 KB.
+
+    Fingerprints sit in the head and at the end of the body; a multi-megabyte page (a catalogue cut at
+    ``max_bytes``) would otherwise cost tens of milliseconds per pattern.
+    """
+    if len(html) <= HTML_HEAD + HTML_TAIL:
+        return html
+    return html[:HTML_HEAD] + "\n" + html[-HTML_TAIL:]
+
+
+def _match(tech: Technology, view: PageView, window: str) -> list[tuple[Evidence, int]]:
     """Evidence of ``tech`` on one page (one per kind of clue, to keep evidence readable)."""
     hits: list[tuple[Evidence, int]] = []
     url = view.url
@@ -288,8 +304,8 @@ def _match(tech: Technology, view: PageView) -> list[tuple[Evidence, int]]:
                                   note=f"{tech.name}: element"), 100))
             break
     for p in tech.html:
-        if (m := p.search(view.html)) is not None:
-            hits.append((Evidence(url, snippet=_snippet(view.html, m), note=f"{tech.name}: HTML"), p.confidence))
+        if (m := p.search(window)) is not None:
+            hits.append((Evidence(url, snippet=_snippet(window, m), note=f"{tech.name}: HTML"), p.confidence))
             break
     return hits
 
