@@ -81,3 +81,19 @@ def test_detection_is_memoised_per_view(tmp_path: Path) -> None:
     fingerprints = load(tmp_path)
     site = SiteView.from_html({"https://b.com/": "<p>x</p>"})
     assert fingerprints.detect(site) is fingerprints.detect(site)
+
+
+def test_the_same_clue_on_every_page_does_not_add_up(tmp_path: Path) -> None:
+    pages = {f"https://b.com/{i}": '<div id="chatty-widget"></div>' for i in range(4)}
+    found = load(tmp_path).detect(SiteView.from_html(pages))
+    assert found["Chatty"].confidence == 50  # one kind of clue, seen four times
+
+
+def test_huge_pages_are_searched_in_a_bounded_window(tmp_path: Path) -> None:
+    from connectedness.checks.fingerprints import HTML_HEAD, _window
+
+    html = '<div id="chatty-widget"></div>' + "x" * (5 * 1024 * 1024) + "<footer>end</footer>"
+    window = _window(html)
+    assert len(window) <= HTML_HEAD + 128 * 1024 + 1
+    assert window.startswith('<div id="chatty-widget">') and window.endswith("<footer>end</footer>")
+    assert "Chatty" in load(tmp_path).detect(SiteView.from_html({"https://b.com/": html}))

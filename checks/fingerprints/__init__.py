@@ -146,14 +146,19 @@ class Fingerprints:
         if cached is not None:
             return cached
         found: dict[str, Detection] = {}
+        strongest: dict[str, dict[str, int]] = {}
         for view in site.pages:
             window = _window(view.html)
             for tech in self.technologies.values():
-                for evidence, confidence in _match(tech, view, window):
+                for clue, evidence, confidence in _match(tech, view, window):
                     hit = found.get(tech.name)
                     if hit is None:
                         hit = found[tech.name] = Detection(tech.name, set(tech.kinds), tech.website, 0)
-                    hit.confidence = min(100, hit.confidence + confidence)
+                    # Confidence adds up over *kinds* of clue, not pages: the same weak clue
+                    # repeated in every page's template is still one clue.
+                    clues = strongest.setdefault(tech.name, {})
+                    clues[clue] = max(clues.get(clue, 0), confidence)
+                    hit.confidence = min(100, sum(clues.values()))
                     if len(hit.evidence) < 10:
                         hit.evidence.append(evidence)
         for name in list(found):
@@ -248,42 +253,42 @@ def _window(html: str) -> str:
     return html[:HTML_HEAD] + "\n" + html[-HTML_TAIL:]
 
 
-def _match(tech: Technology, view: PageView, window: str) -> list[tuple[Evidence, int]]:
-    """Evidence of ``tech`` on one page (one per kind of clue, to keep evidence readable)."""
-    hits: list[tuple[Evidence, int]] = []
+def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evidence, int]]:
+    """(kind of clue, evidence, confidence) for ``tech`` on one page, one per kind of clue."""
+    hits: list[tuple[str, Evidence, int]] = []
     url = view.url
     for p in tech.url:
         if (m := p.search(url)) is not None:
-            hits.append((Evidence(url, note=f"{tech.name}: URL matches", snippet=m.group(0)), p.confidence))
+            hits.append(("url", Evidence(url, note=f"{tech.name}: URL matches", snippet=m.group(0)), p.confidence))
             break
     for p in tech.script_src:
         src = next((s for s in view.scripts if p.search(s)), None)
         if src is not None:
-            hits.append((Evidence(url, selector="script[src]", attribute="src", snippet=src[:200],
+            hits.append(("scriptSrc", Evidence(url, selector="script[src]", attribute="src", snippet=src[:200],
                                   note=f"{tech.name}: script source"), p.confidence))
             break
     for name, patterns in tech.meta.items():
         for content in view.meta.get(name, []):
             if any(p.regex is not None and (p.regex.pattern == "" or p.search(content)) for p in patterns):
-                hits.append((Evidence(url, selector=f'meta[name="{name}"]', attribute="content", snippet=content[:200],
+                hits.append(("meta", Evidence(url, selector=f'meta[name="{name}"]', attribute="content", snippet=content[:200],
                                       note=f"{tech.name}: meta tag"), max(p.confidence for p in patterns)))
                 break
     for name, patterns in tech.headers.items():
         value = view.headers.get(name)
         if value is not None and any(p.regex is not None and (p.regex.pattern == "" or p.search(value)) for p in patterns):
-            hits.append((Evidence(url, attribute=name, snippet=value[:200], source="headers",
+            hits.append(("headers", Evidence(url, attribute=name, snippet=value[:200], source="headers",
                                   note=f"{tech.name}: response header"), 100))
     if tech.cookies:
         cookies = view.headers.get("set-cookie", "")
         for name in tech.cookies:
             if re.search(rf"(?:^|[;,\s]){re.escape(name)}=", cookies, re.IGNORECASE):
-                hits.append((Evidence(url, attribute="set-cookie", snippet=name, source="headers",
+                hits.append(("cookies", Evidence(url, attribute="set-cookie", snippet=name, source="headers",
                                       note=f"{tech.name}: cookie"), 100))
                 break
     for p in tech.scripts:
         for script in view.inline_scripts:
             if (m := p.search(script)) is not None:
-                hits.append((Evidence(url, selector="script", snippet=_snippet(script, m),
+                hits.append(("scripts", Evidence(url, selector="script", snippet=_snippet(script, m),
                                       note=f"{tech.name}: inline script"), p.confidence))
                 break
         else:
@@ -291,7 +296,7 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[Evidence
         break
     for name in tech.js:
         if any(name in script for script in view.inline_scripts):
-            hits.append((Evidence(url, selector="script", snippet=name,
+            hits.append(("js", Evidence(url, selector="script", snippet=name,
                                   note=f"{tech.name}: names {name} in an inline script (not executed)"), 50))
             break
     for selector, spec in tech.dom:
@@ -300,12 +305,12 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[Evidence
         except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped
             continue
         if nodes and _dom_ok(nodes, spec):
-            hits.append((Evidence(url, selector=selector, snippet=(nodes[0].html or "")[:160],
+            hits.append(("dom", Evidence(url, selector=selector, snippet=(nodes[0].html or "")[:160],
                                   note=f"{tech.name}: element"), 100))
             break
     for p in tech.html:
         if (m := p.search(window)) is not None:
-            hits.append((Evidence(url, snippet=_snippet(window, m), note=f"{tech.name}: HTML"), p.confidence))
+            hits.append(("html", Evidence(url, snippet=_snippet(window, m), note=f"{tech.name}: HTML"), p.confidence))
             break
     return hits
 
