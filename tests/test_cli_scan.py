@@ -105,3 +105,16 @@ def test_bad_fingerprint_file_is_a_usage_error(fixture_sites: FixtureServer, tmp
     bad.write_text("{not json")
     result = invoke("scan", fixture_sites.url("casa-lucia"), "--fingerprints", str(bad), "--no-store")
     assert result.exit_code == 2 and "bad.json" in result.stderr
+
+
+def test_scan_end_to_end_meets_the_retailers_ground_truth(scanned, fixture_sites: FixtureServer) -> None:  # type: ignore[no-untyped-def]
+    _, doc = scanned
+    truth = fixture_sites.sites["summit-outfitters"].truth
+    obs = {r["check_id"]: r["observations"] for r in doc["results"]}
+    assert obs["social.profiles"]["profiles"] == truth["social"]["profiles"]
+    assert obs["commerce.platform"]["platform"] == truth["commerce"]["platform"]
+    assert obs["active.recency"]["newest_post"] == truth["active"]["newest_post"]
+    assert obs["hooks.newsletter"]["provider"] == truth["hooks"]["newsletter_provider"]
+    assert obs["responsive.viewport"]["viewport_meta"] is truth["responsive"]["viewport_meta"]
+    statuses = {r["status"] for r in doc["results"]}
+    assert statuses <= {"pass", "partial", "fail", "not_applicable", "could_not_check"}
