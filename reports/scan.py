@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from connectedness import __version__
@@ -95,13 +96,13 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     for result in doc["results"]:
         colour = {"pass": "green", "partial": "yellow", "fail": "red"}.get(result["status"], "dim")
         checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
-                       "" if result["score"] is None else str(result["score"]), result["title"])
+                       "" if result["score"] is None else str(result["score"]), escape(result["title"]))
     console.print(checks)
     recommendations = top_recommendations(doc)
     if recommendations:
         console.print("[bold]Top recommendations[/]")
         for index, result in enumerate(recommendations, 1):
-            console.print(f"{index}. [{result['check_id']}] {result['recommendation']}")
+            console.print(escape(f"{index}. [{result['check_id']}] {result['recommendation']}"))
     skipped = [(c["check_id"], c["why_not"]) for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
     if skipped:
         console.print("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped))

@@ -118,3 +118,11 @@ def test_scan_end_to_end_meets_the_retailers_ground_truth(scanned, fixture_sites
     assert obs["responsive.viewport"]["viewport_meta"] is truth["responsive"]["viewport_meta"]
     statuses = {r["status"] for r in doc["results"]}
     assert statuses <= {"pass", "partial", "fail", "not_applicable", "could_not_check"}
+
+
+def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    text = invoke("show", str(doc["scan"]["id"]), "--db", str(db)).stdout
+    if any(r["status"] in ("partial", "fail") for r in doc["results"]):
+        assert "Top recommendations" in text
+        assert "1. [" in text, "square brackets are text, not rich markup"
