@@ -65,25 +65,8 @@ def brand_name_for(url: str) -> str:
 
 
 async def crawl_and_store(job: CrawlJob, db: Database | None, progress: ProgressCallback | None = None) -> CrawlOutcome:
-    """Crawl one site and store the scan (failed scans too, with their reason)."""
-    brand = job.brand or brand_name_for(job.url)
-    outcome = CrawlOutcome(job, brand)
-    started = datetime.now(UTC)
-    try:
-        outcome.snapshot = await crawl(job.url, job.settings, progress=progress)
-    except Exception as exc:  # noqa: BLE001 - a crawler bug on one site must not end a batch
-        log.exception("crawl of %s crashed", job.url)
-        outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
-        return outcome
-    if db is not None:
-        try:
-            outcome.scan_id = await asyncio.to_thread(
-                save_snapshot, db, outcome.snapshot, brand=brand, group=job.group, started_at=started
-            )
-        except Exception as exc:  # noqa: BLE001 - the database said no: report it, keep going
-            log.exception("storing the crawl of %s failed", job.url)
-            outcome.error = f"storage_error: {type(exc).__name__}: {exc}"
-    return outcome
+    """Crawl one site and store the scan without checks (failed scans too, with their reason)."""
+    return (await scan_and_store(job, db, checks=(), profile=None, progress=progress)).crawl
 
 
 async def crawl_batch(
@@ -91,20 +74,12 @@ async def crawl_batch(
     db: Database | None,
     *,
     concurrency: int = 3,
-    progress: Callable[[CrawlJob], ProgressCallback | None] | None = None,
     on_done: Callable[[CrawlOutcome], None] | None = None,
 ) -> list[CrawlOutcome]:
-    """Crawl several sites, ``concurrency`` at a time; outcomes come back in job order."""
-    gate = asyncio.Semaphore(max(1, concurrency))
-
-    async def one(job: CrawlJob) -> CrawlOutcome:
-        async with gate:
-            outcome = await crawl_and_store(job, db, progress(job) if progress else None)
-        if on_done is not None:
-            on_done(outcome)
-        return outcome
-
-    return list(await asyncio.gather(*(one(job) for job in jobs)))
+    """Crawl several sites without checks, ``concurrency`` at a time; outcomes come back in job order."""
+    done = (lambda o: on_done(o.crawl)) if on_done else None
+    outcomes = await scan_batch(jobs, db, checks=(), profile=None, concurrency=concurrency, on_done=done)
+    return [o.crawl for o in outcomes]
 
 
 # -- scans: crawl, check, score, store ------------------------------------------------------------
@@ -138,12 +113,13 @@ async def scan_and_store(
     db: Database | None,
     *,
     checks: Sequence[Check],
-    profile: Profile,
+    profile: Profile | None,
     progress: ProgressCallback | None = None,
 ) -> ScanOutcome:
-    """Crawl one site, run every check, score under ``profile`` and store it all in one transaction.
+    """Crawl one site, run ``checks``, score under ``profile`` and store it all in one transaction.
 
-    A failed crawl is stored as a failed scan with its reason and no results.
+    A failed crawl is stored as a failed scan with its reason and no results. With no checks (or no
+    profile) it is a plain crawl, stored without results or scorecard.
     """
     brand = job.brand or brand_name_for(job.url)
     crawl_outcome = CrawlOutcome(job, brand)
@@ -156,7 +132,7 @@ async def scan_and_store(
         crawl_outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
         return outcome
     snapshot = crawl_outcome.snapshot
-    if snapshot.status != "failed":
+    if snapshot.status != "failed" and checks and profile is not None:
         outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile)
     if db is not None:
         try:
@@ -175,7 +151,7 @@ async def scan_batch(
     db: Database | None,
     *,
     checks: Sequence[Check],
-    profile: Profile | Callable[[CrawlJob], Profile],
+    profile: Profile | Callable[[CrawlJob], Profile] | None,
     concurrency: int = 3,
     on_done: Callable[[ScanOutcome], None] | None = None,
 ) -> list[ScanOutcome]:
@@ -184,7 +160,7 @@ async def scan_batch(
 
     async def one(job: CrawlJob) -> ScanOutcome:
         async with gate:
-            chosen = profile(job) if callable(profile) else profile
+            chosen = profile(job) if callable(profile) else profile  # a Profile is a dataclass, not callable
             outcome = await scan_and_store(job, db, checks=checks, profile=chosen)
         if on_done is not None:
             on_done(outcome)
