@@ -123,9 +123,9 @@ def _canonical_netloc(parts: SplitResult, scheme: str) -> str:
 def _strip_tracking(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
     kept = [(k, v) for k, v in pairs if not (k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMS)]
-    if len(kept) == len(pairs):
+    if kept and len(kept) == len(pairs):
         return query
-    return urlencode(kept)
+    return urlencode(kept)  # "" when nothing is left ("?&" or only tracking): the query goes
 
 
 def resolve_link(base: str, href: str) -> str | None:
@@ -147,7 +147,10 @@ def resolve_link(base: str, href: str) -> str | None:
         # to resolve or re-encode, no query to clean, no dot segments.
         cut = href.find("#")
         path = href if cut == -1 else href[:cut]
-        if "?" not in path and "/." not in path and " " not in path and "\\" not in path and path.isascii():
+        path, _, query = path.partition("?")
+        if query and not _only_tracking(query):
+            return _resolve(key, href)
+        if "/." not in path and " " not in path and "\\" not in path and "%" not in path and path.isascii():
             return key[:-1] + path
     elif href.startswith(("http://", "https://")):
         key = ""
@@ -189,6 +192,15 @@ def _remove_dot_segments(path: str) -> str:
         else:
             out.append(segment)
     return "/" + "/".join(out)
+
+
+def _only_tracking(query: str) -> bool:
+    """Whether every parameter of a query string is a tracking one (``utm_*``, click ids...)."""
+    for pair in query.split("&"):
+        name = pair.split("=", 1)[0].lower()
+        if name and not (name.startswith("utm_") or name in TRACKING_PARAMS):
+            return False
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -94,7 +94,9 @@ def test_scope_covers_subdomains_and_declared_hosts_only() -> None:
 
 BASES = ["http://h:1/", "http://h:1/a/", "http://h:1/a/b/c", "http://h:1/a/b/c/", "http://h:1/a/b/c?x=1", "https://h/x/y/z.html"]
 HREFS = ["x", "x/", "./x", "../x", "../../x/", "../../../../x", ".", "..", "./", "../", "a/./b/../c", "a/..", "a/.",
-         "../a/../b/./", "x#f", "../x#f", "a/b/c/../../d", ".hidden", "..weird", "a/.../b", "/r", "/r/./s/../t", "/r#f"]
+         "../a/../b/./", "x#f", "../x#f", "a/b/c/../../d", ".hidden", "..weird", "a/.../b", "/r", "/r/./s/../t", "/r#f",
+         "/r?utm_source=a&utm_medium=b", "/r?utm_source=a&page=2", "/r?gclid=1#x", "/r?", "/r?&", "/r?q=%20x",
+         "/a%20b", "/caf%C3%A9/"]
 
 
 @pytest.mark.parametrize("base", BASES)
