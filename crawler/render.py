@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from .browser import BrowserLocation, find_chromium
+from .snapshot import Render, Viewport
 
 METRICS_JS = (Path(__file__).resolve().parent / "metrics.js").read_text(encoding="utf-8")
 # Buffered observers see entries from before the script ran; results wait on window.__connectedness.
@@ -36,38 +36,12 @@ try {
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Viewport:
-    """A screen to render at. ``touch`` viewports are mobile: the viewport meta applies, taps are measured."""
-
-    name: str
-    width: int
-    height: int
-    touch: bool = False
-    scale: float = 1.0
-
-
 PHONE = Viewport("phone", 375, 812, touch=True, scale=3.0)
 TABLET = Viewport("tablet", 768, 1024, touch=True, scale=2.0)
 DESKTOP = Viewport("desktop", 1366, 768)
 DEFAULT_VIEWPORTS = (PHONE, TABLET, DESKTOP)
 EXTRA_VIEWPORTS = {"reflow": Viewport("reflow", 320, 640, touch=True, scale=2.0),  # WCAG 1.4.10 reflow width
                    "wide": Viewport("wide", 1920, 1080)}
-
-
-@dataclass(slots=True)
-class Render:
-    """One page at one viewport: what was measured, the DOM as rendered, a screenshot (JPEG)."""
-
-    url: str
-    viewport: Viewport
-    metrics: dict[str, Any] = field(default_factory=dict)
-    html: str = ""
-    screenshot: bytes = b""
-    console_errors: list[str] = field(default_factory=list)
-    blocked: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-    error: str | None = None
 
 
 def _loopback(host: str) -> bool:

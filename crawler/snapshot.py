@@ -173,6 +173,49 @@ class Asset:
         return cls(**data)
 
 
+@dataclass(frozen=True, slots=True)
+class Viewport:
+    """A screen to render at. ``touch`` viewports are mobile: the viewport meta applies, taps are measured."""
+
+    name: str
+    width: int
+    height: int
+    touch: bool = False
+    scale: float = 1.0
+
+
+@dataclass(slots=True)
+class Render:
+    """One page rendered in Chromium at one viewport: what ``metrics.js`` measured there, the DOM as
+    rendered (after scripts ran), and a viewport-sized JPEG screenshot."""
+
+    url: str
+    viewport: Viewport
+    metrics: dict[str, Any] = field(default_factory=dict)
+    html: str = ""
+    screenshot: bytes = b""
+    console_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    error: str | None = None
+
+    def to_dict(self, *, with_body: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if with_body:
+            data["screenshot"] = base64.b64encode(self.screenshot).decode("ascii")
+        else:
+            del data["screenshot"], data["html"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Render:
+        data = dict(data)
+        data["viewport"] = Viewport(**data["viewport"])
+        data["screenshot"] = base64.b64decode(data.get("screenshot", ""))
+        data.setdefault("html", "")
+        return cls(**data)
+
+
 @dataclass(slots=True)
 class RobotsFacts:
     """What robots.txt said for one origin, and how it was read (RFC 9309)."""
@@ -224,6 +267,9 @@ class SiteSnapshot:
     failure: CrawlIssue | None = None
     stats: dict[str, Any] = field(default_factory=dict)
     assets: list[Asset] = field(default_factory=list)
+    renders: list[Render] = field(default_factory=list)
+    browser: str | None = None
+    """Why there are no renders when there are none: "no browser found", "--no-browser"... (None: rendered)."""
 
     def page(self, url: str) -> Page | None:
         """The page fetched as ``url`` or ending at ``url`` after redirects."""
@@ -248,6 +294,8 @@ class SiteSnapshot:
             "failure": self.failure.to_dict() if self.failure else None,
             "stats": self.stats,
             "assets": [a.to_dict(with_body=with_bodies) for a in self.assets],
+            "renders": [r.to_dict(with_body=with_bodies) for r in self.renders],
+            "browser": self.browser,
         }
 
     @classmethod
@@ -267,4 +315,6 @@ class SiteSnapshot:
             failure=CrawlIssue.from_dict(data["failure"]) if data.get("failure") else None,
             stats=data.get("stats", {}),
             assets=[Asset.from_dict(a) for a in data.get("assets", [])],
+            renders=[Render.from_dict(r) for r in data.get("renders", [])],
+            browser=data.get("browser"),
         )

@@ -55,6 +55,7 @@ class Scan(Base):
     stats: Mapped[dict] = mapped_column(JSON)
     page_count: Mapped[int] = mapped_column(Integer)
     issue_count: Mapped[int] = mapped_column(Integer)
+    browser: Mapped[str | None] = mapped_column(String(200))  # why nothing was rendered; null when rendered
 
     brand: Mapped[Brand] = relationship(back_populates="scans")
     pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="PageRow.id")
@@ -65,6 +66,8 @@ class Scan(Base):
                                                          order_by="CheckResultRow.id")
     scorecards: Mapped[list[ScorecardRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
                                                           order_by="ScorecardRow.id")
+    renders: Mapped[list[RenderRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                    order_by="RenderRow.id")
 
 
 class PageRow(Base):
@@ -223,6 +226,31 @@ class CategoryScoreRow(Base):
     weight: Mapped[float] = mapped_column(Float)
 
     scorecard: Mapped[ScorecardRow] = relationship(back_populates="categories")
+
+
+class RenderRow(Base):
+    """A page rendered at one viewport: the measurements (JSON), and the rendered DOM and a JPEG
+    screenshot in the blob store (``<sha>.gz`` and ``<sha>.jpg`` beside the database)."""
+
+    __tablename__ = "renders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    viewport: Mapped[str] = mapped_column(String(30))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    touch: Mapped[bool] = mapped_column(Boolean)
+    scale: Mapped[float] = mapped_column(Float)
+    metrics: Mapped[dict] = mapped_column(JSON)
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    console_errors: Mapped[list] = mapped_column(JSON)
+    blocked: Mapped[list] = mapped_column(JSON)
+    elapsed: Mapped[float] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    scan: Mapped[Scan] = relationship(back_populates="renders")
 
 
 Index("ix_scans_brand_started", Scan.brand_id, Scan.started_at)

@@ -16,14 +16,15 @@ from sqlalchemy.orm import Session, selectinload
 from connectedness import __version__
 from connectedness.checks.base import CheckResult
 from connectedness.crawler.snapshot import (
-    Asset, CrawlIssue, Feed, FeedEntry, Page, RedirectHop, RobotsFacts, SiteSnapshot, SitemapFacts,
+    Asset, CrawlIssue, Feed, FeedEntry, Page, RedirectHop, Render, RobotsFacts, SiteSnapshot, SitemapFacts, Viewport,
 )
 from connectedness.scoring.model import Scorecard
 
 from .blobs import BlobStore
 from .db import Database
 from .models import (
-    AssetRow, Brand, CategoryScoreRow, CheckResultRow, FeedEntryRow, FeedRow, IssueRow, PageRow, Scan, ScorecardRow,
+    AssetRow, Brand, CategoryScoreRow, CheckResultRow, FeedEntryRow, FeedRow, IssueRow, PageRow, RenderRow, Scan,
+    ScorecardRow,
 )
 
 
@@ -54,6 +55,8 @@ def save_snapshot(
     in one transaction, and return its id."""
     bodies = {id(page): db.blobs.put(page.body) for page in snapshot.pages}
     asset_bodies = {id(asset): db.blobs.put(asset.body) for asset in snapshot.assets}
+    render_files = {id(r): (db.blobs.put(r.html.encode("utf-8")) if r.html else None,
+                            db.blobs.put(r.screenshot, "jpg") if r.screenshot else None) for r in snapshot.renders}
     finished = datetime.now(UTC)
     started = started_at or datetime.fromisoformat(snapshot.scan_time)
     with db.session() as session, session.begin():
@@ -76,6 +79,7 @@ def save_snapshot(
             stats=snapshot.stats,
             page_count=len(snapshot.pages),
             issue_count=len(snapshot.issues),
+            browser=snapshot.browser,
         )
         session.add(scan)
         for page in snapshot.pages:
@@ -112,6 +116,13 @@ def save_snapshot(
                                         content_type=asset.content_type[:200], bytes=len(asset.body),
                                         truncated=asset.truncated, body_sha256=asset_bodies[id(asset)],
                                         found_on=asset.found_on))
+        for render in snapshot.renders:
+            html_sha, shot_sha = render_files[id(render)]
+            v = render.viewport
+            scan.renders.append(RenderRow(url=render.url, viewport=v.name, width=v.width, height=v.height, touch=v.touch,
+                                          scale=v.scale, metrics=render.metrics, html_sha256=html_sha,
+                                          screenshot_sha256=shot_sha, console_errors=render.console_errors,
+                                          blocked=render.blocked, elapsed=render.elapsed, error=render.error))
         for result in results or []:
             scan.results.append(_result_row(result))
         if scorecard is not None:
@@ -186,7 +197,7 @@ def load_snapshot(db: Database, scan_id: int) -> SiteSnapshot:
         scan = session.scalar(
             select(Scan).where(Scan.id == scan_id).options(
                 selectinload(Scan.pages), selectinload(Scan.issues), selectinload(Scan.feeds).selectinload(FeedRow.entries),
-                selectinload(Scan.assets),
+                selectinload(Scan.assets), selectinload(Scan.renders),
             )
         )
         if scan is None:
@@ -228,6 +239,11 @@ def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
         stats=scan.stats,
         assets=[Asset(a.url, a.kind, a.status, a.content_type, blobs.get(a.body_sha256), a.truncated, a.found_on)
                 for a in scan.assets],
+        renders=[Render(r.url, Viewport(r.viewport, r.width, r.height, r.touch, r.scale), r.metrics,
+                        blobs.get(r.html_sha256).decode("utf-8") if r.html_sha256 else "",
+                        blobs.get(r.screenshot_sha256, "jpg") if r.screenshot_sha256 else b"",
+                        r.console_errors, r.blocked, r.elapsed, r.error) for r in scan.renders],
+        browser=scan.browser,
     )
 
 

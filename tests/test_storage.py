@@ -138,3 +138,29 @@ def test_check_results_scorecards_and_assets_round_trip(any_db: Database) -> Non
 
         social = session.scalars(select(CategoryScoreRow.score).where(CategoryScoreRow.category == "social")).all()
         assert social == [40.0, 40.0]
+
+
+def test_renders_and_screenshots_round_trip(any_db: Database) -> None:
+    from connectedness.crawler.snapshot import Render, Viewport
+
+    snapshot = sample_snapshot()
+    jpeg = b"\xff\xd8\xff\xe0fake-jpeg"
+    snapshot.renders.append(Render("https://brand.com/", Viewport("phone", 375, 812, True, 3.0),
+                                   {"overflow_px": 12, "text": {"characters": 10}}, "<html>rendered</html>", jpeg,
+                                   ["TypeError: x"], ["https://cdn.example/x.js"], 0.42, None))
+    snapshot.browser = None
+    scan_id = save_snapshot(any_db, snapshot, brand="Brand")
+    loaded = load_snapshot(any_db, scan_id)
+    assert loaded.to_dict() == snapshot.to_dict()
+    with any_db.session() as session:
+        from connectedness.storage.models import RenderRow
+
+        row = session.scalars(select(RenderRow)).one()
+        assert (row.viewport, row.width, row.metrics["overflow_px"]) == ("phone", 375, 12)
+        assert any_db.blobs.path(row.screenshot_sha256, "jpg").read_bytes() == jpeg, "screenshots open as JPEG files"
+
+
+def test_why_nothing_was_rendered_is_kept(db: Database) -> None:
+    snapshot = sample_snapshot()
+    snapshot.browser = "no browser: --no-browser"
+    assert load_snapshot(db, save_snapshot(db, snapshot, brand="B")).browser == "no browser: --no-browser"
