@@ -15,7 +15,10 @@ from datetime import UTC, datetime
 
 from connectedness.checks import Check, CheckResult, SiteView, run_checks
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
+from connectedness.crawler.browser import BrowserNotFound
 from connectedness.crawler.engine import ProgressCallback
+from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer
+from connectedness.crawler.snapshot import Viewport
 from connectedness.crawler.urls import host_key, registrable_domain
 from connectedness.scoring import Profile, Scorecard, score
 from connectedness.storage import Database, save_snapshot
@@ -115,8 +118,10 @@ async def scan_and_store(
     checks: Sequence[Check],
     profile: Profile | None,
     progress: ProgressCallback | None = None,
+    browser: Browser | None = None,
 ) -> ScanOutcome:
-    """Crawl one site, run ``checks``, score under ``profile`` and store it all in one transaction.
+    """Crawl one site, render its key pages (when given a browser), run ``checks``, score under
+    ``profile`` and store it all in one transaction.
 
     A failed crawl is stored as a failed scan with its reason and no results. With no checks (or no
     profile) it is a plain crawl, stored without results or scorecard.
@@ -133,6 +138,10 @@ async def scan_and_store(
         return outcome
     snapshot = crawl_outcome.snapshot
     if snapshot.status != "failed" and checks and profile is not None:
+        if browser is None:
+            snapshot.browser = "not rendered: no browser was used for this scan"
+        else:
+            await browser.render_into(snapshot)
         outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile)
     if db is not None:
         try:
@@ -154,19 +163,87 @@ async def scan_batch(
     profile: Profile | Callable[[CrawlJob], Profile] | None,
     concurrency: int = 3,
     on_done: Callable[[ScanOutcome], None] | None = None,
+    browser: Browser | None = None,
 ) -> list[ScanOutcome]:
-    """Scan several sites, ``concurrency`` at a time; one bad site never stops the others."""
+    """Scan several sites, ``concurrency`` at a time, sharing one browser; one bad site never stops the others."""
     gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(job: CrawlJob) -> ScanOutcome:
         async with gate:
             chosen = profile(job) if callable(profile) else profile  # a Profile is a dataclass, not callable
-            outcome = await scan_and_store(job, db, checks=checks, profile=chosen)
+            outcome = await scan_and_store(job, db, checks=checks, profile=chosen, browser=browser)
         if on_done is not None:
             on_done(outcome)
         return outcome
 
     return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+
+KEY_SECTIONS = ("blog", "shop", "contact")
+
+
+def key_pages(snapshot: SiteSnapshot, limit: int) -> list[str]:
+    """The pages worth rendering: the home page, then the first blog, shop and contact pages the crawl chose."""
+    urls = [snapshot.pages[0].final_url] if snapshot.pages else []
+    for section in KEY_SECTIONS:
+        for page in snapshot.pages[1:]:
+            if section in page.reason.split(":") and page.final_url not in urls and not page.truncated:
+                urls.append(page.final_url)
+                break
+    for page in snapshot.pages[1:]:  # fewer sections than pages wanted: take the next pages in crawl order
+        if len(urls) >= limit:
+            break
+        if page.final_url not in urls and not page.truncated:
+            urls.append(page.final_url)
+    return urls[:limit]
+
+
+class Browser:
+    """The one browser a process renders with, and how much of each site it renders.
+
+    ``open()`` finds and launches Chromium; when none can be found the scans go on without renders and
+    say why (render-only checks then report "could not check"). A browser that crashes is relaunched
+    once for the next site.
+    """
+
+    def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS) -> None:
+        self.pages = pages
+        self.viewports = viewports
+        self.renderer: Renderer | None = None
+        self.unavailable: str | None = None
+
+    async def open(self) -> Browser:
+        try:
+            self.renderer = await Renderer().__aenter__()
+        except BrowserNotFound as exc:
+            self.unavailable = f"no browser found: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a browser that will not start must not stop the audit
+            self.unavailable = f"browser did not start: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        return self
+
+    async def close(self) -> None:
+        if self.renderer is not None:
+            await self.renderer.__aexit__(None, None, None)
+            self.renderer = None
+
+    async def render_into(self, snapshot: SiteSnapshot) -> None:
+        if self.renderer is None:
+            snapshot.browser = self.unavailable or "not rendered"
+            return
+        urls = key_pages(snapshot, self.pages)
+        try:
+            snapshot.renders = await self.renderer.render(urls, self.viewports)
+        except Exception as exc:  # noqa: BLE001 - the browser died: relaunch once, then give up for this site
+            log.warning("browser failed (%s); relaunching", exc)
+            await self.close()
+            await self.open()
+            if self.renderer is None:
+                snapshot.browser = self.unavailable
+                return
+            try:
+                snapshot.renders = await self.renderer.render(urls, self.viewports)
+            except Exception as again:  # noqa: BLE001
+                snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
 
 
 def rescore(db: Database, scan_ids: Sequence[int], profile: Profile, checks: Sequence[Check], *,

@@ -91,6 +91,8 @@ UserAgentOpt = Annotated[str, typer.Option(help="User-Agent header and robots.tx
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Run and print, but keep nothing in the database.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")]
 ProfileOpt = Annotated[str, typer.Option(help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
+NoBrowserOpt = Annotated[bool, typer.Option("--no-browser", help="Do not render pages in Chromium: browser-measured checks say 'could not check'.")]
+RenderPagesOpt = Annotated[int, typer.Option(min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact.")]
 FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
 
@@ -206,17 +208,20 @@ def scan(
     ignore_robots: IgnoreRobotsOpt = False,
     user_agent: UserAgentOpt = _DEFAULTS.user_agent,
     fingerprints: FingerprintsOpt = None,
+    no_browser: NoBrowserOpt = False,
+    render_pages: RenderPagesOpt = 3,
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Audit one site: crawl it, run every check, score it under a profile, store it, print the scorecard.
+    """Audit one site: crawl it, render key pages in Chromium, run every check, score it under a profile,
+    store it, print the scorecard.
 
     `--json` prints the whole scan in the documented schema (reports/schemas/scan-v1.schema.json).
     Exit code 0 when scored, 1 when the crawl failed (the failed scan is still stored with its reason), 2 usage error.
     """
-    from connectedness.audit import scan_and_store
+    from connectedness.audit import Browser, scan_and_store
     from connectedness.reports.scan import print_scorecard, scan_document
 
     _setup_logging(verbose)
@@ -228,9 +233,19 @@ def scan(
                              respect_robots=not ignore_robots, user_agent=user_agent)
     database = None if no_store else _open_db(db)
     job = CrawlJob(start, name, group, settings)
-    outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out,
-                                  lambda tick: scan_and_store(job, database, checks=checks, profile=chosen, progress=tick))
+    async def audit(tick):  # type: ignore[no-untyped-def]
+        browser = None if no_browser else await Browser(pages=render_pages).open()
+        try:
+            return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)
+        finally:
+            if browser is not None:
+                await browser.close()
+
+    outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out, audit)
     crawl_outcome = outcome.crawl
+    if crawl_outcome.snapshot is not None and crawl_outcome.snapshot.browser and not crawl_outcome.failed:
+        err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
+                  "browser-measured checks could not check and are left out of the score")
     if crawl_outcome.snapshot is not None:
         doc = scan_document(brand=crawl_outcome.brand, group=group, scan_id=crawl_outcome.scan_id,
                             snapshot=crawl_outcome.snapshot, results=outcome.results, scorecard=outcome.scorecard)
@@ -507,15 +522,16 @@ def browser(
 def demo(
     db: Annotated[Path, typer.Option(help="SQLite file the demo stores its scans in.")] = Path("demo-output/connectedness.db"),
     concurrency: Annotated[int, typer.Option(min=1, help="Sites scanned at once.")] = 3,
+    no_browser: NoBrowserOpt = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Serve the bundled fixture sites on 127.0.0.1, scan every one (crawl, checks, score), store and report.
+    """Serve the bundled fixture sites on 127.0.0.1, scan every one (crawl, render, checks, score), store and report.
 
     Each site is scored under the profile its site.toml names (retail, b2b, media, local...). Writes the
     database and a Markdown report beside it (report.md). Exit code 1 if a site's scan failed; the
     deliberately broken fixture site is expected to show issues, not to fail.
     """
-    from connectedness.audit import scan_batch
+    from connectedness.audit import Browser, scan_batch
     from connectedness.fixtures.server import serve_sites
     from connectedness.reports.markdown import demo_report_markdown
 
@@ -536,8 +552,17 @@ def demo(
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:
             task = bar.add_task("scanning the fixture sites", total=len(jobs))
-            outcomes = run_async(scan_batch(jobs, database, checks=checks, profile=lambda job: profiles[job.url],
-                                            concurrency=concurrency, on_done=lambda _o: bar.advance(task)))
+            async def audit_all():  # type: ignore[no-untyped-def]
+                browser = None if no_browser else await Browser().open()
+                try:
+                    return await scan_batch(jobs, database, checks=checks, profile=lambda job: profiles[job.url],
+                                            concurrency=concurrency, on_done=lambda _o: bar.advance(task),
+                                            browser=browser)
+                finally:
+                    if browser is not None:
+                        await browser.close()
+
+            outcomes = run_async(audit_all())
     seconds = time.monotonic() - started
     report_path = db.parent / "report.md"
     report_path.write_text(demo_report_markdown(outcomes, seconds), encoding="utf-8")

@@ -4,11 +4,17 @@ A real browser at phone, tablet and desktop sizes measures overflow, text
 size and tap targets (the browser audit); these checks are what still holds
 when no browser is available: the viewport meta, media queries, responsive
 images. They are evidence that a layout *intends* to adapt, not proof it does.
+
+Below them, the browser-measured checks read what Chromium measured at each
+viewport (``site.snapshot.renders``): overflow, text size, tap targets,
+navigation and loading speed.
 """
 
 from __future__ import annotations
 
 import re
+
+from connectedness.crawler.snapshot import Render
 
 from .base import Evidence, Outcome, check, graded
 from .site import PageView, SiteView, css_path
@@ -176,4 +182,387 @@ def images(site: SiteView) -> Outcome:
     advice = ("Keep srcset and sizes on new images." if status == "pass" else
               "Serve images with srcset and sizes (or <picture>) so phones download small files: "
               f"{total - responsive} of {total} images send one size to every screen.")
+    return Outcome(status, score, observations, evidence, advice)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Browser-measured checks: what Chromium measured at each viewport (crawler/metrics.js). They need renders; with
+# none (no browser, --no-browser) they are could_not_check, never fail: a missing browser is not the site's fault.
+
+OVERFLOW_TOLERANCE = 1  # px: Chromium rounds sub-pixel widths up
+OVERFLOW_MINOR = 20  # px: overflow below this everywhere is a nudge, not a broken layout
+LEGIBLE_PX = 12  # metrics.js counts text drawn under 12 CSS px (times the zoom) as small
+LEGIBLE_PASS, LEGIBLE_PARTIAL = 0.90, 0.60  # Lighthouse's font-size audit used 60%; we aim higher
+CRAMPED_PASS, CRAMPED_PARTIAL = 0.02, 0.10  # share of tap targets under 24x24 px without 24 px spacing (WCAG 2.5.8)
+LCP_GOOD, LCP_POOR = 2500, 4000  # ms: Core Web Vitals bands for largest contentful paint
+CLS_GOOD, CLS_POOR = 0.1, 0.25  # Core Web Vitals bands for cumulative layout shift
+
+
+def _norm(url: str | None) -> str:
+    return (url or "").split("#", 1)[0].rstrip("/")
+
+
+def _home_urls(site: SiteView) -> set[str]:
+    snap = site.snapshot
+    urls = {_norm(snap.home_url), _norm(snap.start_url)}
+    if site.home is not None:
+        urls |= {_norm(site.home.page.url), _norm(site.home.page.final_url)}
+    return urls - {""}
+
+
+def _where(render: Render) -> str:
+    v = render.viewport
+    return f"{v.name} {v.width}x{v.height}"
+
+
+class _Rendered:
+    """The renders a check may judge (no error), the failed ones, and which URL is the home page."""
+
+    def __init__(self, site: SiteView) -> None:
+        self.all = list(site.snapshot.renders)
+        self.ok = [r for r in self.all if not r.error and r.metrics]
+        self.errors = [{"url": r.url, "viewport": r.viewport.name, "error": r.error or "no metrics"}
+                       for r in self.all if r.error or not r.metrics]
+        homes = _home_urls(site)
+        rendered = [_norm(r.url) for r in self.ok]
+        self.home = next((u for u in rendered if u in homes), rendered[0] if rendered else "")
+        self.browser = site.snapshot.browser
+
+    def is_home(self, render: Render) -> bool:
+        return _norm(render.url) == self.home
+
+    def unavailable(self) -> Outcome | None:
+        """could_not_check when nothing was rendered, or nothing rendered without an error."""
+        if not self.all:
+            return Outcome("could_not_check", None, {"reason": self.browser or "not rendered"}, [],
+                           "Pages were not rendered in a browser, so this was not measured; run the audit with "
+                           "Chromium available to measure it.")
+        if not self.ok:
+            return Outcome("could_not_check", None, {"reason": "every render failed", "render_errors": self.errors},
+                           [], "No page could be rendered in the browser; the errors are listed.")
+        return None
+
+    @property
+    def touch(self) -> list[Render]:
+        return [r for r in self.ok if r.viewport.touch]
+
+    @property
+    def phone(self) -> list[Render]:
+        """Renders at the viewport named "phone", else at the narrowest touch viewport."""
+        named = [r for r in self.ok if r.viewport.name == "phone"]
+        if named or not self.touch:
+            return named
+        narrowest = min(r.viewport.width for r in self.touch)
+        return [r for r in self.touch if r.viewport.width == narrowest]
+
+
+def _overflow_px(render: Render) -> int:
+    return int(render.metrics.get("overflow_px") or 0)
+
+
+@check(id="responsive.overflow", category="responsive", title="No sideways scrolling at any screen size (measured)",
+       weight=3, needs=("renders",))
+def overflow(site: SiteView) -> Outcome:
+    """Measured in Chromium at each viewport: the page is no wider than the screen (``scrollWidth`` at most
+    1 px over the viewport width), with the elements that stick out named. Pass: no page overflows anywhere;
+    partial: only some pages, only by a few px (< 20) or only at tablet/desktop sizes; fail: the home page
+    overflows on the phone by 20 px or more. Content in its own scrolling box (a swipeable row) does not count."""
+    rendered = _Rendered(site)
+    if (missing := rendered.unavailable()) is not None:
+        return missing
+    per_viewport: dict[str, dict[str, object]] = {}
+    overflowing: list[tuple[Render, int]] = []
+    evidence: list[Evidence] = []
+    for render in rendered.ok:
+        name = render.viewport.name
+        row = per_viewport.setdefault(name, {"width": render.viewport.width, "pages": 0, "overflowing": [],
+                                             "widest_offenders": []})
+        row["pages"] = int(row["pages"]) + 1  # type: ignore[call-overload]
+        px = _overflow_px(render)
+        if px <= OVERFLOW_TOLERANCE:
+            continue
+        overflowing.append((render, px))
+        offenders = render.metrics.get("overflow_offenders") or []
+        row["overflowing"].append({"url": render.url, "overflow_px": px,  # type: ignore[union-attr]
+                                   "scroll_width": render.metrics.get("scroll_width")})
+        for off in offenders[:3]:
+            row["widest_offenders"].append({"url": render.url, "selector": off.get("selector", ""),  # type: ignore[union-attr]
+                                            "right": off.get("right"), "width": off.get("width")})
+        top = offenders[0] if offenders else {}
+        evidence.append(Evidence(render.url, selector=top.get("selector", ""), note=_where(render), source="rendered",
+                                 snippet=(f"{top.get('selector', '?')}: right edge at {top.get('right')} px, "
+                                          f"{top.get('width')} px wide; " if top else "")
+                                 + f"page {px} px wider than the {render.viewport.width} px screen"))
+    for row in per_viewport.values():
+        row["widest_offenders"].sort(key=lambda o: -(o["right"] or 0))  # type: ignore[union-attr]
+        row["widest_offenders"] = row["widest_offenders"][:5]  # type: ignore[index]
+    checked = len(rendered.ok)
+    observations: dict[str, object] = {
+        "overflows": bool(overflowing), "checked": checked, "overflowing": len(overflowing),
+        "max_overflow_px": max((px for _, px in overflowing), default=0), "viewports": per_viewport,
+        "render_errors": rendered.errors,
+    }
+    if not overflowing:
+        return Outcome("pass", 100, observations, evidence,
+                       "Every page fits every screen measured; keep checking new templates at phone width.")
+    phone = {id(r) for r in rendered.phone}
+    worst_render, worst_px = max(overflowing, key=lambda item: (id(item[0]) in phone, item[1]))
+    offenders = worst_render.metrics.get("overflow_offenders") or []
+    culprit = offenders[0]["selector"] if offenders and offenders[0].get("selector") else "an element"
+    advice = (f"At {_where(worst_render)} {culprit} sticks out to {offenders[0].get('right') if offenders else '?'} px "
+              f"and the page scrolls sideways by {worst_px} px ({worst_render.url}). Give it max-width: 100% "
+              "(or let it wrap) and lay the page out with fluid widths instead of fixed pixel widths.")
+    home_on_phone = [px for r, px in overflowing if id(r) in phone and rendered.is_home(r)]
+    if home_on_phone and max(home_on_phone) >= OVERFLOW_MINOR:
+        return Outcome("fail", 0, observations, evidence, advice)
+    if observations["max_overflow_px"] < OVERFLOW_MINOR:  # type: ignore[operator]
+        score = 80
+    elif not any(id(r) in phone for r, _ in overflowing):
+        score = 60  # fits the phone; only larger screens overflow
+    else:
+        score = max(20, min(70, round(100 * (checked - len(overflowing)) / checked)))
+    return Outcome("partial", score, observations, evidence, advice)
+
+
+def _share(good: float, total: float) -> float:
+    return good / total if total else 1.0
+
+
+@check(id="responsive.legible_text", category="responsive", title="Text is large enough to read on phones (measured)",
+       weight=2, needs=("renders",))
+def legible_text(site: SiteView) -> Outcome:
+    """Share of the visible text characters drawn at 12 CSS px or more (as seen, after the browser's zoom) on the
+    touch viewports (phone, tablet). A desktop page without a viewport meta is shrunk to fit a phone, so its
+    12 px text is drawn at about 5 px. Pass: >= 90% legible (Lighthouse's bar was 60%; we aim higher); partial:
+    60-90%; fail: under 60%; not applicable: no visible text."""
+    rendered = _Rendered(site)
+    if (missing := rendered.unavailable()) is not None:
+        return missing
+    touch = rendered.touch
+    if not touch:
+        return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
+                                                 "render_errors": rendered.errors}, [],
+                       "Render at a phone size to measure text size on phones.")
+    histogram: dict[float, int] = {}
+    characters = small = 0
+    pages = []
+    for render in touch:
+        text = render.metrics.get("text") or {}
+        chars, tiny = int(text.get("characters") or 0), int(text.get("small_characters") or 0)
+        characters += chars
+        small += tiny
+        for px, count in (text.get("histogram") or {}).items():
+            histogram[float(px)] = histogram.get(float(px), 0) + int(count)
+        if chars:
+            pages.append({"url": render.url, "viewport": render.viewport.name, "characters": chars,
+                          "small_characters": tiny, "legible_share": round(_share(chars - tiny, chars), 3)})
+    merged = {(f"{px:g}"): histogram[px] for px in sorted(histogram)}
+    share = _share(characters - small, characters)
+    observations: dict[str, object] = {
+        "legible_share": round(share, 3), "characters": characters, "small_characters": small,
+        "threshold_px": LEGIBLE_PX, "histogram": merged, "pages": pages, "render_errors": rendered.errors,
+    }
+    if characters == 0:
+        return Outcome("not_applicable", None, observations, [], "No visible text was found on the rendered pages.")
+    pages.sort(key=lambda p: p["legible_share"])
+    evidence = []
+    for row in pages[:5]:
+        if row["small_characters"]:
+            render = next(r for r in touch if r.url == row["url"] and r.viewport.name == row["viewport"])
+            hist = (render.metrics.get("text") or {}).get("histogram") or {}
+            common = max(hist.items(), key=lambda kv: kv[1])[0] if hist else "?"
+            evidence.append(Evidence(row["url"], note=_where(render), source="rendered",
+                                     snippet=f"{row['small_characters']} of {row['characters']} characters under "
+                                             f"{LEGIBLE_PX} px; most text drawn at {common} px"))
+    if share >= LEGIBLE_PASS:
+        return Outcome("pass", 100, observations, evidence,
+                       "Text is large enough on phones; keep body text at 16 px and nothing under 12 px.")
+    shrunk = [r.url for r in touch if not r.metrics.get("viewport_meta")]
+    observations["pages_without_viewport_meta"] = shrunk
+    advice = (f"{round(100 * (1 - share))}% of the text on phones is drawn under {LEGIBLE_PX} px. "
+              + ("Add a width=device-width viewport meta so phones stop shrinking the page, and use"
+                 if shrunk else "Use") + " at least 16 px for body text and 12 px for the smallest.")
+    return Outcome("partial" if share >= LEGIBLE_PARTIAL else "fail", round(100 * share), observations, evidence,
+                   advice)
+
+
+@check(id="responsive.tap_targets", category="responsive", title="Links and buttons are easy to tap (measured)",
+       weight=2, needs=("renders",))
+def tap_targets(site: SiteView) -> Outcome:
+    """On touch viewports, the share of visible links and buttons that are "cramped": smaller than 24x24 CSS px
+    (as drawn) with another target within 12 px of their centre (WCAG 2.2 2.5.8 target size minimum). Targets
+    under the comfortable 44x44 are reported too. Pass: no cramped targets (or under 2%); partial: under 10%;
+    fail: 10% or more; not applicable: no tap targets."""
+    rendered = _Rendered(site)
+    if (missing := rendered.unavailable()) is not None:
+        return missing
+    touch = rendered.touch
+    if not touch:
+        return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
+                                                 "render_errors": rendered.errors}, [],
+                       "Render at a phone size to measure tap targets.")
+    totals = {"count": 0, "undersized": 0, "cramped": 0, "below_44": 0}
+    pages, worst = [], []
+    for render in touch:
+        taps = render.metrics.get("tap_targets") or {}
+        for key in totals:
+            totals[key] += int(taps.get(key) or 0)
+        pages.append({"url": render.url, "viewport": render.viewport.name,
+                      **{k: int(taps.get(k) or 0) for k in totals}})
+        worst.extend((render, item) for item in taps.get("worst") or [])
+    share = totals["cramped"] / totals["count"] if totals["count"] else 0.0
+    worst.sort(key=lambda ri: (ri[1].get("width") or 0) * (ri[1].get("height") or 0))
+    observations: dict[str, object] = {
+        "targets": totals["count"], "cramped": totals["cramped"], "undersized": totals["undersized"],
+        "below_44": totals["below_44"], "cramped_share": round(share, 3), "pages": pages,
+        "worst": [{"url": r.url, "viewport": r.viewport.name, **item} for r, item in worst[:10]],
+        "render_errors": rendered.errors,
+    }
+    if totals["count"] == 0:
+        return Outcome("not_applicable", None, observations, [], "No links or buttons were visible on touch screens.")
+    evidence = [Evidence(r.url, selector=item.get("selector", ""), note=_where(r), source="rendered",
+                         snippet=f"{item.get('width')}x{item.get('height')} px \"{item.get('text', '')}\"")
+                for r, item in worst[:8]]
+    if totals["cramped"] == 0 or share < CRAMPED_PASS:
+        return Outcome("pass", 100, observations, evidence,
+                       "Tap targets have room; 44-48 px targets are the comfortable size for thumbs"
+                       + (f" ({totals['below_44']} are smaller)." if totals["below_44"] else "."))
+    example = worst[0][1] if worst else {}
+    advice = (f"{totals['cramped']} of {totals['count']} links and buttons on touch screens are under 24x24 px and "
+              f"crowded" + (f", e.g. {example.get('selector')} at {example.get('width')}x{example.get('height')} px"
+                            if example else "")
+              + ". Give targets at least 24x24 px with room around them (44-48 px is comfortable).")
+    if share < CRAMPED_PARTIAL:
+        return Outcome("partial", max(50, min(90, round(100 - 500 * share))), observations, evidence, advice)
+    return Outcome("fail", max(0, min(40, round(50 * (1 - share)))), observations, evidence, advice)
+
+
+def _nav_verdict(render: Render) -> tuple[str, str]:
+    """(ok | partial | fail | none, why) for one phone render's navigation."""
+    nav = render.metrics.get("nav") or {}
+    links, shown, toggle = int(nav.get("links") or 0), int(nav.get("visible") or 0), nav.get("menu_toggle")
+    overflows = _overflow_px(render) > OVERFLOW_TOLERANCE
+    if links == 0:
+        return "none", "no navigation links"
+    if toggle and shown < links:
+        return "ok", f"collapsed behind a menu toggle ({toggle})"
+    if shown == links and not overflows:
+        return "ok", "all navigation links visible and the page fits"
+    if shown == 0:
+        return "fail", "navigation links hidden and no menu toggle"
+    if overflows:
+        return "fail", f"desktop navigation shown on a page {_overflow_px(render)} px wider than the screen"
+    return "partial", f"{links - shown} of {links} navigation links hidden with no menu toggle"
+
+
+@check(id="responsive.navigation", category="responsive", title="Navigation adapts to phones (measured)",
+       weight=1, needs=("renders",))
+def navigation(site: SiteView) -> Outcome:
+    """On the phone, each rendered page's navigation (links in ``nav``, ``[role=navigation]`` and ``header``)
+    either collapses behind a visible menu toggle with some links hidden, or shows all its links on a page that
+    does not overflow. Pass: every page adapts; partial: some pages do not (or hide links with no toggle);
+    fail: the home page shows a desktop navigation on an overflowing page, or hides it with no way to open it;
+    not applicable: no navigation links at all."""
+    rendered = _Rendered(site)
+    if (missing := rendered.unavailable()) is not None:
+        return missing
+    phone = rendered.phone
+    if not phone:
+        return Outcome("could_not_check", None, {"reason": "no phone viewport was rendered",
+                                                 "render_errors": rendered.errors}, [],
+                       "Render at a phone size to see whether the navigation adapts.")
+    pages, evidence = [], []
+    for render in phone:
+        verdict, why = _nav_verdict(render)
+        nav = render.metrics.get("nav") or {}
+        pages.append({"url": render.url, "verdict": verdict, "why": why, "links": nav.get("links", 0),
+                      "visible": nav.get("visible", 0), "menu_toggle": nav.get("menu_toggle"),
+                      "overflow_px": _overflow_px(render)})
+        if verdict != "none":
+            evidence.append(Evidence(render.url, selector=nav.get("menu_toggle") or "nav", note=_where(render),
+                                     source="rendered", snippet=f"{verdict}: {why}; {nav.get('visible', 0)} of "
+                                                               f"{nav.get('links', 0)} nav links visible"))
+    judged = [p for p in pages if p["verdict"] != "none"]
+    home = next((p for p in judged if _norm(p["url"]) == rendered.home), None)
+    observations: dict[str, object] = {
+        "adapts": bool(judged) and all(p["verdict"] == "ok" for p in judged),
+        "menu_toggle": (home or (judged[0] if judged else {})).get("menu_toggle"),
+        "pages": pages, "render_errors": rendered.errors,
+    }
+    if not judged:
+        return Outcome("not_applicable", None, observations, [], "The rendered pages have no navigation links.")
+    ok = sum(p["verdict"] == "ok" for p in judged)
+    if ok == len(judged):
+        return Outcome("pass", 100, observations, evidence,
+                       "The navigation works on phones; keep the menu toggle labelled and reachable by keyboard.")
+    bad = home if home and home["verdict"] != "ok" else next(p for p in judged if p["verdict"] != "ok")
+    advice = (f"On the phone {bad['url']}: {bad['why']}. Collapse the navigation behind a labelled menu button on "
+              "small screens (or let its links wrap to fit), so every section stays one tap away.")
+    if (home or judged[0])["verdict"] == "fail" or all(p["verdict"] == "fail" for p in judged):
+        return Outcome("fail", 0, observations, evidence, advice)
+    return Outcome("partial", max(30, min(80, round(100 * ok / len(judged)))), observations, evidence, advice)
+
+
+def _p75(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * 3 // 4) - 1)]  # nearest rank
+
+
+def _band(value: float | None, good: float, poor: float) -> str:
+    if value is None:
+        return "unknown"
+    return "good" if value <= good else "needs_improvement" if value <= poor else "poor"
+
+
+@check(id="responsive.speed", category="responsive", title="Loads fast and stays still on phones (measured)",
+       weight=1, needs=("renders",))
+def speed(site: SiteView) -> Outcome:
+    """On the phone viewport: largest contentful paint (LCP) and cumulative layout shift (CLS) as Chromium observed
+    them, taken at the 75th percentile of the rendered pages (Core Web Vitals bands). Pass: LCP <= 2500 ms and
+    CLS <= 0.1; partial: up to 4000 ms and 0.25; fail: beyond either. Page weight and request counts are reported.
+    Measured from where the audit ran, on an unthrottled connection: a lower bound on what phones see."""
+    rendered = _Rendered(site)
+    if (missing := rendered.unavailable()) is not None:
+        return missing
+    phone = rendered.phone
+    if not phone:
+        return Outcome("could_not_check", None, {"reason": "no phone viewport was rendered",
+                                                 "render_errors": rendered.errors}, [],
+                       "Render at a phone size to measure loading on phones.")
+    pages = [{"url": r.url, "lcp_ms": r.metrics.get("lcp_ms"), "cls": r.metrics.get("cls"),
+              "transfer_bytes": r.metrics.get("transfer_bytes"), "requests": r.metrics.get("requests")}
+             for r in phone]
+    lcps = [float(p["lcp_ms"]) for p in pages if p["lcp_ms"] is not None]
+    clss = [float(p["cls"]) for p in pages if p["cls"] is not None]
+    lcp = round(_p75(lcps)) if lcps else None
+    cls = round(_p75(clss), 3) if clss else None
+    bands = {"lcp": _band(lcp, LCP_GOOD, LCP_POOR), "cls": _band(cls, CLS_GOOD, CLS_POOR)}
+    weights = [int(p["transfer_bytes"]) for p in pages if p["transfer_bytes"] is not None]
+    observations: dict[str, object] = {
+        "lcp_ms": lcp, "cls": cls, "bands": bands, "pages": pages,
+        "transfer_bytes_max": max(weights, default=None), "requests_max": max(
+            (int(p["requests"]) for p in pages if p["requests"] is not None), default=None),
+        "render_errors": rendered.errors,
+    }
+    known = [b for b in bands.values() if b != "unknown"]
+    if not known:
+        return Outcome("could_not_check", None, {**observations, "reason": "the browser reported no LCP or CLS"}, [],
+                       "The browser did not report loading metrics for these pages.")
+    slowest = max(phone, key=lambda r: r.metrics.get("lcp_ms") or 0)
+    evidence = [Evidence(r.url, note=_where(r), source="rendered",
+                         snippet=f"LCP {r.metrics.get('lcp_ms')} ms, CLS {r.metrics.get('cls')}, "
+                                 f"{r.metrics.get('transfer_bytes')} bytes in {r.metrics.get('requests')} requests")
+                for r in phone[:5]]
+    if "poor" in known:
+        status, score = "fail", 0
+    elif "needs_improvement" in known:
+        status, score = "partial", 50
+    else:
+        status, score = "pass", 100
+    if status == "pass":
+        advice = "Pages load and settle quickly on a phone; watch page weight as content grows."
+    else:
+        advice = (f"On the phone the main content appears after {lcp} ms (aim for 2500 ms) and the layout shifts by "
+                  f"{cls} (aim for 0.1); slowest: {slowest.url}. Compress and size images, give images and embeds "
+                  "fixed dimensions, and defer scripts that are not needed to show the page.")
     return Outcome(status, score, observations, evidence, advice)

@@ -51,6 +51,25 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
+async def _quiet(in_flight: dict[str, int], limit: float, calm: float = 0.1) -> None:
+    """Wait until no request has been in flight for ``calm`` seconds, at most ``limit`` seconds.
+
+    Playwright's "networkidle" waits a fixed 500 ms of silence; pages that finish loading at ``load``
+    (most) would pay that on every render.
+    """
+    deadline = time.monotonic() + limit
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        if in_flight["n"] <= 0:
+            quiet_since = quiet_since or now
+            if now - quiet_since >= calm:
+                return
+        else:
+            quiet_since = None
+        await asyncio.sleep(0.02)
+
+
 class Renderer:
     """A launched Chromium. ``async with Renderer() as r: await r.render(urls)``."""
 
@@ -114,12 +133,13 @@ class Renderer:
         page = await context.new_page()
         page.on("console", lambda msg: msg.type == "error" and render.console_errors.append(msg.text[:300]))
         page.on("pageerror", lambda exc: render.console_errors.append(str(exc)[:300]))
+        in_flight = {"n": 0}
+        page.on("request", lambda _r: in_flight.__setitem__("n", in_flight["n"] + 1))
+        page.on("requestfinished", lambda _r: in_flight.__setitem__("n", in_flight["n"] - 1))
+        page.on("requestfailed", lambda _r: in_flight.__setitem__("n", in_flight["n"] - 1))
         try:
             await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
-            try:
-                await page.wait_for_load_state("networkidle", timeout=self.idle_wait * 1000)
-            except Exception:  # noqa: BLE001 - a page that keeps polling is measured as it stands
-                pass
+            await _quiet(in_flight, self.idle_wait)
             await page.evaluate("document.fonts ? document.fonts.ready.then(() => true) : true")
             render.metrics = await page.evaluate(METRICS_JS, viewport.width)
             observed = await page.evaluate("window.__connectedness || {}")

@@ -1,0 +1,235 @@
+"""Browser-measured responsive checks: hand-made metrics for every verdict, then real Chromium renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from connectedness.checks.responsive import legible_text, navigation, overflow, speed, tap_targets
+from connectedness.checks.site import SiteView
+from connectedness.crawler import run
+from connectedness.crawler.render import DESKTOP, PHONE, TABLET, Renderer
+from connectedness.crawler.snapshot import Render, Viewport
+from connectedness.fixtures.server import FixtureServer
+
+HOME, ABOUT = "https://b.com/", "https://b.com/about/"
+RENDERED = (overflow, legible_text, tap_targets, navigation, speed)
+
+
+def metrics(*, overflow_px: int = 0, offenders: list[dict[str, Any]] | None = None, chars: int = 1000,
+            small: int = 0, histogram: dict[str, int] | None = None, taps: int = 40, cramped: int = 0,
+            below_44: int = 0, worst: list[dict[str, Any]] | None = None, links: int = 6, visible: int = 6,
+            toggle: str | None = None, lcp: int | None = 1200, cls: float = 0.0,
+            viewport_meta: str | None = "width=device-width, initial-scale=1") -> dict[str, Any]:
+    """A metrics dict shaped like crawler/metrics.js's answer."""
+    return {
+        "viewport": {"width": 375, "height": 812, "layout_width": 375, "scale": 1},
+        "scroll_width": 375 + overflow_px, "overflow_px": overflow_px, "scrolls_sideways": overflow_px > 0,
+        "overflow_offenders": offenders or [],
+        "text": {"characters": chars, "small_characters": small,
+                 "histogram": histogram if histogram is not None else ({"16": chars - small, "10": small} if small
+                                                                        else {"16": chars})},
+        "tap_targets": {"count": taps, "undersized": cramped, "cramped": cramped, "below_44": below_44,
+                        "worst": worst or []},
+        "nav": {"links": links, "visible": visible, "menu_toggle": toggle},
+        "wide_images": [], "lcp_ms": lcp, "cls": cls, "transfer_bytes": 250_000, "requests": 30,
+        "viewport_meta": viewport_meta, "title": "t",
+    }
+
+
+def site(*renders: Render, browser: str | None = None) -> SiteView:
+    view = SiteView.from_html({HOME: "<title>Home</title>", ABOUT: "<title>About</title>"})
+    view.snapshot.renders = list(renders)
+    view.snapshot.browser = browser
+    return view
+
+
+def at(viewport: Viewport, url: str = HOME, **kw: Any) -> Render:
+    return Render(url, viewport, metrics(**kw))
+
+
+def everywhere(**kw: Any) -> list[Render]:
+    return [at(v, u, **kw) for u in (HOME, ABOUT) for v in (PHONE, TABLET, DESKTOP)]
+
+
+def test_no_renders_is_could_not_check_with_the_browser_reason_never_fail() -> None:
+    for chk in RENDERED:
+        assert chk.needs == ("renders",) and chk.category == "responsive"
+        result = chk.run(site(browser="no browser found"))
+        assert (result.status, result.score) == ("could_not_check", None), chk.id
+        assert result.observations["reason"] == "no browser found"
+        assert chk.run(site()).observations["reason"] == "not rendered"
+
+
+def test_renders_that_all_failed_are_could_not_check_and_listed() -> None:
+    broken = Render(HOME, PHONE, error="TimeoutError: page.goto: Timeout 15000ms exceeded")
+    for chk in RENDERED:
+        result = chk.run(site(broken))
+        assert result.status == "could_not_check", chk.id
+        assert result.observations["render_errors"][0]["error"].startswith("TimeoutError")
+
+
+def test_a_failed_render_is_listed_and_left_out() -> None:
+    broken = Render(ABOUT, PHONE, error="Error: net::ERR_CONNECTION_REFUSED")
+    result = overflow.run(site(*everywhere(), broken))
+    assert result.status == "pass" and result.observations["checked"] == 6
+    assert result.observations["render_errors"] == [{"url": ABOUT, "viewport": "phone",
+                                                     "error": "Error: net::ERR_CONNECTION_REFUSED"}]
+
+
+def test_overflow_pass_when_nothing_sticks_out() -> None:
+    result = overflow.run(site(*everywhere(overflow_px=1)))  # 1 px is Chromium's rounding
+    assert (result.status, result.score, result.observations["overflows"]) == ("pass", 100, False)
+    assert set(result.observations["viewports"]) == {"phone", "tablet", "desktop"}
+
+
+def test_overflow_fails_when_the_home_page_overflows_on_the_phone_and_names_the_widest_offender() -> None:
+    offenders = [{"selector": "table#container", "right": 970, "width": 960},
+                 {"selector": "td#nav > a", "right": 400, "width": 60}]
+    renders = [at(PHONE, overflow_px=595, offenders=offenders), at(DESKTOP), at(PHONE, ABOUT)]
+    result = overflow.run(site(*renders))
+    assert (result.status, result.score) == ("fail", 0)
+    phone = result.observations["viewports"]["phone"]
+    assert phone["overflowing"] == [{"url": HOME, "overflow_px": 595, "scroll_width": 970}]
+    assert phone["widest_offenders"][0] == {"url": HOME, "selector": "table#container", "right": 970, "width": 960}
+    assert result.observations["viewports"]["desktop"]["overflowing"] == []
+    assert "table#container" in result.recommendation and "phone" in result.recommendation
+    ev = result.evidence[0]
+    assert (ev.url, ev.selector, ev.source) == (HOME, "table#container", "rendered")
+    assert ev.note.startswith("phone") and "970 px" in ev.snippet
+
+
+def test_overflow_partial_on_another_page_only_by_a_few_px_or_only_at_tablet() -> None:
+    wide = [{"selector": "div.promo", "right": 600, "width": 600}]
+    other_page = overflow.run(site(at(PHONE), at(PHONE, ABOUT, overflow_px=225, offenders=wide)))
+    assert other_page.status == "partial" and 20 <= other_page.score <= 70
+    assert "div.promo" in other_page.recommendation
+
+    few_px = overflow.run(site(at(PHONE, overflow_px=8, offenders=[{"selector": "hr", "right": 383, "width": 383}])))
+    assert (few_px.status, few_px.score, few_px.observations["max_overflow_px"]) == ("partial", 80, 8)
+
+    tablet = overflow.run(site(at(PHONE), at(TABLET, overflow_px=200, offenders=wide)))
+    assert (tablet.status, tablet.score) == ("partial", 60)
+    assert "tablet" in tablet.recommendation and tablet.evidence[0].note.startswith("tablet")
+
+
+def test_legible_text_pass_partial_fail_with_merged_histogram() -> None:
+    good = legible_text.run(site(at(PHONE, chars=1000, small=50), at(TABLET, chars=1000, small=50)))
+    assert (good.status, good.score, good.observations["legible_share"]) == ("pass", 100, 0.95)
+    assert good.observations["histogram"] == {"10": 100, "16": 1900}
+
+    middling = legible_text.run(site(at(PHONE, chars=1000, small=300)))
+    assert (middling.status, middling.score) == ("partial", 70)
+
+    bad = legible_text.run(site(at(PHONE, chars=1000, small=900, viewport_meta=None,
+                                   histogram={"4.7": 900, "9.3": 100})))
+    assert (bad.status, bad.score) == ("fail", 10)
+    assert bad.observations["histogram"] == {"4.7": 900, "9.3": 100}
+    assert bad.observations["pages_without_viewport_meta"] == [HOME] and "viewport meta" in bad.recommendation
+    assert bad.evidence[0].note.startswith("phone") and "4.7 px" in bad.evidence[0].snippet
+
+
+def test_legible_text_judges_touch_viewports_only() -> None:
+    desktop_tiny = at(DESKTOP, chars=1000, small=1000)
+    assert legible_text.run(site(at(PHONE), desktop_tiny)).status == "pass"
+    only_desktop = legible_text.run(site(desktop_tiny))
+    assert only_desktop.status == "could_not_check" and "touch" in only_desktop.observations["reason"]
+    assert legible_text.run(site(at(PHONE, chars=0, histogram={}))).status == "not_applicable"
+
+
+def test_tap_targets_pass_partial_fail_and_worst_offenders_as_evidence() -> None:
+    tiny = [{"selector": "td#footer > p > a", "width": 10, "height": 4, "text": "Imprint"}]
+    clean = tap_targets.run(site(at(PHONE, taps=40, cramped=0, below_44=12), at(DESKTOP, taps=40, cramped=30)))
+    assert (clean.status, clean.score, clean.observations["below_44"]) == ("pass", 100, 12)
+    assert clean.observations["targets"] == 40, "the desktop is not a touch screen"
+
+    one_in_a_hundred = tap_targets.run(site(at(PHONE, taps=100, cramped=1, worst=tiny)))
+    assert one_in_a_hundred.status == "pass"
+
+    some = tap_targets.run(site(at(PHONE, taps=100, cramped=5, worst=tiny)))
+    assert (some.status, some.score, some.observations["cramped_share"]) == ("partial", 75, 0.05)
+
+    many = tap_targets.run(site(at(PHONE, taps=19, cramped=12, worst=tiny)))
+    assert many.status == "fail" and many.score < 40
+    ev = many.evidence[0]
+    assert (ev.selector, ev.snippet, ev.source) == ("td#footer > p > a", '10x4 px "Imprint"', "rendered")
+    assert "td#footer > p > a" in many.recommendation
+    assert tap_targets.run(site(at(PHONE, taps=0))).status == "not_applicable"
+
+
+def test_navigation_collapses_or_fits_on_the_phone() -> None:
+    toggle = "header > button.menu-toggle"
+    collapsed = navigation.run(site(at(PHONE, links=8, visible=2, toggle=toggle), at(DESKTOP, links=8, visible=8)))
+    assert (collapsed.status, collapsed.observations["menu_toggle"]) == ("pass", toggle)
+    assert collapsed.evidence[0].selector == toggle
+
+    fits = navigation.run(site(at(PHONE, links=4, visible=4)))
+    assert fits.status == "pass"
+
+
+def test_navigation_fails_on_an_overflowing_desktop_nav_or_no_way_to_navigate() -> None:
+    desktop_nav = navigation.run(site(at(PHONE, links=8, visible=8, overflow_px=400)))
+    assert (desktop_nav.status, desktop_nav.score) == ("fail", 0)
+    assert "wider than the screen" in desktop_nav.observations["pages"][0]["why"]
+
+    hidden = navigation.run(site(at(PHONE, links=8, visible=0)))
+    assert hidden.status == "fail" and "no menu toggle" in hidden.recommendation
+
+    inner_page = navigation.run(site(at(PHONE, links=8, visible=2, toggle="button.menu"),
+                                     at(PHONE, ABOUT, links=8, visible=0)))
+    assert inner_page.status == "partial" and ABOUT in inner_page.recommendation
+
+
+def test_navigation_not_applicable_without_nav_links_and_needs_a_phone() -> None:
+    assert navigation.run(site(at(PHONE, links=0, visible=0))).status == "not_applicable"
+    assert navigation.run(site(at(DESKTOP))).status == "could_not_check"
+
+
+def test_speed_bands_on_the_phone() -> None:
+    fast = speed.run(site(at(PHONE, lcp=1800, cls=0.02), at(DESKTOP, lcp=9000)))
+    assert (fast.status, fast.score, fast.observations["lcp_ms"]) == ("pass", 100, 1800)
+    assert fast.observations["pages"][0]["transfer_bytes"] == 250_000 and fast.observations["requests_max"] == 30
+
+    assert speed.run(site(at(PHONE, lcp=3200, cls=0.0))).status == "partial"
+    assert speed.run(site(at(PHONE, lcp=1000, cls=0.2))).status == "partial"
+    slow = speed.run(site(at(PHONE, lcp=5200, cls=0.0)))
+    assert (slow.status, slow.score, slow.observations["bands"]["lcp"]) == ("fail", 0, "poor")
+    assert speed.run(site(at(PHONE, lcp=900, cls=0.4))).status == "fail"
+    # 75th percentile over the phone pages: one slow page of four does not decide
+    four = [at(PHONE, f"https://b.com/{i}/", lcp=lcp) for i, lcp in enumerate((1000, 1100, 1200, 9000))]
+    assert speed.run(site(*four)).observations["lcp_ms"] == 1200
+    no_lcp = speed.run(site(at(PHONE, lcp=None, cls=0.0)))
+    assert no_lcp.status == "pass" and no_lcp.observations["bands"]["lcp"] == "unknown"
+
+
+@pytest.fixture(scope="module")
+def phone_views(fixture_sites: FixtureServer) -> dict[str, SiteView]:
+    slugs = ("alpine-trading", "summit-outfitters")
+
+    async def go():  # type: ignore[no-untyped-def]
+        async with Renderer() as renderer:
+            return await renderer.render([fixture_sites.url(s) for s in slugs], (PHONE,))
+
+    views = {}
+    for slug, render in zip(slugs, run(go()), strict=True):
+        assert render.error is None, render.error
+        view = SiteView.from_html({fixture_sites.url(slug): "<!doctype html><title>home</title>"})
+        view.snapshot.renders = [render]
+        views[slug] = view
+    return views
+
+
+def test_the_2013_brochure_fails_on_the_phone_and_the_retailer_passes(phone_views: dict[str, SiteView]) -> None:
+    brochure, retailer = phone_views["alpine-trading"], phone_views["summit-outfitters"]
+    wide = overflow.run(brochure)
+    assert wide.status == "fail"
+    assert wide.observations["viewports"]["phone"]["widest_offenders"][0]["selector"] == "table#container"
+    assert "table#container" in wide.recommendation
+    assert legible_text.run(brochure).status == "fail"
+    assert tap_targets.run(brochure).status == "fail"
+
+    assert overflow.run(retailer).status == "pass"
+    assert legible_text.run(retailer).status == "pass"
+    nav = navigation.run(retailer)
+    assert nav.status == "pass" and nav.observations["menu_toggle"]
