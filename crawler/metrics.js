@@ -98,9 +98,13 @@
   cramped.sort((a, b) => a.width * a.height - b.width * b.height);
 
   // Does the navigation adapt: links visible in the nav, and a menu toggle.
-  const navs = document.querySelectorAll('nav, [role=navigation], header');
+  // Older sites mark their menu with an id or class instead of <nav>: a table cell with id="nav".
+  const navs = document.querySelectorAll('nav, [role=navigation], header, [id*="nav" i], [class~="nav" i], [class*="navigation" i], [id*="menu" i]');
   let navLinks = 0, navLinksVisible = 0;
+  const counted = new Set();  // nested matches (a header holding a nav) count each link once
   for (const nav of navs) for (const a of nav.querySelectorAll('a[href]')) {
+    if (counted.has(a)) continue;
+    counted.add(a);
     navLinks += 1;
     if (visible(a, a.getBoundingClientRect())) navLinksVisible += 1;
   }
