@@ -214,6 +214,7 @@ class Report:
     concurrency: int
     results: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, Any] | None = None
+    render: dict[str, Any] | None = None
 
     def finish(self) -> dict[str, Any]:
         """Ratios and goals from the results."""
@@ -246,6 +247,9 @@ class Report:
         if self.checks is not None:
             doc["checks"] = self.checks
             doc["goals"]["checks_lt_50ms_cpu_per_page"] = bool(self.checks.get("goal_met"))
+        if self.render is not None:
+            doc["render"] = self.render
+            doc["goals"].update(self.render.get("goals", {}))
         if ratio is None:
             doc["notes"] = ["ours_vs_scrapy needs both ours and scrapy to have run; goals count it as missed"]
         return doc
@@ -261,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds one crawler may take")
     ap.add_argument("--output", type=Path, help="also write the JSON here")
     ap.add_argument("--no-checks", action="store_true", help="skip the CPU-per-page measurement of the checks")
+    ap.add_argument("--no-render", action="store_true", help="skip the browser audit timings")
     args = ap.parse_args(argv)
     names = [n.strip().replace("-", "_") for n in args.only.split(",") if n.strip()]
     unknown = [n for n in names if n not in CRAWLERS]
@@ -315,6 +320,17 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 crashed = True
                 report.checks = {"crashed": checks.stderr[-2000:]}
+        if not args.no_render:
+            log("render: seconds per page at three viewports, and a whole fixture-site scan ...")
+            rendered = subprocess.run([sys.executable, str(ROOT / "bench" / "render.py")], cwd=ROOT,
+                                      capture_output=True, text=True, timeout=args.timeout)
+            if rendered.returncode == 0:
+                report.render = json.loads(rendered.stdout)
+                log(f"render: {report.render['seconds_per_page_3_viewports']} s per page, whole scan "
+                    f"{report.render['whole_scan_seconds_summit_outfitters']} s")
+            else:
+                crashed = True
+                report.render = {"crashed": rendered.stderr[-2000:]}
     finally:
         assert server.stdin is not None
         server.stdin.close()  # the server stops when its stdin closes
