@@ -228,6 +228,12 @@ class _Rendered:
         self.home = next((u for u in rendered if u in homes), rendered[0] if rendered else "")
         self.browser = site.snapshot.browser
 
+    def no_touch(self, measured: str) -> Outcome:
+        """``could_not_check`` for a check that needs a phone or tablet render and has none."""
+        return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
+                                                 "render_errors": self.errors}, [],
+                       f"Render at a phone size to measure {measured} on phones.")
+
     def is_home(self, render: Render) -> bool:
         return _norm(render.url) == self.home
 
@@ -340,9 +346,7 @@ def legible_text(site: SiteView) -> Outcome:
         return missing
     touch = rendered.touch
     if not touch:
-        return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
-                                                 "render_errors": rendered.errors}, [],
-                       "Render at a phone size to measure text size on phones.")
+        return rendered.no_touch("text size")
     histogram: dict[float, int] = {}
     characters = small = 0
     pages = []
@@ -398,9 +402,7 @@ def tap_targets(site: SiteView) -> Outcome:
         return missing
     touch = rendered.touch
     if not touch:
-        return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
-                                                 "render_errors": rendered.errors}, [],
-                       "Render at a phone size to measure tap targets.")
+        return rendered.no_touch("tap targets")
     totals = {"count": 0, "undersized": 0, "cramped": 0, "below_44": 0}
     pages, worst = [], []
     for render in touch:
