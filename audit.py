@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from connectedness.checks import Check, CheckResult, SiteView, run_checks
+from connectedness.checks.site import PageView
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
 from connectedness.crawler.browser import BrowserNotFound
 from connectedness.crawler.engine import ProgressCallback
-from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer
-from connectedness.crawler.snapshot import Viewport
+from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer, SiteRender
+from connectedness.crawler.snapshot import CrawlIssue, Page, Viewport
 from connectedness.crawler.urls import host_key, registrable_domain
 from connectedness.scoring import Profile, Scorecard, score
 from connectedness.storage import Database, save_snapshot
@@ -106,8 +107,32 @@ class ScanOutcome:
 
 
 def check_snapshot(snapshot: SiteSnapshot, checks: Sequence[Check], profile: Profile) -> tuple[list[CheckResult], Scorecard]:
-    """Run the checks on a snapshot and score them: pure, so stored scans can be re-checked the same way."""
-    results = run_checks(SiteView(snapshot), checks)
+    """Run the checks on a snapshot and score them: pure, so stored scans can be re-checked the same way.
+
+    Rendered pages are read from their rendered DOM. When there are any, the checks that read pages
+    run a second time on the served HTML alone, and each result says whether its verdict needed the
+    rendered DOM (``found_in``), so a report can tell a social link in the page source from one a
+    script injected.
+    """
+    view = SiteView(snapshot)
+    results = run_checks(view, checks)
+    rendered_urls = {v.url for v in view.pages if v.source == "rendered"}
+    if rendered_urls:
+        served = SiteView(snapshot, rendered=False, share=view)
+        static = [c for c in checks if "renders" not in c.needs]
+        by_id = {r.check_id: r for r in run_checks(served, static)}
+        for result in results:
+            plain = by_id.get(result.check_id)
+            if plain is None:
+                continue
+            if (plain.status, plain.score) == (result.status, result.score):
+                result.found_in = "served_html"
+                continue
+            result.found_in = "rendered_dom"
+            result.served_html_verdict = {"status": plain.status, "score": plain.score}
+            for evidence in result.evidence:
+                if evidence.source == "html" and evidence.url in rendered_urls:
+                    evidence.source = "rendered"
     return results, score(results, profile, {c.id: c.weight for c in checks})
 
 
@@ -130,19 +155,26 @@ async def scan_and_store(
     crawl_outcome = CrawlOutcome(job, brand)
     outcome = ScanOutcome(crawl_outcome)
     started = datetime.now(UTC)
+    rendering = SiteRendering(browser) if browser is not None and checks and profile is not None else None
+    if rendering is not None:
+        progress = rendering.watch(progress)
     try:
         crawl_outcome.snapshot = await crawl(job.url, job.settings, progress=progress)
     except Exception as exc:  # noqa: BLE001 - a crawler bug on one site must not end a batch
         log.exception("crawl of %s crashed", job.url)
         crawl_outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
+        if rendering is not None:
+            await rendering.discard()
         return outcome
     snapshot = crawl_outcome.snapshot
     if snapshot.status != "failed" and checks and profile is not None:
-        if browser is None:
+        if rendering is None:
             snapshot.browser = "not rendered: no browser was used for this scan"
         else:
-            await browser.render_into(snapshot)
+            await rendering.finish(snapshot)
         outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile)
+    elif rendering is not None:
+        await rendering.discard()
     if db is not None:
         try:
             crawl_outcome.scan_id = await asyncio.to_thread(
@@ -202,15 +234,30 @@ class Browser:
     """The one browser a process renders with, and how much of each site it renders.
 
     ``open()`` finds and launches Chromium; when none can be found the scans go on without renders and
-    say why (render-only checks then report "could not check"). A browser that crashes is relaunched
+    say why (render-only checks then report "could not check"). ``start()`` launches it in the
+    background instead, so the launch overlaps the first crawl. A browser that crashes is relaunched
     once for the next site.
     """
 
-    def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS) -> None:
+    def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS, *,
+                 app_shell_pages: int = 8) -> None:
         self.pages = pages
+        # A site whose served home page is an empty JavaScript shell shows nothing to the static checks:
+        # every page it has is seen only through the browser, so more of them are rendered.
+        self.app_shell_pages = max(pages, app_shell_pages) if pages > 0 else 0
         self.viewports = viewports
         self.renderer: Renderer | None = None
         self.unavailable: str | None = None
+        self._opening: asyncio.Task[Browser] | None = None
+
+    def start(self) -> Browser:
+        """Launch in the background (call from a running event loop); renders wait for it."""
+        self._opening = asyncio.ensure_future(self.open())
+        return self
+
+    async def _ready(self) -> None:
+        if self._opening is not None:
+            await self._opening  # every caller waits for the one launch; a finished task returns at once
 
     async def open(self) -> Browser:
         try:
@@ -222,20 +269,28 @@ class Browser:
         return self
 
     async def close(self) -> None:
+        await self._ready()
         if self.renderer is not None:
             await self.renderer.__aexit__(None, None, None)
             self.renderer = None
 
+    def pages_for(self, snapshot: SiteSnapshot) -> int:
+        """How many pages to render: ``pages``, or ``app_shell_pages`` for a JavaScript app shell."""
+        home = next((p for p in snapshot.pages if p.status == 200), None)
+        return self.app_shell_pages if home is not None and PageView(home).is_app_shell else self.pages
+
     async def render_into(self, snapshot: SiteSnapshot) -> None:
+        await self._ready()
         if self.renderer is None:
             snapshot.browser = self.unavailable or "not rendered"
             return
-        urls = key_pages(snapshot, self.pages)
+        urls = key_pages(snapshot, self.pages_for(snapshot))
         try:
             snapshot.renders = await self.renderer.render(urls, self.viewports)
         except Exception as exc:  # noqa: BLE001 - the browser died: relaunch once, then give up for this site
             log.warning("browser failed (%s); relaunching", exc)
             await self.close()
+            self._opening = None
             await self.open()
             if self.renderer is None:
                 snapshot.browser = self.unavailable
@@ -244,6 +299,65 @@ class Browser:
                 snapshot.renders = await self.renderer.render(urls, self.viewports)
             except Exception as again:  # noqa: BLE001
                 snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
+
+
+class SiteRendering:
+    """One site's renders, begun while it is still being crawled.
+
+    The home page is rendered as soon as the crawler has fetched it (so robots.txt has allowed it),
+    while the crawl goes on choosing the other key pages; Chromium and the crawler share the CPU
+    instead of taking turns. Anything that goes wrong early falls back to ``Browser.render_into``,
+    which relaunches a dead browser.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.home: str | None = None
+        self.session: SiteRender | None = None
+        self.task: asyncio.Future[None] | None = None
+
+    def watch(self, progress: ProgressCallback | None) -> ProgressCallback:
+        """A crawl progress callback that also starts the home page's render."""
+        def on_item(item: Page | CrawlIssue) -> None:
+            if (self.task is None and isinstance(item, Page) and item.reason == "home" and not item.truncated
+                    and self.browser.pages > 0):
+                self.home = item.final_url
+                self.task = asyncio.ensure_future(self._render_home())
+            if progress is not None:
+                progress(item)
+        return on_item
+
+    async def _render_home(self) -> None:
+        await self.browser._ready()
+        if self.browser.renderer is not None:
+            self.session = self.browser.renderer.site(self.browser.viewports)
+            await self.session.render([self.home or ""])
+
+    async def finish(self, snapshot: SiteSnapshot) -> None:
+        """Render the rest of the key pages into ``snapshot.renders`` (all of them if the early start failed)."""
+        urls = key_pages(snapshot, self.browser.pages_for(snapshot))
+        try:
+            if self.task is not None:
+                await self.task
+                if self.session is not None and urls[:1] == [self.home]:
+                    await self.session.render(urls[1:])
+                    snapshot.renders = self.session.renders()
+                    return
+        except Exception as exc:  # noqa: BLE001 - the browser died under us: render_into relaunches it
+            log.warning("rendering %s failed (%s); starting again", self.home, exc)
+        finally:
+            await self.discard()
+        await self.browser.render_into(snapshot)
+
+    async def discard(self) -> None:
+        """Stop and close whatever was begun (a failed crawl renders nothing)."""
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+        if self.task is not None:
+            await asyncio.gather(self.task, return_exceptions=True)
+        if self.session is not None:
+            session, self.session = self.session, None
+            await session.close()
 
 
 def rescore(db: Database, scan_ids: Sequence[int], profile: Profile, checks: Sequence[Check], *,

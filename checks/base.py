@@ -78,6 +78,12 @@ class CheckResult:
     observations: dict[str, Any]
     evidence: list[Evidence]
     recommendation: str
+    # Where the verdict came from when pages were rendered: "served_html" (the HTML the server sent
+    # gives the same verdict) or "rendered_dom" (only the DOM built by the page's scripts gives it;
+    # ``served_html_verdict`` then says what the served HTML alone would have scored). None when
+    # nothing was rendered, or for checks that judge Chromium's measurements themselves.
+    found_in: str | None = None
+    served_html_verdict: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -80,22 +80,9 @@ def _cached(site: SiteView, key: str, build: Any) -> Any:
     return site.cache[full_key]
 
 
-_MOUNT_POINTS = "noscript, #app, #root, #__next, #__nuxt, #svelte, [data-reactroot], app-root"
-
-
-def _is_shell(view: PageView) -> bool:
-    """A served page that is only a JavaScript app shell: scripts, a mount point or <noscript> note,
-    and no links, no forms, next to no text."""
-    if view.source != "html" or view.anchors or view.forms:
-        return False
-    if not view.scripts and not any(s.strip() for s in view.inline_scripts):
-        return False
-    return view.tree.css_first(_MOUNT_POINTS) is not None and len(view.text) < 200
-
-
 def static_shell(site: SiteView) -> bool:
     """Whether every page seen is a JavaScript shell, so static checks cannot see the site's hooks."""
-    return bool(site.pages) and bool(_cached(site, "shell", lambda s: all(_is_shell(v) for v in s.pages)))
+    return bool(site.pages) and bool(_cached(site, "shell", lambda s: all(v.is_app_shell for v in s.pages)))
 
 
 def unseen(site: SiteView, observations: dict[str, Any], what: str) -> Outcome:

@@ -119,6 +119,9 @@ class Form:
         return css_path(self.node)
 
 
+_MOUNT_POINTS = "noscript, #app, #root, #__next, #__nuxt, #svelte, [data-reactroot], app-root"
+
+
 class PageView:
     """One page, parsed on demand."""
 
@@ -142,6 +145,16 @@ class PageView:
     @cached_property
     def html(self) -> str:
         return self._html if self._html is not None else self.page.text
+
+    @cached_property
+    def is_app_shell(self) -> bool:
+        """A served page that is only a JavaScript app shell: scripts, a mount point or <noscript> note,
+        and no links, no forms, next to no text. Only a browser can see such a site."""
+        if self.source != "html" or self.anchors or self.forms:
+            return False
+        if not self.scripts and not any(s.strip() for s in self.inline_scripts):
+            return False
+        return self.tree.css_first(_MOUNT_POINTS) is not None and len(self.text) < 200
 
     @cached_property
     def tree(self) -> LexborHTMLParser:
@@ -357,9 +370,20 @@ def node_types(node: dict[str, Any]) -> list[str]:
 class SiteView:
     """A snapshot, parsed for checks. Build once per audit; every check shares it."""
 
-    def __init__(self, snapshot: SiteSnapshot) -> None:
+    def __init__(self, snapshot: SiteSnapshot, *, rendered: bool = True, share: SiteView | None = None) -> None:
+        """``rendered``: read pages Chromium rendered from their rendered DOM (what a visitor's browser
+        built, scripts included) instead of the served HTML. ``share``: reuse that view's parsed pages
+        where both read the same HTML, so a second view costs no second parse."""
         self.snapshot = snapshot
-        self.pages = [PageView(p) for p in snapshot.pages if p.status == 200]
+        doms = rendered_doms(snapshot) if rendered else {}
+        reusable = {(v.page.final_url, v.source): v for v in share.pages} if share is not None else {}
+        self.pages = []
+        for page in snapshot.pages:
+            if page.status != 200:
+                continue
+            dom = doms.get(page.final_url)
+            source = "rendered" if dom is not None else "html"
+            self.pages.append(reusable.get((page.final_url, source)) or PageView(page, source, dom))
         self.scope = _scope_of(snapshot)
         self.cache: dict[object, object] = {}  # derived facts several checks share (fingerprint matches...)
 
@@ -406,6 +430,21 @@ class SiteView:
         for view in self.pages:
             for anchor in view.anchors:
                 yield view, anchor
+
+
+# The rendered DOM read for a page: the desktop one first (menus hidden behind a toggle on phones are
+# still in the DOM, but some sites build different markup per width and desktop is the fullest).
+DOM_VIEWPORTS = ("desktop", "tablet", "phone")
+
+
+def rendered_doms(snapshot: SiteSnapshot) -> dict[str, str]:
+    """URL -> the rendered DOM to read for it, from renders that succeeded."""
+    ranked = sorted((r for r in snapshot.renders if r.html and not r.error),
+                    key=lambda r: DOM_VIEWPORTS.index(r.viewport.name) if r.viewport.name in DOM_VIEWPORTS else 99)
+    doms: dict[str, str] = {}
+    for render in ranked:
+        doms.setdefault(render.url, render.html)
+    return doms
 
 
 def _scope_of(snapshot: SiteSnapshot) -> Scope:

@@ -1,9 +1,14 @@
 """Finding a Chromium to render with, and installing one when we may.
 
 Order: ``CONNECTEDNESS_CHROMIUM`` (a path), Playwright's own downloaded
-browser, then system browsers. When none is found, ``connectedness browser
---install`` (run by ``make``) installs Debian's ``chromium`` package if it runs
-as root with apt-get, and otherwise says exactly what to run.
+browsers, then system browsers; within each, the headless shell comes before
+the full browser. The headless shell is the same Chromium build without the
+browser UI (what Playwright itself runs for headless work): here it navigates
+a small page in about 45 ms where the full browser's "new headless" mode takes
+70-170 ms, and it halves the CPU of a three-viewport audit. When no browser is
+found, or only the full one, ``connectedness browser --install`` (run by
+``make``) installs Debian's ``chromium`` and ``chromium-headless-shell``
+packages if it runs as root with apt-get, and otherwise says what to run.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "CONNECTEDNESS_CHROMIUM"
+SYSTEM_SHELLS = ("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium-headless-shell")
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 SYSTEM_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium", "/usr/bin/google-chrome")
+APT_PACKAGES = ("chromium", "chromium-headless-shell")
 
 # Flags every launch gets. The background-networking ones stop Chromium from
 # calling home (updates, safe browsing, sync): an audit contacts the audited site only.
@@ -37,6 +44,11 @@ class BrowserLocation:
     path: str
     source: str  # "env", "playwright" or "system"
 
+    @property
+    def headless_shell(self) -> bool:
+        """Whether this is the light headless shell rather than the full browser."""
+        return "headless" in os.path.basename(self.path) or "headless_shell" in self.path
+
     def launch_args(self) -> list[str]:
         args = list(LAUNCH_ARGS)
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -50,7 +62,7 @@ def _executable(path: str) -> bool:
 
 def _playwright_browsers() -> list[str]:
     root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
-    patterns = ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/chrome-linux*/headless_shell",
+    patterns = ("chromium_headless_shell-*/chrome-linux*/headless_shell", "chromium-*/chrome-linux*/chrome",
                 "chromium-*/chrome-mac*/Chromium.app/Contents/MacOS/Chromium")
     found: list[str] = []
     for pattern in patterns:
@@ -67,6 +79,9 @@ def find_chromium() -> BrowserLocation:
         raise BrowserNotFound(f"{ENV_VAR}={configured!r} is not an executable file")
     for path in _playwright_browsers():
         return BrowserLocation(path, "playwright")
+    for path in SYSTEM_SHELLS:
+        if _executable(path):
+            return BrowserLocation(path, "system")
     for name in SYSTEM_NAMES:
         path = shutil.which(name)
         if path:
@@ -79,7 +94,7 @@ def find_chromium() -> BrowserLocation:
 
 def install_hint() -> str:
     return (
-        "no Chromium found. Install one: `sudo apt-get install chromium` (Debian/Ubuntu), or "
+        "no Chromium found. Install one: `sudo apt-get install chromium chromium-headless-shell` (Debian/Ubuntu), or "
         "`playwright install chromium`, or set CONNECTEDNESS_CHROMIUM=/path/to/chrome"
     )
 
@@ -89,11 +104,11 @@ def can_install_with_apt() -> bool:
 
 
 def install_with_apt() -> None:
-    """Install Debian's chromium package (root only). Raises CalledProcessError on failure."""
+    """Install Debian's chromium and its headless shell (root only). Raises CalledProcessError on failure."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     # With recommends: fonts come with it, and text metrics (issue: browser audit) need real fonts.
-    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *APT_PACKAGES], check=True, env=env)
 
 
 def chromium_version(location: BrowserLocation) -> str:

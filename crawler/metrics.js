@@ -108,9 +108,16 @@
     navLinks += 1;
     if (visible(a, a.getBoundingClientRect())) navLinksVisible += 1;
   }
-  const toggle = [...document.querySelectorAll('button, [role=button], a, summary')].find((el) => {
+  // A toggle is a button, a link, <summary>, or the label of a hidden checkbox (the CSS-only
+  // "checkbox hack": <input type=checkbox id=nav-toggle> + <label for=nav-toggle>).
+  const toggle = [...document.querySelectorAll('button, [role=button], a, summary, label[for]')].find((el) => {
+    if (el.tagName === 'LABEL') {
+      const box = document.getElementById(el.getAttribute('for'));
+      if (!box || box.type !== 'checkbox') return false;
+    }
     const label = ((el.getAttribute('aria-label') || '') + ' ' + (el.innerText || '') + ' ' +
-                   (el.getAttribute('class') || '') + ' ' + (el.getAttribute('aria-controls') || '')).toLowerCase();
+                   (el.getAttribute('class') || '') + ' ' + (el.getAttribute('aria-controls') || '') + ' ' +
+                   (el.getAttribute('for') || '')).toLowerCase();
     return visible(el, el.getBoundingClientRect()) && /menu|hamburger|nav-toggle|navigation|burger/.test(label);
   });
 

@@ -1,14 +1,16 @@
 """Rendering pages in Chromium at phone, tablet and desktop sizes, and measuring them there.
 
-One browser per process (Playwright, async); a fresh context per site and
-viewport, reused for that site's pages (a loaded page is never resized);
-the viewports of a site render concurrently. Phone and tablet contexts are
-``is_mobile`` with touch: without that Chromium ignores the viewport meta and
-every site looks responsive. The numbers come from ``metrics.js``, run in the
-page; layout shift and largest contentful paint come from the browser's own
+One browser per process (Playwright, async). A site gets a :class:`SiteRender`:
+a fresh context and a single tab per viewport, reused for that site's pages
+(a loaded page is never resized), the viewports rendering concurrently, so
+pages can be added while the crawl is still choosing them. Phone and tablet
+contexts are ``is_mobile`` with touch: without that Chromium ignores the
+viewport meta and every site looks responsive. The numbers come from
+``metrics.js``, run in the page in one round trip together with the DOM;
+layout shift and largest contentful paint come from the browser's own
 performance entries, observed from the first byte by an init script.
-
-Not wired into scans yet: the browser audit's checks, storage and CLI come next.
+Screenshots are JPEG in CSS pixels: one the size of the screen, and at the
+phone size a full-page one capped at three screens.
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ try {
     .observe({type: 'layout-shift', buffered: true});
 } catch (e) {}
 """
+AUDIT_JS = f"""async (deviceWidth) => {{
+  if (document.fonts) await document.fonts.ready;
+  const metrics = ({METRICS_JS.strip()})(deviceWidth);
+  const observed = window.__connectedness || {{}};
+  metrics.lcp_ms = observed.lcp == null ? null : Math.round(observed.lcp);
+  metrics.cls = Math.round((observed.cls || 0) * 1000) / 1000;
+  metrics.page_height = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
+  return {{metrics, html: doctype + document.documentElement.outerHTML}};
+}}"""
 
 
 OFFSITE = re.compile(r"^(?!(?:https?|wss?)://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?:[:/]|$)).*")
@@ -77,11 +89,14 @@ class Renderer:
     """A launched Chromium. ``async with Renderer() as r: await r.render(urls)``."""
 
     def __init__(self, location: BrowserLocation | None = None, *, timeout: float = 15.0, idle_wait: float = 1.0,
-                 screenshot_quality: int = 70) -> None:
+                 screenshot_quality: int = 70, full_page_screens: float = 3.0,
+                 full_page_viewports: tuple[str, ...] = ("phone",)) -> None:
         self.location = location or find_chromium()
         self.timeout = timeout
         self.idle_wait = idle_wait
         self.quality = screenshot_quality
+        self.full_page_screens = full_page_screens
+        self.full_page_viewports = full_page_viewports
         self._playwright: Any = None
         self._browser: Any = None
 
@@ -99,63 +114,131 @@ class Renderer:
         if self._playwright is not None:
             await self._playwright.stop()
 
+    def site(self, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS) -> SiteRender:
+        """A session for one site: one context and tab per viewport, for pages given as they are chosen."""
+        return SiteRender(self, viewports)
+
     async def render(self, urls: list[str], viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS) -> list[Render]:
         """Every URL at every viewport; viewports run concurrently, pages in order within one."""
-        per_viewport = await asyncio.gather(*(self._render_viewport(urls, v) for v in viewports))
-        return [render for renders in per_viewport for render in renders]
-
-    async def _render_viewport(self, urls: list[str], viewport: Viewport) -> list[Render]:
-        context = await self._browser.new_context(
-            viewport={"width": viewport.width, "height": viewport.height}, is_mobile=viewport.touch,
-            has_touch=viewport.touch, device_scale_factor=viewport.scale, service_workers="block")
-        blocked: list[str] = []
-
-        async def block(request_route: Any) -> None:
-            blocked.append(request_route.request.url)
-            await request_route.abort()
-
-        if all(_loopback(urlsplit(u).hostname or "") for u in urls):
-            # Audits of pages served on loopback (the fixture sites) never reach the outside world. The
-            # pattern is matched in Playwright's driver, so loopback requests cost no round trip to Python.
-            await context.route(OFFSITE, block)
-        await context.add_init_script(OBSERVE_JS)
-        # One tab per viewport, navigated from page to page: opening a tab per page costs more than the page.
-        page = await context.new_page()
-        current: dict[str, Render] = {}
-        in_flight = {"n": 0}
-        page.on("console", lambda msg: msg.type == "error" and current["r"].console_errors.append(msg.text[:300]))
-        page.on("pageerror", lambda exc: current["r"].console_errors.append(str(exc)[:300]))
-        page.on("request", lambda _r: in_flight.__setitem__("n", in_flight["n"] + 1))
-        page.on("requestfinished", lambda _r: in_flight.__setitem__("n", in_flight["n"] - 1))
-        page.on("requestfailed", lambda _r: in_flight.__setitem__("n", in_flight["n"] - 1))
-        renders = []
-        try:
-            for url in urls:
-                blocked.clear()
-                in_flight["n"] = 0
-                current["r"] = Render(url, viewport)
-                renders.append(await self._render_page(page, current["r"], in_flight, blocked))
-        finally:
-            await context.close()
-        return renders
+        async with self.site(viewports) as session:
+            await session.render(urls)
+            return session.renders()
 
     async def _render_page(self, page: Any, render: Render, in_flight: dict[str, int], blocked: list[str]) -> Render:
+        """Load one page in a viewport's tab, measure it, keep its DOM and screenshots; never raises."""
         url, viewport = render.url, render.viewport
         started = time.perf_counter()
         try:
             await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
             await _quiet(in_flight, self.idle_wait)
-            await page.evaluate("document.fonts ? document.fonts.ready.then(() => true) : true")
-            render.metrics = await page.evaluate(METRICS_JS, viewport.width)
-            observed = await page.evaluate("window.__connectedness || {}")
-            render.metrics["lcp_ms"] = round(observed["lcp"]) if observed.get("lcp") is not None else None
-            render.metrics["cls"] = round(observed.get("cls") or 0, 3)
-            render.html = await page.content()
+            # One round trip for fonts, metrics, the browser's own LCP/CLS entries and the DOM: each
+            # evaluate is a hop from Python to Playwright's driver to the page and back.
+            measured = await page.evaluate(AUDIT_JS, viewport.width)
+            render.metrics, render.html = measured["metrics"], measured["html"]
             # CSS-pixel screenshots: a DPR 3 capture has nine times the pixels and says nothing more.
             render.screenshot = await page.screenshot(type="jpeg", quality=self.quality, scale="css")
+            if self.full_page_screens and viewport.name in self.full_page_viewports:
+                # Capped: a 30-screen article adds nothing a reviewer needs past the first few screens.
+                height = min(int(render.metrics.get("page_height") or 0), int(viewport.height * self.full_page_screens))
+                if height > viewport.height:
+                    render.full_screenshot = await page.screenshot(
+                        type="jpeg", quality=self.quality, scale="css", full_page=True,
+                        clip={"x": 0, "y": 0, "width": viewport.width, "height": height})
         except Exception as exc:  # noqa: BLE001 - one page that will not render is recorded, not fatal
             render.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         finally:
             render.blocked = list(blocked)
             render.elapsed = round(time.perf_counter() - started, 3)
         return render
+
+
+class _Lane:
+    """One viewport of one site: a context, its single tab, and what that tab is doing now."""
+
+    def __init__(self, viewport: Viewport) -> None:
+        self.viewport = viewport
+        self.context: Any = None
+        self.page: Any = None
+        self.in_flight = {"n": 0}
+        self.blocked: list[str] = []
+        self.current: Render | None = None
+        self.renders: list[Render] = []
+
+    async def open(self, browser: Any, block_offsite: bool) -> None:
+        v = self.viewport
+        self.context = await browser.new_context(
+            viewport={"width": v.width, "height": v.height}, is_mobile=v.touch, has_touch=v.touch,
+            device_scale_factor=v.scale, service_workers="block")
+        if block_offsite:
+            # Audits of pages served on loopback (the fixture sites) never reach the outside world. The
+            # pattern is matched in Playwright's driver, so loopback requests cost no round trip to Python.
+            await self.context.route(OFFSITE, self._block)
+        await self.context.add_init_script(OBSERVE_JS)
+        # One tab per viewport, navigated from page to page: opening a tab per page costs more than the page.
+        self.page = page = await self.context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and self._console(msg.text))
+        page.on("pageerror", lambda exc: self._console(str(exc)))
+        page.on("request", lambda _r: self._count(1))
+        page.on("requestfinished", lambda _r: self._count(-1))
+        page.on("requestfailed", lambda _r: self._count(-1))
+
+    async def _block(self, request_route: Any) -> None:
+        self.blocked.append(request_route.request.url)
+        await request_route.abort()
+
+    def _console(self, text: str) -> None:
+        if self.current is not None:
+            self.current.console_errors.append(text[:300])
+
+    def _count(self, delta: int) -> None:
+        self.in_flight["n"] += delta
+
+    async def render(self, renderer: Renderer, urls: list[str]) -> None:
+        for url in urls:
+            self.blocked.clear()
+            self.in_flight["n"] = 0
+            self.current = Render(url, self.viewport)
+            self.renders.append(await renderer._render_page(self.page, self.current, self.in_flight, self.blocked))
+            self.current = None
+
+    async def close(self) -> None:
+        if self.context is not None:
+            await self.context.close()
+
+
+class SiteRender:
+    """One site's renders: ``async with renderer.site() as s: await s.render([home]); await s.render(more)``.
+
+    Contexts are made once per viewport and reused for the site's pages, so the home page can be
+    rendered while the crawl is still choosing the others. If the first page is on loopback, every
+    request to another host is blocked for the whole session.
+    """
+
+    def __init__(self, renderer: Renderer, viewports: tuple[Viewport, ...]) -> None:
+        self.renderer = renderer
+        self.lanes = [_Lane(v) for v in viewports]
+        self._opened = False
+        self._lock = asyncio.Lock()  # pages keep their order even when render() is called twice at once
+
+    async def __aenter__(self) -> SiteRender:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def render(self, urls: list[str]) -> None:
+        if not urls:
+            return
+        async with self._lock:
+            if not self._opened:
+                self._opened = True
+                block = all(_loopback(urlsplit(u).hostname or "") for u in urls[:1])
+                await asyncio.gather(*(lane.open(self.renderer._browser, block) for lane in self.lanes))
+            await asyncio.gather(*(lane.render(self.renderer, urls) for lane in self.lanes))
+
+    def renders(self) -> list[Render]:
+        """Every render so far: viewport by viewport, pages in the order they were given."""
+        return [render for lane in self.lanes for render in lane.renders]
+
+    async def close(self) -> None:
+        await asyncio.gather(*(lane.close() for lane in self.lanes), return_exceptions=True)

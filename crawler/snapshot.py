@@ -187,13 +187,15 @@ class Viewport:
 @dataclass(slots=True)
 class Render:
     """One page rendered in Chromium at one viewport: what ``metrics.js`` measured there, the DOM as
-    rendered (after scripts ran), and a viewport-sized JPEG screenshot."""
+    rendered (after scripts ran), a viewport-sized JPEG screenshot and, for pages taller than the
+    screen, a full-page one capped in height (``Renderer.full_page_cap``)."""
 
     url: str
     viewport: Viewport
     metrics: dict[str, Any] = field(default_factory=dict)
     html: str = ""
     screenshot: bytes = b""
+    full_screenshot: bytes = b""
     console_errors: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     elapsed: float = 0.0
@@ -203,8 +205,9 @@ class Render:
         data = asdict(self)
         if with_body:
             data["screenshot"] = base64.b64encode(self.screenshot).decode("ascii")
+            data["full_screenshot"] = base64.b64encode(self.full_screenshot).decode("ascii")
         else:
-            del data["screenshot"], data["html"]
+            del data["screenshot"], data["full_screenshot"], data["html"]
         return data
 
     @classmethod
@@ -212,6 +215,7 @@ class Render:
         data = dict(data)
         data["viewport"] = Viewport(**data["viewport"])
         data["screenshot"] = base64.b64decode(data.get("screenshot", ""))
+        data["full_screenshot"] = base64.b64decode(data.get("full_screenshot", ""))
         data.setdefault("html", "")
         return cls(**data)
 

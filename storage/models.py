@@ -190,6 +190,10 @@ class CheckResultRow(Base):
     observations: Mapped[dict] = mapped_column(JSON)
     evidence: Mapped[list] = mapped_column(JSON)
     recommendation: Mapped[str] = mapped_column(Text)
+    # "served_html" or "rendered_dom" when pages were rendered: whether the verdict needed the DOM
+    # the page's scripts built; the served HTML's own verdict beside it.
+    found_in: Mapped[str | None] = mapped_column(String(20))
+    served_html_verdict: Mapped[dict | None] = mapped_column(JSON)
 
     scan: Mapped[Scan] = relationship(back_populates="results")
 
@@ -229,8 +233,9 @@ class CategoryScoreRow(Base):
 
 
 class RenderRow(Base):
-    """A page rendered at one viewport: the measurements (JSON), and the rendered DOM and a JPEG
-    screenshot in the blob store (``<sha>.gz`` and ``<sha>.jpg`` beside the database)."""
+    """A page rendered at one viewport: the measurements (JSON), and the rendered DOM and JPEG
+    screenshots in the blob store (``<sha>.gz`` and ``<sha>.jpg`` beside the database): one the size
+    of the screen, and a capped full-page one where the page is taller than the screen."""
 
     __tablename__ = "renders"
 
@@ -245,6 +250,7 @@ class RenderRow(Base):
     metrics: Mapped[dict] = mapped_column(JSON)
     html_sha256: Mapped[str | None] = mapped_column(String(64))
     screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    full_screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
     console_errors: Mapped[list] = mapped_column(JSON)
     blocked: Mapped[list] = mapped_column(JSON)
     elapsed: Mapped[float] = mapped_column(Float)

@@ -56,7 +56,9 @@ def save_snapshot(
     bodies = {id(page): db.blobs.put(page.body) for page in snapshot.pages}
     asset_bodies = {id(asset): db.blobs.put(asset.body) for asset in snapshot.assets}
     render_files = {id(r): (db.blobs.put(r.html.encode("utf-8")) if r.html else None,
-                            db.blobs.put(r.screenshot, "jpg") if r.screenshot else None) for r in snapshot.renders}
+                            db.blobs.put(r.screenshot, "jpg") if r.screenshot else None,
+                            db.blobs.put(r.full_screenshot, "jpg") if r.full_screenshot else None)
+                    for r in snapshot.renders}
     finished = datetime.now(UTC)
     started = started_at or datetime.fromisoformat(snapshot.scan_time)
     with db.session() as session, session.begin():
@@ -117,11 +119,12 @@ def save_snapshot(
                                         truncated=asset.truncated, body_sha256=asset_bodies[id(asset)],
                                         found_on=asset.found_on))
         for render in snapshot.renders:
-            html_sha, shot_sha = render_files[id(render)]
+            html_sha, shot_sha, full_sha = render_files[id(render)]
             v = render.viewport
             scan.renders.append(RenderRow(url=render.url, viewport=v.name, width=v.width, height=v.height, touch=v.touch,
                                           scale=v.scale, metrics=render.metrics, html_sha256=html_sha,
-                                          screenshot_sha256=shot_sha, console_errors=render.console_errors,
+                                          screenshot_sha256=shot_sha, full_screenshot_sha256=full_sha,
+                                          console_errors=render.console_errors,
                                           blocked=render.blocked, elapsed=render.elapsed, error=render.error))
         for result in results or []:
             scan.results.append(_result_row(result))
@@ -136,7 +139,8 @@ def _result_row(result: CheckResult) -> CheckResultRow:
     return CheckResultRow(check_id=result.check_id, category=result.category, version=result.version,
                           title=result.title[:200], status=result.status, score=result.score,
                           observations=data["observations"], evidence=data["evidence"],
-                          recommendation=result.recommendation)
+                          recommendation=result.recommendation, found_in=result.found_in,
+                          served_html_verdict=result.served_html_verdict)
 
 
 def _scorecard_row(scorecard: Scorecard) -> ScorecardRow:
@@ -180,7 +184,8 @@ def load_results(db: Database, scan_id: int) -> list[CheckResult]:
         return [CheckResult.from_dict({
             "check_id": r.check_id, "category": r.category, "version": r.version, "title": r.title,
             "status": r.status, "score": r.score, "observations": r.observations, "evidence": r.evidence,
-            "recommendation": r.recommendation}) for r in rows]
+            "recommendation": r.recommendation, "found_in": r.found_in,
+            "served_html_verdict": r.served_html_verdict}) for r in rows]
 
 
 def load_scorecards(db: Database, scan_id: int) -> list[tuple[int, datetime, Scorecard]]:
@@ -242,6 +247,7 @@ def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
         renders=[Render(r.url, Viewport(r.viewport, r.width, r.height, r.touch, r.scale), r.metrics,
                         blobs.get(r.html_sha256).decode("utf-8") if r.html_sha256 else "",
                         blobs.get(r.screenshot_sha256, "jpg") if r.screenshot_sha256 else b"",
+                        blobs.get(r.full_screenshot_sha256, "jpg") if r.full_screenshot_sha256 else b"",
                         r.console_errors, r.blocked, r.elapsed, r.error) for r in scan.renders],
         browser=scan.browser,
     )

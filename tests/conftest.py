@@ -112,3 +112,50 @@ def fixture_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
         return views[slug]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def rendered_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
+    """``rendered_view(slug)`` -> a SiteView of that fixture site as ``scan`` sees it with a browser:
+    crawled, its key pages rendered in a real Chromium at phone, tablet and desktop sizes, and those
+    pages read from their rendered DOM. Every site is rendered on first use, in one browser."""
+    from urllib.parse import urlsplit
+
+    from connectedness.audit import Browser
+    from connectedness.checks.site import SiteView
+    from connectedness.crawler import run
+    from connectedness.crawler.engine import crawl
+
+    views: dict[str, SiteView] = {}
+
+    async def render_all() -> None:
+        browser = await Browser().open()
+        assert browser.renderer is not None, browser.unavailable  # CI has Chromium: never skip
+        try:
+            for slug, site in fixture_sites.sites.items():
+                hosts = tuple(urlsplit(fixture_sites.origin(o)).netloc for o in site.own_sites)
+                snapshot = await crawl(fixture_sites.url(slug), fast_settings(brand_hosts=hosts))
+                snapshot.scan_time = FIXTURE_SCAN_TIME
+                await browser.render_into(snapshot)
+                views[slug] = SiteView(snapshot)
+        finally:
+            await browser.close()
+
+    def get(slug: str) -> SiteView:
+        if not views:
+            run(render_all())
+        return views[slug]
+
+    return get
+
+
+@pytest.fixture(params=["served", "rendered"])
+def audit_mode(request: pytest.FixtureRequest) -> str:
+    """Run a truth test on the served HTML (``fixture_view``) and on the rendered DOM (``rendered_view``)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def view_for(audit_mode: str, fixture_view, rendered_view):  # type: ignore[no-untyped-def]
+    """``view_for(slug)`` in the current ``audit_mode``."""
+    return rendered_view if audit_mode == "rendered" else fixture_view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from connectedness.checks.site import SiteView
 from connectedness.crawler import run
 from connectedness.crawler.render import DESKTOP, PHONE, TABLET, Renderer
 from connectedness.crawler.snapshot import Render, Viewport
-from connectedness.fixtures.server import FixtureServer
+from connectedness.fixtures.server import FixtureServer, load_sites
 
 HOME, ABOUT = "https://b.com/", "https://b.com/about/"
 RENDERED = (overflow, legible_text, tap_targets, navigation, speed)
@@ -235,3 +236,59 @@ def test_the_2013_brochure_fails_on_the_phone_and_the_retailer_passes(phone_view
     assert legible_text.run(retailer).status == "pass"
     nav = navigation.run(retailer)
     assert nav.status == "pass" and nav.observations["menu_toggle"]
+
+
+# ------------------------------------------------- acceptance: every fixture site rendered, as `scan` does it
+
+SITES = load_sites()
+
+
+@pytest.mark.parametrize("slug", sorted(SITES))
+def test_fixture_sites_meet_their_responsive_truth_in_chromium(rendered_view: Any, slug: str) -> None:
+    """[truth.responsive].responsive: the page fits the phone and its navigation adapts, or not."""
+    view = rendered_view(slug)
+    assert view.snapshot.renders and not [r.error for r in view.snapshot.renders if r.error]
+    fits = SITES[slug].truth["responsive"]["responsive"]
+    assert (overflow.run(view).status == "pass") is fits, slug
+    nav = navigation.run(view)
+    assert (nav.status in ("pass", "not_applicable")) is fits, (slug, json.dumps(nav.observations))
+    if not fits:
+        assert legible_text.run(view).status == "fail" and tap_targets.run(view).status == "fail"
+
+
+def test_the_app_shell_is_found_after_rendering_and_says_so(rendered_view: Any) -> None:
+    """The single-page app: social links, newsletter form and navigation exist only once app.js ran."""
+    from connectedness.audit import check_snapshot
+    from connectedness.checks import load_checks
+    from connectedness.scoring import load_profile
+
+    snapshot = rendered_view("pulse-app").snapshot
+    assert len({r.url for r in snapshot.renders}) == 8, "an app shell gets all its pages rendered, not 3"
+    results, _card = check_snapshot(snapshot, list(load_checks().values()), load_profile("default"))
+    by_id = {r.check_id: r for r in results}
+    truth = SITES["pulse-app"].truth
+    profiles = by_id["social.profiles"]
+    assert profiles.observations["profiles"] == truth["social"]["profiles"]
+    newsletter = by_id["hooks.newsletter"]
+    assert (newsletter.status, newsletter.observations["provider"]) == ("pass", "convertkit")
+    for found in (profiles, newsletter, by_id["social.same_as"], by_id["hooks.community"]):
+        assert found.found_in == "rendered_dom", found.check_id
+        assert found.served_html_verdict == {"status": "could_not_check", "score": None}, found.check_id
+        assert found.evidence and {e.source for e in found.evidence} <= {"rendered", "jsonld"}, found.check_id
+    nav = by_id["responsive.navigation"]
+    assert nav.status == "pass" and nav.observations["menu_toggle"].endswith("button.menu-toggle")
+    assert nav.found_in is None, "a check of Chromium's own measurements has no served-HTML twin"
+
+
+def test_a_server_rendered_site_keeps_its_findings_as_served_html(rendered_view: Any) -> None:
+    from connectedness.audit import check_snapshot
+    from connectedness.checks import load_checks
+    from connectedness.scoring import load_profile
+
+    snapshot = rendered_view("summit-outfitters").snapshot
+    results, _card = check_snapshot(snapshot, list(load_checks().values()), load_profile("retail"))
+    by_id = {r.check_id: r for r in results}
+    for check_id in ("social.profiles", "hooks.newsletter", "commerce.storefront", "active.blog"):
+        assert by_id[check_id].status == "pass", check_id
+        assert by_id[check_id].found_in == "served_html", check_id
+        assert by_id[check_id].served_html_verdict is None

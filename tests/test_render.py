@@ -10,33 +10,14 @@ from connectedness.crawler import run
 from connectedness.crawler.render import DESKTOP, PHONE, Renderer
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 
-VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
-PAGES = {
-    "fits.html": VIEWPORT + "<style>body{margin:0;font:16px sans-serif}</style><p>Fits any screen.</p>",
-    "overflow.html": VIEWPORT + '<style>body{margin:0;font:16px sans-serif}</style><p>Hi</p>'
-                     '<div class="banner" style="width:900px;height:40px">wide</div>'
-                     '<div style="overflow-x:auto"><div style="width:2000px">swipe row</div></div>',
-    "tiny-text.html": VIEWPORT + '<style>body{margin:0;font:10px sans-serif}</style>'
-                      '<p>All of this text is ten pixels high.</p><h1 style="font-size:20px">Big</h1>',
-    "crowded.html": VIEWPORT + '<style>body{margin:0;font:16px sans-serif} a{font-size:10px;margin:0 1px}'
-                    ' .big{display:inline-block;width:48px;height:48px;margin:30px}</style>'
-                    + "".join(f'<a href="/l{i}">{i}</a>' for i in range(10)) + '<br><a class="big" href="/b">big</a>',
-    "no-viewport.html": '<style>body{margin:0;font:12px serif}</style><table id="layout" style="width:960px">'
-                        '<tr><td>A 2013 page: twelve pixels on a desktop.</td></tr></table>',
-    "script-nav.html": VIEWPORT + '<div id="app"></div><script>document.getElementById("app").innerHTML ='
-                       ' "<nav><a href=\\"/x\\">Built by script</a></nav>";</script>'
-                       '<img src="https://www.example.com/tracker.gif">',
-}
+LAB = Path(__file__).resolve().parents[1] / "fixtures" / "lab"
+PAGES = sorted(p.name for p in (LAB / "metrics-lab" / "public").glob("*.html"))
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> FixtureServer:
-    root = tmp_path_factory.mktemp("sites") / "lab"
-    (root / "public").mkdir(parents=True)
-    (root / "site.toml").write_text('[site]\nbrand = "Lab"\n')
-    for name, html in PAGES.items():
-        (root / "public" / name).write_text(f"<!doctype html><html><head><title>{name}</title>{html}</html>")
-    with serve_sites(load_sites(root.parent)) as server:
+def lab() -> FixtureServer:
+    """The metric lab (fixtures/lab/metrics-lab): one page per measurement."""
+    with serve_sites(load_sites(LAB)) as server:
         yield server
 
 
@@ -44,7 +25,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> FixtureServer:
 def renders(lab: FixtureServer):  # type: ignore[no-untyped-def]
     async def go():  # type: ignore[no-untyped-def]
         async with Renderer() as renderer:
-            return await renderer.render([lab.url("lab", f"/{name}") for name in PAGES], (PHONE, DESKTOP))
+            return await renderer.render([lab.url("metrics-lab", f"/{name}") for name in PAGES], (PHONE, DESKTOP))
 
     found = run(go())
     return {(r.url.rsplit("/", 1)[1], r.viewport.name): r for r in found}
@@ -89,6 +70,47 @@ def test_a_page_without_viewport_meta_is_zoomed_out_on_the_phone(renders) -> Non
     assert phone["text"]["small_characters"] == phone["text"]["characters"], "12 px zoomed to ~5 px"
     desktop = renders[("no-viewport.html", "desktop")].metrics
     assert desktop["text"]["small_characters"] == 0 and desktop["overflow_px"] == 0
+
+
+def test_a_page_that_disables_zoom_is_flagged(renders) -> None:  # type: ignore[no-untyped-def]
+    from connectedness.checks.responsive import viewport
+    from connectedness.checks.site import SiteView
+
+    render = renders[("zoom-disabled.html", "phone")]
+    assert "user-scalable=no" in render.metrics["viewport_meta"]
+    assert render.metrics["overflow_px"] == 0, "it fits; it just cannot be zoomed"
+    result = viewport.run(SiteView.from_html({render.url: render.html}))
+    assert result.observations["zoom_disabled"] is True and result.status == "partial"
+    fits = renders[("fits.html", "phone")]
+    assert viewport.run(SiteView.from_html({fits.url: fits.html})).observations["zoom_disabled"] is False
+
+
+def test_a_css_checkbox_menu_counts_as_a_menu_toggle(renders) -> None:  # type: ignore[no-untyped-def]
+    phone = renders[("checkbox-menu.html", "phone")].metrics["nav"]
+    assert phone == {"links": 3, "visible": 0, "menu_toggle": "body > header > label.nav-toggle-label"}
+    desktop = renders[("checkbox-menu.html", "desktop")].metrics["nav"]
+    assert desktop == {"links": 3, "visible": 3, "menu_toggle": None}
+
+
+def test_full_page_screenshots_are_capped_and_taken_on_the_phone(renders) -> None:  # type: ignore[no-untyped-def]
+    tall = renders[("tall.html", "phone")]
+    assert tall.metrics["page_height"] >= 5 * 812
+    width, height = _jpeg_size(tall.full_screenshot)
+    assert (width, height) == (375, 3 * 812), "CSS pixels, three screens at most"
+    assert _jpeg_size(tall.screenshot) == (375, 812)
+    assert renders[("fits.html", "phone")].full_screenshot == b"", "a page no taller than the screen needs none"
+    assert renders[("tall.html", "desktop")].full_screenshot == b"", "full pages at the phone size only, by default"
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a JPEG's start-of-frame marker."""
+    i = 2
+    while i < len(data):
+        marker, length = data[i + 1], int.from_bytes(data[i + 2:i + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+        i += 2 + length
+    raise ValueError("no frame header")
 
 
 def test_script_built_content_is_in_the_rendered_dom_and_offsite_requests_are_blocked(renders) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from connectedness.crawler import SiteSnapshot, run
 from connectedness.crawler.engine import crawl
@@ -34,9 +34,51 @@ def sample_snapshot() -> SiteSnapshot:
 
 
 def test_the_migrated_schema_matches_the_models(any_db: Database) -> None:
+    """New databases are built from the models; older ones are migrated. Both must give one schema."""
+    from connectedness.storage.db import upgrade
+
+    with any_db.engine.begin() as connection:
+        for table in ["alembic_version", *(t.name for t in reversed(Base.metadata.sorted_tables))]:
+            connection.execute(text(f"DROP TABLE {table}"))
+    upgrade(any_db.engine)  # every migration, from nothing
     with any_db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_a_new_database_is_stamped_at_the_head(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic.migration import MigrationContext as Context
+
+    from connectedness.storage.db import SCHEMA_HEAD
+
+    database = open_database(str(tmp_path / "new.db"))
+    with database.engine.connect() as connection:
+        assert Context.configure(connection).get_current_revision() == SCHEMA_HEAD
+        assert compare_metadata(Context.configure(connection), Base.metadata) == []
+
+
+def test_the_schema_head_constant_is_alembics_head(any_db: Database) -> None:
+    from alembic.script import ScriptDirectory
+
+    from connectedness.storage.db import SCHEMA_HEAD, alembic_config, stored_revision
+
+    assert ScriptDirectory.from_config(alembic_config(any_db.engine)).get_current_head() == SCHEMA_HEAD
+    assert stored_revision(any_db.engine) == SCHEMA_HEAD
+
+
+def test_an_older_schema_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, inspect
+
+    from connectedness.storage.db import SCHEMA_HEAD, stored_revision, upgrade
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0003")
+    assert "full_screenshot_sha256" not in {c["name"] for c in inspect(engine).get_columns("renders")}
+    engine.dispose()
+    opened = open_database(str(path))
+    assert stored_revision(opened.engine) == SCHEMA_HEAD
+    assert "full_screenshot_sha256" in {c["name"] for c in inspect(opened.engine).get_columns("renders")}
 
 
 def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -144,10 +186,11 @@ def test_renders_and_screenshots_round_trip(any_db: Database) -> None:
     from connectedness.crawler.snapshot import Render, Viewport
 
     snapshot = sample_snapshot()
-    jpeg = b"\xff\xd8\xff\xe0fake-jpeg"
+    jpeg, full = b"\xff\xd8\xff\xe0fake-jpeg", b"\xff\xd8\xff\xe0fake-full-page"
     snapshot.renders.append(Render("https://brand.com/", Viewport("phone", 375, 812, True, 3.0),
                                    {"overflow_px": 12, "text": {"characters": 10}}, "<html>rendered</html>", jpeg,
-                                   ["TypeError: x"], ["https://cdn.example/x.js"], 0.42, None))
+                                   full_screenshot=full, console_errors=["TypeError: x"],
+                                   blocked=["https://cdn.example/x.js"], elapsed=0.42))
     snapshot.browser = None
     scan_id = save_snapshot(any_db, snapshot, brand="Brand")
     loaded = load_snapshot(any_db, scan_id)
@@ -158,6 +201,7 @@ def test_renders_and_screenshots_round_trip(any_db: Database) -> None:
         row = session.scalars(select(RenderRow)).one()
         assert (row.viewport, row.width, row.metrics["overflow_px"]) == ("phone", 375, 12)
         assert any_db.blobs.path(row.screenshot_sha256, "jpg").read_bytes() == jpeg, "screenshots open as JPEG files"
+        assert any_db.blobs.path(row.full_screenshot_sha256, "jpg").read_bytes() == full
 
 
 def test_why_nothing_was_rendered_is_kept(db: Database) -> None:
