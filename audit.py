@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from connectedness.checks import Check, CheckResult, SiteView, run_checks
-from connectedness.checks.site import PageView
+from connectedness.checks.site import PageView, rendered_doms
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
 from connectedness.crawler.browser import BrowserNotFound
 from connectedness.crawler.engine import ProgressCallback
@@ -106,34 +106,51 @@ class ScanOutcome:
         return self.crawl.message
 
 
-def check_snapshot(snapshot: SiteSnapshot, checks: Sequence[Check], profile: Profile) -> tuple[list[CheckResult], Scorecard]:
+@dataclass(slots=True)
+class ServedPass:
+    """The checks that read pages, run on the served HTML alone, and the parsed view they used."""
+
+    view: SiteView
+    results: dict[str, CheckResult]
+
+
+def check_served_html(snapshot: SiteSnapshot, checks: Sequence[Check]) -> ServedPass:
+    """Run every check that does not need renders on the served HTML. It needs nothing from the
+    browser, so a scan runs it while the pages are still rendering."""
+    view = SiteView(snapshot, rendered=False)
+    return ServedPass(view, {r.check_id: r for r in run_checks(view, [c for c in checks if "renders" not in c.needs])})
+
+
+def check_snapshot(snapshot: SiteSnapshot, checks: Sequence[Check], profile: Profile, *,
+                   served: ServedPass | None = None) -> tuple[list[CheckResult], Scorecard]:
     """Run the checks on a snapshot and score them: pure, so stored scans can be re-checked the same way.
 
     Rendered pages are read from their rendered DOM. When there are any, the checks that read pages
-    run a second time on the served HTML alone, and each result says whether its verdict needed the
-    rendered DOM (``found_in``), so a report can tell a social link in the page source from one a
-    script injected.
+    also run on the served HTML alone (``served``, if the caller already has it), and each result
+    says whether its verdict needed the rendered DOM (``found_in``), so a report can tell a social
+    link in the page source from one a script injected.
     """
-    view = SiteView(snapshot)
+    served = served or check_served_html(snapshot, checks)
+    weights = {c.id: c.weight for c in checks}
+    if not rendered_doms(snapshot):  # nothing rendered: the served pass is the answer
+        results = [served.results.get(c.id) or c.run(served.view) for c in checks]
+        return results, score(results, profile, weights)
+    view = SiteView(snapshot, share=served.view)  # parses only the rendered DOMs again
     results = run_checks(view, checks)
     rendered_urls = {v.url for v in view.pages if v.source == "rendered"}
-    if rendered_urls:
-        served = SiteView(snapshot, rendered=False, share=view)
-        static = [c for c in checks if "renders" not in c.needs]
-        by_id = {r.check_id: r for r in run_checks(served, static)}
-        for result in results:
-            plain = by_id.get(result.check_id)
-            if plain is None:
-                continue
-            if (plain.status, plain.score) == (result.status, result.score):
-                result.found_in = "served_html"
-                continue
-            result.found_in = "rendered_dom"
-            result.served_html_verdict = {"status": plain.status, "score": plain.score}
-            for evidence in result.evidence:
-                if evidence.source == "html" and evidence.url in rendered_urls:
-                    evidence.source = "rendered"
-    return results, score(results, profile, {c.id: c.weight for c in checks})
+    for result in results:
+        plain = served.results.get(result.check_id)
+        if plain is None:
+            continue
+        if (plain.status, plain.score) == (result.status, result.score):
+            result.found_in = "served_html"
+            continue
+        result.found_in = "rendered_dom"
+        result.served_html_verdict = {"status": plain.status, "score": plain.score}
+        for evidence in result.evidence:
+            if evidence.source == "html" and evidence.url in rendered_urls:
+                evidence.source = "rendered"
+    return results, score(results, profile, weights)
 
 
 async def scan_and_store(
@@ -170,9 +187,16 @@ async def scan_and_store(
     if snapshot.status != "failed" and checks and profile is not None:
         if rendering is None:
             snapshot.browser = "not rendered: no browser was used for this scan"
+            served = None
         else:
-            await rendering.finish(snapshot)
-        outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile)
+            # The served-HTML checks need no browser: they run in a thread while the pages render.
+            served_pass = asyncio.ensure_future(asyncio.to_thread(check_served_html, snapshot, checks))
+            try:
+                await rendering.finish(snapshot)
+            finally:
+                served = await served_pass
+        outcome.results, outcome.scorecard = await asyncio.to_thread(
+            lambda: check_snapshot(snapshot, checks, profile, served=served))
     elif rendering is not None:
         await rendering.discard()
     if db is not None:
@@ -215,17 +239,25 @@ KEY_SECTIONS = ("blog", "shop", "contact")
 
 
 def key_pages(snapshot: SiteSnapshot, limit: int) -> list[str]:
-    """The pages worth rendering: the home page, then the first blog, shop and contact pages the crawl chose."""
+    """The pages worth rendering: the home page, then the first blog, shop and contact pages the crawl
+    chose, then the nearest others.
+
+    "First" is by link depth, then the shortest URL (a section's hub before its posts), then the URL,
+    never by the order fetches happened to finish: the same site gives the same renders every time.
+    """
     urls = [snapshot.pages[0].final_url] if snapshot.pages else []
+    usable = sorted((p for p in snapshot.pages[1:] if p.status == 200 and not p.truncated
+                     and p.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")),
+                    key=lambda p: (p.depth, len(p.final_url), p.final_url))
     for section in KEY_SECTIONS:
-        for page in snapshot.pages[1:]:
-            if section in page.reason.split(":") and page.final_url not in urls and not page.truncated:
+        for page in usable:
+            if section in page.reason.split(":") and page.final_url not in urls:
                 urls.append(page.final_url)
                 break
-    for page in snapshot.pages[1:]:  # fewer sections than pages wanted: take the next pages in crawl order
+    for page in usable:  # fewer sections than pages wanted: take the nearest other pages
         if len(urls) >= limit:
             break
-        if page.final_url not in urls and not page.truncated:
+        if page.final_url not in urls:
             urls.append(page.final_url)
     return urls[:limit]
 

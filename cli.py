@@ -541,7 +541,7 @@ def demo(
     """
     from connectedness.audit import Browser, scan_batch
     from connectedness.fixtures.server import serve_sites
-    from connectedness.reports.markdown import demo_report_markdown
+    from connectedness.reports.markdown import BlobLinks, demo_report_markdown
 
     _setup_logging(False)
     database = _open_db(str(db))
@@ -573,7 +573,8 @@ def demo(
             outcomes = run_async(audit_all())
     seconds = time.monotonic() - started
     report_path = db.parent / "report.md"
-    report_path.write_text(demo_report_markdown(outcomes, seconds), encoding="utf-8")
+    report_path.write_text(demo_report_markdown(outcomes, seconds, shots=BlobLinks(database.blobs, report_path.parent)),
+                           encoding="utf-8")
     rows = [{"brand": o.crawl.brand, "group": o.crawl.job.group, "profile": o.scorecard.profile if o.scorecard else None,
              "overall": o.scorecard.overall if o.scorecard else None, "grade": o.scorecard.grade if o.scorecard else None,
              "status": o.crawl.snapshot.status if o.crawl.snapshot else "failed", "scan_id": o.crawl.scan_id,

@@ -40,6 +40,9 @@ class Evidence:
     snippet: str = ""
     note: str = ""
     source: str = "html"  # html | rendered | feed | headers | robots | sitemap | jsonld | stylesheet
+    # SHA-256 of the screenshot that shows it (browser-measured findings): the file ``<sha>.jpg`` in the
+    # blob folder beside the database.
+    screenshot: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {k: v for k, v in asdict(self).items() if v}

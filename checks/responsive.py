@@ -12,6 +12,8 @@ navigation and loading speed.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 
 from connectedness.crawler.snapshot import Render
@@ -210,6 +212,11 @@ def _home_urls(site: SiteView) -> set[str]:
     return urls - {""}
 
 
+def _shot(render: Render) -> str:
+    """The screen-sized screenshot's SHA-256, as the blob store names it."""
+    return hashlib.sha256(render.screenshot).hexdigest() if render.screenshot else ""
+
+
 def _where(render: Render) -> str:
     v = render.viewport
     return f"{v.name} {v.width}x{v.height}"
@@ -296,7 +303,7 @@ def overflow(site: SiteView) -> Outcome:
                                             "right": off.get("right"), "width": off.get("width")})
         top = offenders[0] if offenders else {}
         evidence.append(Evidence(render.url, selector=top.get("selector", ""), note=_where(render), source="rendered",
-                                 snippet=(f"{top.get('selector', '?')}: right edge at {top.get('right')} px, "
+                                 screenshot=_shot(render), snippet=(f"{top.get('selector', '?')}: right edge at {top.get('right')} px, "
                                           f"{top.get('width')} px wide; " if top else "")
                                  + f"page {px} px wider than the {render.viewport.width} px screen"))
     for row in per_viewport.values():
@@ -375,7 +382,7 @@ def legible_text(site: SiteView) -> Outcome:
             render = next(r for r in touch if r.url == row["url"] and r.viewport.name == row["viewport"])
             hist = (render.metrics.get("text") or {}).get("histogram") or {}
             common = max(hist.items(), key=lambda kv: kv[1])[0] if hist else "?"
-            evidence.append(Evidence(row["url"], note=_where(render), source="rendered",
+            evidence.append(Evidence(row["url"], note=_where(render), source="rendered", screenshot=_shot(render),
                                      snippet=f"{row['small_characters']} of {row['characters']} characters under "
                                              f"{LEGIBLE_PX} px; most text drawn at {common} px"))
     if share >= LEGIBLE_PASS:
@@ -423,6 +430,7 @@ def tap_targets(site: SiteView) -> Outcome:
     if totals["count"] == 0:
         return Outcome("not_applicable", None, observations, [], "No links or buttons were visible on touch screens.")
     evidence = [Evidence(r.url, selector=item.get("selector", ""), note=_where(r), source="rendered",
+                         screenshot=_shot(r),
                          snippet=f"{item.get('width')}x{item.get('height')} px \"{item.get('text', '')}\"")
                 for r, item in worst[:8]]
     if totals["cramped"] == 0 or share < CRAMPED_PASS:
@@ -482,7 +490,7 @@ def navigation(site: SiteView) -> Outcome:
                       "overflow_px": _overflow_px(render)})
         if verdict != "none":
             evidence.append(Evidence(render.url, selector=nav.get("menu_toggle") or "nav", note=_where(render),
-                                     source="rendered", snippet=f"{verdict}: {why}; {nav.get('visible', 0)} of "
+                                     source="rendered", screenshot=_shot(render), snippet=f"{verdict}: {why}; {nav.get('visible', 0)} of "
                                                                f"{nav.get('links', 0)} nav links visible"))
     judged = [p for p in pages if p["verdict"] != "none"]
     home = next((p for p in judged if _norm(p["url"]) == rendered.home), None)
@@ -551,7 +559,7 @@ def speed(site: SiteView) -> Outcome:
         return Outcome("could_not_check", None, {**observations, "reason": "the browser reported no LCP or CLS"}, [],
                        "The browser did not report loading metrics for these pages.")
     slowest = max(phone, key=lambda r: r.metrics.get("lcp_ms") or 0)
-    evidence = [Evidence(r.url, note=_where(r), source="rendered",
+    evidence = [Evidence(r.url, note=_where(r), source="rendered", screenshot=_shot(r),
                          snippet=f"LCP {r.metrics.get('lcp_ms')} ms, CLS {r.metrics.get('cls')}, "
                                  f"{r.metrics.get('transfer_bytes')} bytes in {r.metrics.get('requests')} requests")
                 for r in phone[:5]]

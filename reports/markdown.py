@@ -1,14 +1,20 @@
-"""The Markdown report ``connectedness demo`` writes: scores, competitor groups, recommendations, crawl details."""
+"""The Markdown report ``connectedness demo`` writes: scores, competitor groups, recommendations, what
+Chromium measured (with screenshot links), crawl details."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from connectedness import __version__
 from connectedness.audit import CrawlOutcome, ScanOutcome
 from connectedness.checks.base import CATEGORIES
+from connectedness.crawler.snapshot import SiteSnapshot
+from connectedness.storage.blobs import BlobStore
 from connectedness.reports.scan import scan_document, top_recommendations
 
 
@@ -20,7 +26,9 @@ def _num(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float) -> str:
+def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, shots: BlobLinks | None = None) -> str:
+    """The demo's report. ``shots`` turns a screenshot into a link (relative to the report) when the
+    scans were stored beside it."""
     lines = [
         "# Connectedness report",
         "",
@@ -50,11 +58,11 @@ def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float) -> str
             cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
             lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {_num(card.overall if card else None)} | " + " | ".join(cats) + " |")
     for o in outcomes:
-        lines += _site_section(o)
+        lines += _site_section(o, shots)
     return "\n".join(lines) + "\n"
 
 
-def _site_section(o: ScanOutcome) -> list[str]:
+def _site_section(o: ScanOutcome, shots: BlobLinks | None = None) -> list[str]:
     lines = ["", f"## {o.crawl.brand}", "", f"Start URL: {o.crawl.job.url}  ", f"Outcome: {_cell(o.message)}"]
     snap = o.crawl.snapshot
     if snap is not None and o.scorecard is not None:
@@ -68,10 +76,52 @@ def _site_section(o: ScanOutcome) -> list[str]:
             lines += [f"{i}. **{r['title']}** ({r['check_id']}, {r['status']}, {r['score']}): {_cell(r['recommendation'])}"
                       for i, r in enumerate(recommendations, 1)]
             lines.append("")
-        lines += ["| check | status | score | recommendation |", "|---|---|---:|---|"]
+        lines += ["| check | status | score | found in | recommendation |", "|---|---|---:|---|---|"]
         for r in o.results:
-            lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | {_cell(r.recommendation)} |")
+            found = {"served_html": "served HTML", "rendered_dom": "rendered DOM only"}.get(r.found_in or "", "")
+            if r.found_in == "rendered_dom" and r.served_html_verdict:
+                found += f" (served: {r.served_html_verdict['status']})"
+            lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | {found} | "
+                         f"{_cell(r.recommendation)} |")
+    if snap is not None:
+        lines += _render_section(snap, shots)
     lines += _crawl_section(o.crawl)
+    return lines
+
+
+class BlobLinks:
+    """Screenshot links relative to the report: the blob store's ``.jpg`` files."""
+
+    def __init__(self, blobs: BlobStore, report_dir: Path) -> None:
+        self.blobs, self.report_dir = blobs, report_dir
+
+    def __call__(self, data: bytes) -> str:
+        path = self.blobs.path(hashlib.sha256(data).hexdigest(), "jpg")
+        return os.path.relpath(path, self.report_dir) if path.exists() else ""
+
+
+def _render_section(snap: SiteSnapshot, shots: BlobLinks | None) -> list[str]:
+    if not snap.renders:
+        return ["", f"Not rendered: {_cell(snap.browser or 'no pages chosen')}."] if snap.browser else []
+    lines = ["", "<details><summary>Rendered in Chromium: what each viewport measured</summary>", "",
+             "| URL | viewport | overflow px | text ≥ 12 px | cramped taps | LCP ms | screenshot |",
+             "|---|---|---:|---:|---:|---:|---|"]
+    for r in snap.renders:
+        if r.error:
+            lines.append(f"| {_cell(r.url)} | {r.viewport.name} | render failed: {_cell(r.error)} | | | | |")
+            continue
+        m = r.metrics
+        text = m.get("text") or {}
+        legible = (f"{1 - text['small_characters'] / text['characters']:.0%}" if text.get("characters") else "–")
+        taps = m.get("tap_targets") or {}
+        links = []
+        if shots is not None:
+            links = [f"[{label}]({link})" for label, data in (("screen", r.screenshot), ("full page", r.full_screenshot))
+                     if data and (link := shots(data))]
+        lines.append(f"| {_cell(r.url)} | {r.viewport.name} | {m.get('overflow_px', '–')} | {legible} | "
+                     f"{taps.get('cramped', '–')} | {m.get('lcp_ms') if m.get('lcp_ms') is not None else '–'} | "
+                     f"{' · '.join(links)} |")
+    lines += ["", "</details>"]
     return lines
 
 

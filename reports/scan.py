@@ -95,8 +95,12 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         checks.add_column(column)
     for result in doc["results"]:
         colour = {"pass": "green", "partial": "yellow", "fail": "red"}.get(result["status"], "dim")
+        finding = escape(result["title"])
+        if result.get("found_in") == "rendered_dom":
+            served = result.get("served_html_verdict") or {}
+            finding += f" [dim](after rendering; served HTML alone: {served.get('status', '?')})[/]"
         checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
-                       "" if result["score"] is None else str(result["score"]), escape(result["title"]))
+                       "" if result["score"] is None else str(result["score"]), finding)
     console.print(checks)
     recommendations = top_recommendations(doc)
     if recommendations:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from connectedness import audit
 from connectedness.audit import CrawlJob, brand_name_for, crawl_batch
-from connectedness.crawler import run
+from connectedness.crawler import SiteSnapshot, run
 from connectedness.fixtures.server import FixtureServer
 from connectedness.storage import Database, list_scans
 from connectedness.storage.models import Scan
@@ -59,3 +59,24 @@ def test_a_crash_in_one_crawl_is_reported_and_the_rest_go_on(fixture_sites: Fixt
 def test_default_brand_name() -> None:
     assert brand_name_for("https://shop.brand.co.uk/x") == "brand.co.uk"
     assert brand_name_for("http://127.0.0.1:8101/") == "127.0.0.1:8101"
+
+
+def test_key_pages_do_not_depend_on_the_order_fetches_finished() -> None:
+    from connectedness.audit import key_pages
+    from connectedness.crawler.snapshot import Page
+
+    def page(path: str, reason: str, depth: int = 1, status: int = 200, truncated: bool = False,
+             content_type: str = "text/html; charset=utf-8") -> Page:
+        url = "https://b.com" + path
+        return Page(url, url, status, content_type, "utf-8", "header", b"", truncated, depth, reason)
+
+    home = page("/", "home", 0)
+    others = [page("/blog/a-long-post-title/", "blog", 2), page("/blog/", "nav:blog"), page("/zeta/", "link"),
+              page("/shop/", "nav:shop"), page("/alpha/", "link"), page("/broken/", "link", status=500),
+              page("/cut/", "link", truncated=True), page("/brochure.pdf", "link", content_type="application/pdf")]
+    first = key_pages(SiteSnapshot("https://b.com/", "2026-11-23T12:00:00+00:00", "complete", {},
+                                   pages=[home, *others]), 5)
+    again = key_pages(SiteSnapshot("https://b.com/", "2026-11-23T12:00:00+00:00", "complete", {},
+                                   pages=[home, *reversed(others)]), 5)
+    assert first == again == ["https://b.com/", "https://b.com/blog/", "https://b.com/shop/",
+                              "https://b.com/zeta/", "https://b.com/alpha/"]
