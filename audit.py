@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from connectedness.checks import Check, CheckResult, SiteView, run_checks
-from connectedness.checks.site import PageView, rendered_doms
+from connectedness.checks.site import rendered_doms
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
-from connectedness.crawler.browser import BrowserNotFound
 from connectedness.crawler.engine import ProgressCallback
-from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer, SiteRender
-from connectedness.crawler.snapshot import CrawlIssue, Page, Viewport
 from connectedness.crawler.urls import host_key, registrable_domain
+from connectedness.rendering import Browser, SiteRendering, key_pages
 from connectedness.scoring import Profile, Scorecard, score
 from connectedness.storage import Database, save_snapshot
 
 log = logging.getLogger(__name__)
+__all__ = ["Browser", "CrawlJob", "CrawlOutcome", "ScanOutcome", "ServedPass", "brand_name_for", "check_served_html",
+           "check_snapshot", "crawl_and_store", "crawl_batch", "key_pages", "rescore", "scan_and_store", "scan_batch"]
 
 
 @dataclass(slots=True)
@@ -233,163 +233,6 @@ async def scan_batch(
         return outcome
 
     return list(await asyncio.gather(*(one(job) for job in jobs)))
-
-
-KEY_SECTIONS = ("blog", "shop", "contact")
-
-
-def key_pages(snapshot: SiteSnapshot, limit: int) -> list[str]:
-    """The pages worth rendering: the home page, then the first blog, shop and contact pages the crawl
-    chose, then the nearest others.
-
-    "First" is by link depth, then the shortest URL (a section's hub before its posts), then the URL,
-    never by the order fetches happened to finish: the same site gives the same renders every time.
-    """
-    urls = [snapshot.pages[0].final_url] if snapshot.pages else []
-    usable = sorted((p for p in snapshot.pages[1:] if p.status == 200 and not p.truncated
-                     and p.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")),
-                    key=lambda p: (p.depth, len(p.final_url), p.final_url))
-    for section in KEY_SECTIONS:
-        for page in usable:
-            if section in page.reason.split(":") and page.final_url not in urls:
-                urls.append(page.final_url)
-                break
-    for page in usable:  # fewer sections than pages wanted: take the nearest other pages
-        if len(urls) >= limit:
-            break
-        if page.final_url not in urls:
-            urls.append(page.final_url)
-    return urls[:limit]
-
-
-class Browser:
-    """The one browser a process renders with, and how much of each site it renders.
-
-    ``open()`` finds and launches Chromium; when none can be found the scans go on without renders and
-    say why (render-only checks then report "could not check"). ``start()`` launches it in the
-    background instead, so the launch overlaps the first crawl. A browser that crashes is relaunched
-    once for the next site.
-    """
-
-    def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS, *,
-                 app_shell_pages: int = 8) -> None:
-        self.pages = pages
-        # A site whose served home page is an empty JavaScript shell shows nothing to the static checks:
-        # every page it has is seen only through the browser, so more of them are rendered.
-        self.app_shell_pages = max(pages, app_shell_pages) if pages > 0 else 0
-        self.viewports = viewports
-        self.renderer: Renderer | None = None
-        self.unavailable: str | None = None
-        self._opening: asyncio.Task[Browser] | None = None
-
-    def start(self) -> Browser:
-        """Launch in the background (call from a running event loop); renders wait for it."""
-        self._opening = asyncio.ensure_future(self.open())
-        return self
-
-    async def _ready(self) -> None:
-        if self._opening is not None:
-            await self._opening  # every caller waits for the one launch; a finished task returns at once
-
-    async def open(self) -> Browser:
-        try:
-            self.renderer = await Renderer().__aenter__()
-        except BrowserNotFound as exc:
-            self.unavailable = f"no browser found: {exc}"
-        except Exception as exc:  # noqa: BLE001 - a browser that will not start must not stop the audit
-            self.unavailable = f"browser did not start: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        return self
-
-    async def close(self) -> None:
-        await self._ready()
-        if self.renderer is not None:
-            await self.renderer.__aexit__(None, None, None)
-            self.renderer = None
-
-    def pages_for(self, snapshot: SiteSnapshot) -> int:
-        """How many pages to render: ``pages``, or ``app_shell_pages`` for a JavaScript app shell."""
-        home = next((p for p in snapshot.pages if p.status == 200), None)
-        return self.app_shell_pages if home is not None and PageView(home).is_app_shell else self.pages
-
-    async def render_into(self, snapshot: SiteSnapshot) -> None:
-        await self._ready()
-        if self.renderer is None:
-            snapshot.browser = self.unavailable or "not rendered"
-            return
-        urls = key_pages(snapshot, self.pages_for(snapshot))
-        try:
-            snapshot.renders = await self.renderer.render(urls, self.viewports)
-        except Exception as exc:  # noqa: BLE001 - the browser died: relaunch once, then give up for this site
-            log.warning("browser failed (%s); relaunching", exc)
-            await self.close()
-            self._opening = None
-            await self.open()
-            if self.renderer is None:
-                snapshot.browser = self.unavailable
-                return
-            try:
-                snapshot.renders = await self.renderer.render(urls, self.viewports)
-            except Exception as again:  # noqa: BLE001
-                snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
-
-
-class SiteRendering:
-    """One site's renders, begun while it is still being crawled.
-
-    The home page is rendered as soon as the crawler has fetched it (so robots.txt has allowed it),
-    while the crawl goes on choosing the other key pages; Chromium and the crawler share the CPU
-    instead of taking turns. Anything that goes wrong early falls back to ``Browser.render_into``,
-    which relaunches a dead browser.
-    """
-
-    def __init__(self, browser: Browser) -> None:
-        self.browser = browser
-        self.home: str | None = None
-        self.session: SiteRender | None = None
-        self.task: asyncio.Future[None] | None = None
-
-    def watch(self, progress: ProgressCallback | None) -> ProgressCallback:
-        """A crawl progress callback that also starts the home page's render."""
-        def on_item(item: Page | CrawlIssue) -> None:
-            if (self.task is None and isinstance(item, Page) and item.reason == "home" and not item.truncated
-                    and self.browser.pages > 0):
-                self.home = item.final_url
-                self.task = asyncio.ensure_future(self._render_home())
-            if progress is not None:
-                progress(item)
-        return on_item
-
-    async def _render_home(self) -> None:
-        await self.browser._ready()
-        if self.browser.renderer is not None:
-            self.session = self.browser.renderer.site(self.browser.viewports)
-            await self.session.render([self.home or ""])
-
-    async def finish(self, snapshot: SiteSnapshot) -> None:
-        """Render the rest of the key pages into ``snapshot.renders`` (all of them if the early start failed)."""
-        urls = key_pages(snapshot, self.browser.pages_for(snapshot))
-        try:
-            if self.task is not None:
-                await self.task
-                if self.session is not None and urls[:1] == [self.home]:
-                    await self.session.render(urls[1:])
-                    snapshot.renders = self.session.renders()
-                    return
-        except Exception as exc:  # noqa: BLE001 - the browser died under us: render_into relaunches it
-            log.warning("rendering %s failed (%s); starting again", self.home, exc)
-        finally:
-            await self.discard()
-        await self.browser.render_into(snapshot)
-
-    async def discard(self) -> None:
-        """Stop and close whatever was begun (a failed crawl renders nothing)."""
-        if self.task is not None and not self.task.done():
-            self.task.cancel()
-        if self.task is not None:
-            await asyncio.gather(self.task, return_exceptions=True)
-        if self.session is not None:
-            session, self.session = self.session, None
-            await session.close()
 
 
 def rescore(db: Database, scan_ids: Sequence[int], profile: Profile, checks: Sequence[Check], *,

@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +20,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from connectedness import __version__
-from connectedness.audit import CrawlJob, CrawlOutcome, crawl_and_store
-from connectedness.crawler import CrawlIssue, CrawlSettings, InvalidURL, Page, parse_start_url
-from connectedness.crawler import run as run_async
+from connectedness.crawler.loop import run as run_async
+from connectedness.crawler.settings import CrawlSettings
+from connectedness.crawler.snapshot import CrawlIssue, Page
+from connectedness.crawler.urls import InvalidURL, parse_start_url
+
+if TYPE_CHECKING:
+    from connectedness.audit import CrawlOutcome
 
 app = typer.Typer(
     name="connectedness",
@@ -92,6 +96,7 @@ NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Run and print, but
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")]
 ProfileOpt = Annotated[str, typer.Option(help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
 NoBrowserOpt = Annotated[bool, typer.Option("--no-browser", help="Do not render pages in Chromium: browser-measured checks say 'could not check'.")]
+ViewportsOpt = Annotated[str, typer.Option(help="Viewports to render at, comma-separated: phone (375x812, touch, DPR 3), tablet (768x1024, touch, DPR 2), desktop (1366x768), reflow (320x640, WCAG 1.4.10), wide (1920x1080), or name=WIDTHxHEIGHT[@DPR][+touch].")]
 RenderPagesOpt = Annotated[int, typer.Option(min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact. A site whose served HTML is an empty JavaScript app shell gets at least 8.")]
 FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
@@ -102,6 +107,16 @@ def _start_url(url: str) -> str:
         return parse_start_url(url)
     except InvalidURL as exc:
         err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _viewports(spec: str):  # type: ignore[no-untyped-def]
+    from connectedness.crawler.render import parse_viewports
+
+    try:
+        return parse_viewports(spec)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] --viewports: {exc}")
         raise typer.Exit(2) from None
 
 
@@ -150,6 +165,8 @@ def crawl(
     Exit code 0 when the home page was fetched (even if other pages failed: they are listed),
     1 when the whole crawl failed (unreachable, refused by robots.txt, redirect loop...), 2 for a bad URL.
     """
+    from connectedness.audit import CrawlJob, crawl_and_store
+
     _setup_logging(verbose)
     start = _start_url(url)
     settings = CrawlSettings(
@@ -210,6 +227,7 @@ def scan(
     fingerprints: FingerprintsOpt = None,
     no_browser: NoBrowserOpt = False,
     render_pages: RenderPagesOpt = 3,
+    viewports: ViewportsOpt = "phone,tablet,desktop",
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
@@ -221,27 +239,37 @@ def scan(
     `--json` prints the whole scan in the documented schema (reports/schemas/scan-v1.schema.json).
     Exit code 0 when scored, 1 when the crawl failed (the failed scan is still stored with its reason), 2 usage error.
     """
-    from connectedness.audit import Browser, scan_and_store
-    from connectedness.reports.scan import print_scorecard, scan_document
+    import asyncio
+
+    from connectedness.rendering import Browser
 
     _setup_logging(verbose)
     start = _start_url(url)
-    chosen = _load_profile(profile)
-    checks = _load_checks(fingerprints)
+    sizes = _viewports(viewports)
     settings = CrawlSettings(max_pages=max_pages, delay=delay, per_host_concurrency=concurrency,
                              time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
                              respect_robots=not ignore_robots, user_agent=user_agent)
-    database = None if no_store else _open_db(db)
-    job = CrawlJob(start, name, group, settings)
+
+    def prepare():  # type: ignore[no-untyped-def]
+        """The checks, scoring and storage: imported and loaded while Chromium starts."""
+        from connectedness.audit import CrawlJob, scan_and_store
+
+        chosen, checks = _load_profile(profile), _load_checks(fingerprints)
+        database = None if no_store else _open_db(db)
+        return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
+
     async def audit(tick):  # type: ignore[no-untyped-def]
-        browser = None if no_browser else Browser(pages=render_pages).start()
+        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes).start()
         try:
+            scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
             return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)
         finally:
             if browser is not None:
                 await browser.close()
 
     outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out, audit)
+    from connectedness.reports.scan import print_scorecard, scan_document
+
     crawl_outcome = outcome.crawl
     if crawl_outcome.snapshot is not None and crawl_outcome.snapshot.browser and not crawl_outcome.failed:
         err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
@@ -539,7 +567,7 @@ def demo(
     database and a Markdown report beside it (report.md). Exit code 1 if a site's scan failed; the
     deliberately broken fixture site is expected to show issues, not to fail.
     """
-    from connectedness.audit import Browser, scan_batch
+    from connectedness.audit import Browser, CrawlJob, scan_batch
     from connectedness.fixtures.server import serve_sites
     from connectedness.reports.markdown import BlobLinks, demo_report_markdown
 

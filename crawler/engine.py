@@ -525,10 +525,4 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def run(coro):  # type: ignore[no-untyped-def]
-    """Run a coroutine on uvloop when it is installed (about 20% more pages/s here), else asyncio."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coro)
-    return uvloop.run(coro)
+from .loop import run  # noqa: E402 - re-exported: ``from connectedness.crawler.engine import run`` still works

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from .browser import BrowserLocation, find_chromium
 from .snapshot import Render, Viewport
 
+log = logging.getLogger(__name__)
 METRICS_JS = (Path(__file__).resolve().parent / "metrics.js").read_text(encoding="utf-8")
 # Buffered observers see entries from before the script ran; results wait on window.__connectedness.
 OBSERVE_JS = """
@@ -49,6 +51,8 @@ AUDIT_JS = f"""async (deviceWidth) => {{
 }}"""
 
 
+RENDER_TIMEOUT = "render_timeout"  # how a render that hit the hard limit begins its error
+
 OFFSITE = re.compile(r"^(?!(?:https?|wss?)://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?:[:/]|$)).*")
 
 PHONE = Viewport("phone", 375, 812, touch=True, scale=3.0)
@@ -57,6 +61,36 @@ DESKTOP = Viewport("desktop", 1366, 768)
 DEFAULT_VIEWPORTS = (PHONE, TABLET, DESKTOP)
 EXTRA_VIEWPORTS = {"reflow": Viewport("reflow", 320, 640, touch=True, scale=2.0),  # WCAG 1.4.10 reflow width
                    "wide": Viewport("wide", 1920, 1080)}
+
+
+NAMED_VIEWPORTS = {v.name: v for v in (*DEFAULT_VIEWPORTS, *EXTRA_VIEWPORTS.values())}
+_CUSTOM = re.compile(r"^(?P<name>[a-z][a-z0-9_-]{0,29})=(?P<w>\d{3,4})x(?P<h>\d{3,4})(?:@(?P<dpr>\d(?:\.\d+)?))?(?P<touch>\+touch)?$")
+
+
+def parse_viewports(spec: str) -> tuple[Viewport, ...]:
+    """Viewports from a comma-separated list: names (phone, tablet, desktop, reflow, wide) or custom
+    ``name=WIDTHxHEIGHT[@DPR][+touch]`` (``galaxy=360x780@3+touch``). Raises ValueError saying why."""
+    chosen: list[Viewport] = []
+    for item in (part.strip().lower() for part in spec.split(",")):
+        if not item:
+            continue
+        if item in NAMED_VIEWPORTS:
+            viewport = NAMED_VIEWPORTS[item]
+        elif match := _CUSTOM.match(item):
+            width, height = int(match["w"]), int(match["h"])
+            if not (200 <= width <= 3840 and 200 <= height <= 3840):
+                raise ValueError(f"{item!r}: width and height must be 200-3840 px")
+            viewport = Viewport(match["name"], width, height, touch=bool(match["touch"]),
+                                scale=float(match["dpr"] or 1))
+        else:
+            raise ValueError(f"{item!r} is not a viewport: use {', '.join(NAMED_VIEWPORTS)} "
+                             "or name=WIDTHxHEIGHT[@DPR][+touch]")
+        if any(v.name == viewport.name for v in chosen):
+            raise ValueError(f"viewport {viewport.name!r} is listed twice")
+        chosen.append(viewport)
+    if not chosen:
+        raise ValueError("no viewports given")
+    return tuple(chosen)
 
 
 def _loopback(host: str) -> bool:
@@ -129,27 +163,37 @@ class Renderer:
         url, viewport = render.url, render.viewport
         started = time.perf_counter()
         try:
-            await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
-            await _quiet(in_flight, self.idle_wait)
-            # One round trip for fonts, metrics, the browser's own LCP/CLS entries and the DOM: each
-            # evaluate is a hop from Python to Playwright's driver to the page and back.
-            measured = await page.evaluate(AUDIT_JS, viewport.width)
-            render.metrics, render.html = measured["metrics"], measured["html"]
-            # CSS-pixel screenshots: a DPR 3 capture has nine times the pixels and says nothing more.
-            render.screenshot = await page.screenshot(type="jpeg", quality=self.quality, scale="css")
-            if self.full_page_screens and viewport.name in self.full_page_viewports:
-                # Capped: a 30-screen article adds nothing a reviewer needs past the first few screens.
-                height = min(int(render.metrics.get("page_height") or 0), int(viewport.height * self.full_page_screens))
-                if height > viewport.height:
-                    render.full_screenshot = await page.screenshot(
-                        type="jpeg", quality=self.quality, scale="css", full_page=True,
-                        clip={"x": 0, "y": 0, "width": viewport.width, "height": height})
+            # The hard limit covers the whole render: a page whose script never yields would otherwise
+            # hang the measurement (an evaluate has no timeout of its own) and every page after it.
+            async with asyncio.timeout(self.timeout + 5):
+                await self._measure(page, render, in_flight)
+        except TimeoutError:
+            render.error = f"{RENDER_TIMEOUT}: the page did not finish rendering in {self.timeout + 5:g} s (a script that never yields?)"
         except Exception as exc:  # noqa: BLE001 - one page that will not render is recorded, not fatal
             render.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         finally:
             render.blocked = list(blocked)
             render.elapsed = round(time.perf_counter() - started, 3)
         return render
+
+    async def _measure(self, page: Any, render: Render, in_flight: dict[str, int]) -> None:
+        """Load, wait, measure, keep the DOM, take the screenshots."""
+        url, viewport = render.url, render.viewport
+        await page.goto(url, wait_until="load", timeout=self.timeout * 1000)
+        await _quiet(in_flight, self.idle_wait)
+        # One round trip for fonts, metrics, the browser's own LCP/CLS entries and the DOM: each
+        # evaluate is a hop from Python to Playwright's driver to the page and back.
+        measured = await page.evaluate(AUDIT_JS, viewport.width)
+        render.metrics, render.html = measured["metrics"], measured["html"]
+        # CSS-pixel screenshots: a DPR 3 capture has nine times the pixels and says nothing more.
+        render.screenshot = await page.screenshot(type="jpeg", quality=self.quality, scale="css")
+        if self.full_page_screens and viewport.name in self.full_page_viewports:
+            # Capped: a 30-screen article adds nothing a reviewer needs past the first few screens.
+            height = min(int(render.metrics.get("page_height") or 0), int(viewport.height * self.full_page_screens))
+            if height > viewport.height:
+                render.full_screenshot = await page.screenshot(
+                    type="jpeg", quality=self.quality, scale="css", full_page=True,
+                    clip={"x": 0, "y": 0, "width": viewport.width, "height": height})
 
 
 class _Lane:
@@ -175,12 +219,24 @@ class _Lane:
             await self.context.route(OFFSITE, self._block)
         await self.context.add_init_script(OBSERVE_JS)
         # One tab per viewport, navigated from page to page: opening a tab per page costs more than the page.
-        self.page = page = await self.context.new_page()
+        self.page = await self._new_tab()
+
+    async def _new_tab(self) -> Any:
+        page = await self.context.new_page()
         page.on("console", lambda msg: msg.type == "error" and self._console(msg.text))
         page.on("pageerror", lambda exc: self._console(str(exc)))
         page.on("request", lambda _r: self._count(1))
         page.on("requestfinished", lambda _r: self._count(-1))
         page.on("requestfailed", lambda _r: self._count(-1))
+        return page
+
+    async def _replace_tab(self) -> None:
+        """A page hung past the hard limit: drop its tab (and the renderer stuck in it) for a fresh one."""
+        try:
+            await asyncio.wait_for(self.page.close(), 5)
+        except Exception:  # noqa: BLE001 - a tab that will not even close is abandoned with its context
+            log.warning("a hung tab would not close")
+        self.page = await self._new_tab()
 
     async def _block(self, request_route: Any) -> None:
         self.blocked.append(request_route.request.url)
@@ -198,8 +254,11 @@ class _Lane:
             self.blocked.clear()
             self.in_flight["n"] = 0
             self.current = Render(url, self.viewport)
-            self.renders.append(await renderer._render_page(self.page, self.current, self.in_flight, self.blocked))
+            render = await renderer._render_page(self.page, self.current, self.in_flight, self.blocked)
+            self.renders.append(render)
             self.current = None
+            if render.error and render.error.startswith((RENDER_TIMEOUT, "TimeoutError")):
+                await self._replace_tab()  # a page that timed out may have a script still spinning in it
 
     async def close(self) -> None:
         if self.context is not None:

@@ -80,3 +80,29 @@ def test_key_pages_do_not_depend_on_the_order_fetches_finished() -> None:
                                    pages=[home, *reversed(others)]), 5)
     assert first == again == ["https://b.com/", "https://b.com/blog/", "https://b.com/shop/",
                               "https://b.com/zeta/", "https://b.com/alpha/"]
+
+
+def test_a_browser_that_died_is_relaunched_and_the_scan_still_renders(fixture_sites: FixtureServer, db: Database) -> None:
+    from connectedness.audit import Browser, scan_and_store
+    from connectedness.checks import load_checks
+    from connectedness.scoring import load_profile
+
+    async def go():  # type: ignore[no-untyped-def]
+        browser = await Browser(pages=1).open()
+        assert browser.renderer is not None, browser.unavailable
+        dead = browser.renderer
+        await dead._browser.close()  # Chromium goes away under the scan
+        try:
+            outcome = await scan_and_store(CrawlJob(fixture_sites.url("casa-lucia"), settings=fast_settings()), db,
+                                           checks=list(load_checks().values()), profile=load_profile("local"),
+                                           browser=browser)
+        finally:
+            await browser.close()
+        return outcome, browser.launches
+
+    outcome, launches = run(go())
+    snapshot = outcome.crawl.snapshot
+    assert launches == 2, "a fresh Chromium was started once"
+    assert snapshot.browser is None and len(snapshot.renders) == 3 and not [r.error for r in snapshot.renders if r.error]
+    overflow = next(r for r in outcome.results if r.check_id == "responsive.overflow")
+    assert overflow.status == "pass"

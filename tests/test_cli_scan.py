@@ -126,3 +126,19 @@ def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> No
     if any(r["status"] in ("partial", "fail") for r in doc["results"]):
         assert "Top recommendations" in text
         assert "1. [" in text, "square brackets are text, not rich markup"
+
+
+def test_viewports_are_chosen_on_the_command_line(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    db = tmp_path / "v.db"
+    result = invoke("scan", fixture_sites.url("casa-lucia"), "--viewports", "phone,reflow", "--render-pages", "1",
+                    "--delay", "0", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as con:
+        rows = con.execute("select viewport, width, touch from renders order by viewport").fetchall()
+    assert rows == [("phone", 375, 1), ("reflow", 320, 1)]
+
+
+@pytest.mark.parametrize("spec", ["phone,watch", "phone,phone", "tiny=10x10", ""])
+def test_a_bad_viewport_list_is_a_usage_error(spec: str) -> None:
+    result = invoke("scan", "https://brand.example/", "--viewports", spec, "--no-store")
+    assert result.exit_code == 2 and "--viewports" in result.stderr

@@ -11,7 +11,8 @@ from connectedness.crawler.render import DESKTOP, PHONE, Renderer
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 
 LAB = Path(__file__).resolve().parents[1] / "fixtures" / "lab"
-PAGES = sorted(p.name for p in (LAB / "metrics-lab" / "public").glob("*.html"))
+HANGS = "hang.html"  # rendered on its own, with a short limit
+PAGES = sorted(p.name for p in (LAB / "metrics-lab" / "public").glob("*.html") if p.name != HANGS)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +114,18 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
     raise ValueError("no frame header")
 
 
+def test_a_page_that_never_yields_hits_the_hard_limit_and_the_next_page_still_renders(lab: FixtureServer) -> None:
+    async def go():  # type: ignore[no-untyped-def]
+        async with Renderer(timeout=2.0) as renderer:
+            return await renderer.render([lab.url("metrics-lab", f"/{HANGS}"), lab.url("metrics-lab", "/fits.html")],
+                                         (PHONE,))
+
+    hung, after = run(go())
+    assert hung.error is not None and hung.error.startswith(("render_timeout", "TimeoutError")), hung.error
+    assert hung.elapsed < 10, "bounded by the hard limit (2 s + 5 s), not by the script"
+    assert after.error is None and after.metrics["overflow_px"] == 0, "the same viewport renders on in a new tab"
+
+
 def test_script_built_content_is_in_the_rendered_dom_and_offsite_requests_are_blocked(renders) -> None:  # type: ignore[no-untyped-def]
     render = renders[("script-nav.html", "phone")]
     assert "Built by script" in render.html
@@ -133,3 +146,16 @@ def test_the_2013_brochure_fails_on_the_phone_and_the_retailer_fits(fixture_site
     assert brochure.metrics["tap_targets"]["cramped"] > 0
     assert retailer.metrics["overflow_px"] == 0 and retailer.metrics["text"]["small_characters"] == 0
     assert retailer.metrics["nav"]["menu_toggle"], "the retailer's navigation collapses behind a menu button"
+
+
+def test_viewports_by_name_and_custom() -> None:
+    from connectedness.crawler.render import EXTRA_VIEWPORTS, TABLET, parse_viewports
+    from connectedness.crawler.snapshot import Viewport
+
+    assert parse_viewports("phone, tablet ,desktop") == (PHONE, TABLET, DESKTOP)
+    assert parse_viewports("reflow,wide") == (EXTRA_VIEWPORTS["reflow"], EXTRA_VIEWPORTS["wide"])
+    assert parse_viewports("galaxy=360x780@3+touch,tv=1920x1080") == (
+        Viewport("galaxy", 360, 780, touch=True, scale=3.0), Viewport("tv", 1920, 1080))
+    for bad, why in (("watch", "not a viewport"), ("phone,phone", "twice"), ("x=100x100", "200-3840"), (" , ", "no viewports")):
+        with pytest.raises(ValueError, match=why):
+            parse_viewports(bad)
