@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             if rendered.returncode == 0:
                 report.render = json.loads(rendered.stdout)
                 log(f"render: {report.render['seconds_per_page_3_viewports']} s per page, whole scan "
-                    f"{report.render['whole_scan_seconds_summit_outfitters']} s")
+                    f"{report.render['whole_scan_median_seconds_summit_outfitters']} s (retailer, median of 3)")
             else:
                 crashed = True
                 report.render = {"crashed": rendered.stderr[-2000:]}
