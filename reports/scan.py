@@ -7,6 +7,7 @@ renaming or removing one means a new schema version.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from rich.table import Table
 
 from connectedness import __version__
 from connectedness.checks.base import CheckResult
-from connectedness.crawler.snapshot import SiteSnapshot
+from connectedness.crawler.snapshot import Render, SiteSnapshot
 from connectedness.scoring.model import Scorecard
 
 SCHEMA_VERSION = 1
@@ -45,12 +46,31 @@ def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapsho
             "pages": len(snapshot.pages),
             "issues": len(snapshot.issues),
             "stats": snapshot.stats,
+            "browser": snapshot.browser,
         },
         "scorecard": scorecard.to_dict() if scorecard else None,
         "results": [r.to_dict() for r in results],
         "pages": [{"url": p.url, "final_url": p.final_url, "status": p.status, "reason": p.reason, "depth": p.depth}
                   for p in snapshot.pages],
         "issues": [{"url": i.url, "reason": i.reason, "message": i.message} for i in snapshot.issues],
+        "renders": [_render_entry(r) for r in snapshot.renders],
+    }
+
+
+def _render_entry(render: Render) -> dict[str, Any]:
+    """A render without its DOM and images: what was measured, and the screenshots' SHA-256 (the
+    ``<sha>.jpg`` files in the blob folder beside the database)."""
+    v = render.viewport
+    return {
+        "url": render.url,
+        "viewport": {"name": v.name, "width": v.width, "height": v.height, "touch": v.touch, "scale": v.scale},
+        "metrics": render.metrics,
+        "screenshot": hashlib.sha256(render.screenshot).hexdigest() if render.screenshot else None,
+        "full_screenshot": hashlib.sha256(render.full_screenshot).hexdigest() if render.full_screenshot else None,
+        "console_errors": render.console_errors,
+        "blocked": len(render.blocked),
+        "elapsed": render.elapsed,
+        "error": render.error,
     }
 
 

@@ -142,3 +142,19 @@ def test_viewports_are_chosen_on_the_command_line(fixture_sites: FixtureServer, 
 def test_a_bad_viewport_list_is_a_usage_error(spec: str) -> None:
     result = invoke("scan", "https://brand.example/", "--viewports", spec, "--no-store")
     assert result.exit_code == 2 and "--viewports" in result.stderr
+
+
+def test_the_scan_document_lists_renders_and_their_screenshot_files(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    renders = doc["renders"]
+    assert doc["scan"]["browser"] is None
+    assert sorted({r["viewport"]["name"] for r in renders}) == ["desktop", "phone", "tablet"]
+    assert len(renders) == 9 and not [r["error"] for r in renders if r["error"]]
+    blobs = db.with_name(db.stem + "-blobs")
+    for render in renders:
+        sha = render["screenshot"]
+        assert (blobs / sha[:2] / sha[2:4] / f"{sha}.jpg").read_bytes()[:2] == b"\xff\xd8"
+    phone_home = next(r for r in renders if r["viewport"]["name"] == "phone" and r["url"] == doc["scan"]["home_url"])
+    assert phone_home["full_screenshot"] and phone_home["metrics"]["overflow_px"] == 0
+    cited = {e["screenshot"] for r in doc["results"] for e in r["evidence"] if e.get("screenshot")}
+    assert cited and cited <= {r["screenshot"] for r in renders}, "evidence cites screenshots the scan has"
