@@ -259,7 +259,7 @@ def scan(
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
     async def audit(tick):  # type: ignore[no-untyped-def]
-        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes).start()
+        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True).start()
         try:
             scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
             return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)

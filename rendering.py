@@ -58,8 +58,11 @@ class Browser:
     """
 
     def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS, *,
-                 app_shell_pages: int = 8) -> None:
+                 app_shell_pages: int = 8, single_site: bool = False) -> None:
         self.pages = pages
+        # One site only (``scan``): Chromium is shut down as soon as that site is rendered, while its
+        # checks run, instead of after.
+        self.single_site = single_site
         # A site whose served home page is an empty JavaScript shell shows nothing to the static checks:
         # every page it has is seen only through the browser, so more of them are rendered.
         self.app_shell_pages = max(pages, app_shell_pages) if pages > 0 else 0
@@ -68,6 +71,7 @@ class Browser:
         self.unavailable: str | None = None
         self._opening: asyncio.Task[Browser] | None = None
         self.launches = 0  # 2 after a crash and relaunch
+        self.closing: asyncio.Future[None] | None = None
 
     def start(self) -> Browser:
         """Launch in the background (call from a running event loop); renders wait for it."""
@@ -89,6 +93,8 @@ class Browser:
         return self
 
     async def close(self) -> None:
+        if self.closing is not None and asyncio.current_task() is not self.closing:
+            await self.closing  # already shutting down in the background
         await self._ready()
         if self.renderer is not None:
             await self.renderer.__aexit__(None, None, None)
@@ -157,6 +163,13 @@ class SiteRendering:
 
     async def finish(self, snapshot: SiteSnapshot) -> None:
         """Render the rest of the key pages into ``snapshot.renders`` (all of them if the early start failed)."""
+        try:
+            await self._finish(snapshot)
+        finally:
+            if self.browser.single_site:
+                self.browser.closing = asyncio.ensure_future(self.browser.close())
+
+    async def _finish(self, snapshot: SiteSnapshot) -> None:
         urls = key_pages(snapshot, self.browser.pages_for(snapshot))
         try:
             if self.task is not None:
