@@ -58,8 +58,10 @@ def _key_pages(site: SiteView) -> list[PageView]:
 def viewport(site: SiteView) -> Outcome:
     """The home page (and key pages) declare ``<meta name="viewport" content="width=device-width">``
     without disabling zoom. Without it a phone renders the desktop layout shrunk to fit; disabling
-    zoom locks out readers who need to enlarge text (WCAG 1.4.4). Pass: home page has it, zoom allowed,
-    and key pages agree; partial: has it but zoom is disabled or some key pages lack it; fail: none."""
+    zoom locks out readers who need to enlarge text (WCAG 1.4.4). When pages were rendered, the meta must
+    also take effect: Chromium must lay them out at the phone's width. Pass: home page has it, zoom
+    allowed, key pages agree (and it takes effect); partial: has it but zoom is disabled, some key pages
+    lack it, or a rendered page is still laid out wider than the phone; fail: none."""
     pages = _key_pages(site)
     if not pages:
         return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.")
@@ -88,6 +90,28 @@ def viewport(site: SiteView) -> Outcome:
         return Outcome("fail", 0, observations, evidence,
                        'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to every page so phones '
                        "lay the page out at their own width instead of shrinking the desktop design.")
+    # Effective, not just declared: what width Chromium laid each rendered page out at on touch screens.
+    # A page that declares device-width but still lays out at 980 px (a second viewport meta, a script
+    # rewriting it) looks fine in the source and is a shrunken desktop page on every phone.
+    declared = {r["url"] for r in rows if r["device_width"]}
+    measured, ineffective = [], []
+    for render in site.snapshot.renders:
+        layout = (render.metrics.get("viewport") or {}).get("layout_width")
+        if render.error or not render.viewport.touch or layout is None:
+            continue
+        measured.append({"url": render.url, "viewport": render.viewport.name, "device_width": render.viewport.width,
+                         "layout_width": layout})
+        if render.url in declared and layout > render.viewport.width + 1:
+            ineffective.append(render.url)
+            evidence.append(Evidence(render.url, selector='meta[name="viewport"]', source="rendered",
+                                     note=_where(render), screenshot=_shot(render),
+                                     snippet=f"declares width=device-width, laid out {layout} px wide"))
+    observations["measured"] = measured
+    observations["effective"] = (not ineffective) if measured else None
+    if ineffective:
+        return Outcome("partial", 40, observations, evidence,
+                       f"The viewport meta is there but Chromium still laid {ineffective[0]} out wider than the phone: "
+                       "look for a second viewport meta or a script that rewrites it.")
     problems = len(locked_pages) + len(missing)
     if problems:
         status, score = graded(len(rows) - problems, len(rows))

@@ -86,6 +86,26 @@ def test_a_page_that_disables_zoom_is_flagged(renders) -> None:  # type: ignore[
     assert viewport.run(SiteView.from_html({fits.url: fits.html})).observations["zoom_disabled"] is False
 
 
+def test_a_viewport_meta_that_does_not_take_effect_is_caught(renders) -> None:  # type: ignore[no-untyped-def]
+    from connectedness.checks.responsive import viewport
+    from connectedness.checks.site import SiteView
+
+    def judged(name: str):  # type: ignore[no-untyped-def]
+        render = renders[(name, "phone")]
+        view = SiteView.from_html({render.url: render.html})
+        view.snapshot.renders = [render, renders[(name, "desktop")]]
+        return render, viewport.run(view)
+
+    render, result = judged("viewport-overridden.html")
+    assert render.metrics["viewport"]["layout_width"] == 1024, "Chromium obeys the last viewport meta"
+    assert result.status == "partial" and result.observations["effective"] is False
+    assert result.observations["measured"] == [{"url": render.url, "viewport": "phone", "device_width": 375,
+                                                "layout_width": 1024}], "desktop renders are not judged"
+    assert "laid out 1024 px wide" in result.evidence[-1].snippet
+    _, fine = judged("fits.html")
+    assert fine.status == "pass" and fine.observations["effective"] is True
+
+
 def test_a_css_checkbox_menu_counts_as_a_menu_toggle(renders) -> None:  # type: ignore[no-untyped-def]
     phone = renders[("checkbox-menu.html", "phone")].metrics["nav"]
     assert phone == {"links": 3, "visible": 0, "menu_toggle": "body > header > label.nav-toggle-label"}
