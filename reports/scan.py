@@ -122,6 +122,7 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
                        "" if result["score"] is None else str(result["score"]), finding)
     console.print(checks)
+    _print_renders(console, doc)
     recommendations = top_recommendations(doc)
     if recommendations:
         console.print("[bold]Top recommendations[/]")
@@ -130,3 +131,24 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     skipped = [(c["check_id"], c["why_not"]) for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
     if skipped:
         console.print("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped))
+
+
+def _print_renders(console: Console, doc: dict[str, Any]) -> None:
+    """What Chromium measured, a row per page and viewport; or why nothing was rendered."""
+    renders = doc.get("renders") or []
+    if not renders:
+        if doc["scan"].get("browser"):
+            console.print(f"[yellow]Not rendered:[/] {escape(doc['scan']['browser'])}")
+        return
+    table = Table(title="Rendered in Chromium", title_justify="left")
+    for column in ("page", "viewport", "overflow px", "text >= 12px", "cramped taps", "LCP ms", "note"):
+        table.add_column(column, justify="right" if column.endswith(("px", "ms", "taps")) else "left")
+    for render in renders:
+        m, v = render["metrics"], render["viewport"]
+        text, taps = m.get("text") or {}, m.get("tap_targets") or {}
+        legible = f"{1 - text['small_characters'] / text['characters']:.0%}" if text.get("characters") else "-"
+        table.add_row(escape(render["url"]), f"{v['name']} {v['width']}", str(m.get("overflow_px", "-")), legible,
+                      str(taps.get("cramped", "-")) if v["touch"] else "-",
+                      "-" if m.get("lcp_ms") is None else str(m["lcp_ms"]),
+                      escape(render["error"] or ""))
+    console.print(table)

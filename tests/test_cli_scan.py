@@ -128,6 +128,15 @@ def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> No
         assert "1. [" in text, "square brackets are text, not rich markup"
 
 
+def test_show_prints_what_chromium_measured(scanned) -> None:  # type: ignore[no-untyped-def]
+    db, doc = scanned
+    text = invoke("show", str(doc["scan"]["id"]), "--db", str(db)).stdout
+    assert "Rendered in Chromium" in text
+    table = text[text.index("Rendered in Chromium"):]
+    for viewport in ("phone 375", "tablet 768", "desktop 1366"):
+        assert table.count(viewport) == 3, viewport
+
+
 def test_viewports_are_chosen_on_the_command_line(fixture_sites: FixtureServer, tmp_path: Path) -> None:
     db = tmp_path / "v.db"
     result = invoke("scan", fixture_sites.url("casa-lucia"), "--viewports", "phone,reflow", "--render-pages", "1",
