@@ -167,3 +167,22 @@ def test_the_scan_document_lists_renders_and_their_screenshot_files(scanned) -> 
     assert phone_home["full_screenshot"] and phone_home["metrics"]["overflow_px"] == 0
     cited = {e["screenshot"] for r in doc["results"] for e in r["evidence"] if e.get("screenshot")}
     assert cited and cited <= {r["screenshot"] for r in renders}, "evidence cites screenshots the scan has"
+
+
+def test_rechecking_a_stored_scan_gives_the_same_results(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    """Renders and rendered DOMs are stored, so a stored scan re-checks to exactly what the scan found."""
+    from connectedness.audit import rescore
+    from connectedness.checks import load_checks
+    from connectedness.scoring import load_profile
+    from connectedness.storage import load_results, open_database
+
+    db = tmp_path / "again.db"
+    result = invoke("scan", fixture_sites.url("pulse-app"), "--delay", "0", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert any(r["found_in"] == "rendered_dom" for r in doc["results"])
+    database = open_database(str(db))
+    ((scan_id, card),) = rescore(database, [doc["scan"]["id"]], load_profile("default"),
+                                 list(load_checks().values()), recheck=True)
+    assert [r.to_dict() for r in load_results(database, scan_id)] == doc["results"]
+    assert card.overall == doc["scorecard"]["overall"]
