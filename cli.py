@@ -97,6 +97,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries a
 ProfileOpt = Annotated[str, typer.Option(help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
 NoBrowserOpt = Annotated[bool, typer.Option("--no-browser", help="Do not render pages in Chromium: browser-measured checks say 'could not check'.")]
 ViewportsOpt = Annotated[str, typer.Option(help="Viewports to render at, comma-separated: phone (375x812, touch, DPR 3), tablet (768x1024, touch, DPR 2), desktop (1366x768), reflow (320x640, WCAG 1.4.10), wide (1920x1080), or name=WIDTHxHEIGHT[@DPR][+touch].")]
+FullPageOpt = Annotated[str, typer.Option(help="Viewports that also get a full-page screenshot (capped at 3 screens), comma-separated, or 'none'. Each costs about 0.1 s per page.")]
 RenderPagesOpt = Annotated[int, typer.Option(min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact. A site whose served HTML is an empty JavaScript app shell gets at least 8.")]
 FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
@@ -118,6 +119,18 @@ def _viewports(spec: str):  # type: ignore[no-untyped-def]
     except ValueError as exc:
         err.print(f"[red]error:[/] --viewports: {exc}")
         raise typer.Exit(2) from None
+
+
+def _full_page(spec: str, sizes) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    names = tuple(n.strip().lower() for n in spec.split(",") if n.strip())
+    if names == ("none",):
+        return ()
+    unknown = [n for n in names if n not in {v.name for v in sizes}]
+    if unknown:
+        err.print(f"[red]error:[/] --full-page: {', '.join(unknown)} is not one of the viewports rendered "
+                  f"({', '.join(v.name for v in sizes)}), nor 'none'")
+        raise typer.Exit(2)
+    return names
 
 
 def _progress_bar():  # type: ignore[no-untyped-def]
@@ -228,6 +241,7 @@ def scan(
     no_browser: NoBrowserOpt = False,
     render_pages: RenderPagesOpt = 3,
     viewports: ViewportsOpt = "phone,tablet,desktop",
+    full_page: FullPageOpt = "phone",
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
@@ -246,6 +260,7 @@ def scan(
     _setup_logging(verbose)
     start = _start_url(url)
     sizes = _viewports(viewports)
+    tall = _full_page(full_page, sizes)
     settings = CrawlSettings(max_pages=max_pages, delay=delay, per_host_concurrency=concurrency,
                              time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
                              respect_robots=not ignore_robots, user_agent=user_agent)
@@ -259,7 +274,7 @@ def scan(
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
     async def audit(tick):  # type: ignore[no-untyped-def]
-        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True).start()
+        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True, full_page=tall).start()
         try:
             scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
             return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)

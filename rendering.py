@@ -58,8 +58,10 @@ class Browser:
     """
 
     def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS, *,
-                 app_shell_pages: int = 8, single_site: bool = False) -> None:
+                 app_shell_pages: int = 8, single_site: bool = False,
+                 full_page: tuple[str, ...] = ("phone",)) -> None:
         self.pages = pages
+        self.full_page = full_page  # viewports that also get a capped full-page screenshot
         # One site only (``scan``): Chromium is shut down as soon as that site is rendered, while its
         # checks run, instead of after.
         self.single_site = single_site
@@ -85,7 +87,7 @@ class Browser:
     async def open(self) -> Browser:
         self.launches += 1
         try:
-            self.renderer = await Renderer().__aenter__()
+            self.renderer = await Renderer(full_page_viewports=self.full_page).__aenter__()
         except BrowserNotFound as exc:
             self.unavailable = f"no browser found: {exc}"
         except Exception as exc:  # noqa: BLE001 - a browser that will not start must not stop the audit

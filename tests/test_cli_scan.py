@@ -140,17 +140,23 @@ def test_show_prints_what_chromium_measured(scanned) -> None:  # type: ignore[no
 def test_viewports_are_chosen_on_the_command_line(fixture_sites: FixtureServer, tmp_path: Path) -> None:
     db = tmp_path / "v.db"
     result = invoke("scan", fixture_sites.url("casa-lucia"), "--viewports", "phone,reflow", "--render-pages", "1",
-                    "--delay", "0", "--db", str(db), "--json")
+                    "--full-page", "reflow", "--delay", "0", "--db", str(db), "--json")
     assert result.exit_code == 0, result.output
     with sqlite3.connect(db) as con:
-        rows = con.execute("select viewport, width, touch from renders order by viewport").fetchall()
-    assert rows == [("phone", 375, 1), ("reflow", 320, 1)]
+        rows = con.execute("select viewport, width, touch, full_screenshot_sha256 is not null from renders "
+                           "order by viewport").fetchall()
+    assert rows == [("phone", 375, 1, 0), ("reflow", 320, 1, 1)], "a full page only where asked"
 
 
 @pytest.mark.parametrize("spec", ["phone,watch", "phone,phone", "tiny=10x10", ""])
 def test_a_bad_viewport_list_is_a_usage_error(spec: str) -> None:
     result = invoke("scan", "https://brand.example/", "--viewports", spec, "--no-store")
     assert result.exit_code == 2 and "--viewports" in result.stderr
+
+
+def test_full_pages_only_at_viewports_that_are_rendered() -> None:
+    result = invoke("scan", "https://brand.example/", "--viewports", "phone", "--full-page", "desktop", "--no-store")
+    assert result.exit_code == 2 and "--full-page" in result.stderr
 
 
 def test_the_scan_document_lists_renders_and_their_screenshot_files(scanned) -> None:  # type: ignore[no-untyped-def]
