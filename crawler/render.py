@@ -93,6 +93,27 @@ def parse_viewports(spec: str) -> tuple[Viewport, ...]:
     return tuple(chosen)
 
 
+def user_agent_for(viewport: Viewport, browser_version: str) -> str:
+    """The User-Agent a viewport's pages are fetched with: the platform a real device of that size
+    sends, then who is asking.
+
+    Chromium's own headless User-Agent says "HeadlessChrome" and, even in a phone-sized context, no
+    "Mobile": sites that pick their markup by User-Agent (dynamic serving) would hand our phone the
+    desktop page, and some refuse headless browsers outright.
+    """
+    from connectedness import __version__
+
+    major = browser_version.split(".", 1)[0] or "0"
+    chrome = f"AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{major}.0.0.0"
+    if viewport.touch and viewport.width < 600:
+        platform, tail = "Linux; Android 14; Pixel 8", "Mobile Safari/537.36"
+    elif viewport.touch:
+        platform, tail = "Linux; Android 14; Pixel Tablet", "Safari/537.36"
+    else:
+        platform, tail = "X11; Linux x86_64", "Safari/537.36"
+    return f"Mozilla/5.0 ({platform}) {chrome} {tail} connectedness/{__version__} (site audit)"
+
+
 def _loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -212,7 +233,7 @@ class _Lane:
         v = self.viewport
         self.context = await browser.new_context(
             viewport={"width": v.width, "height": v.height}, is_mobile=v.touch, has_touch=v.touch,
-            device_scale_factor=v.scale, service_workers="block")
+            device_scale_factor=v.scale, service_workers="block", user_agent=user_agent_for(v, browser.version))
         if block_offsite:
             # Audits of pages served on loopback (the fixture sites) never reach the outside world. The
             # pattern is matched in Playwright's driver, so loopback requests cost no round trip to Python.

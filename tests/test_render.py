@@ -106,6 +106,18 @@ def test_a_viewport_meta_that_does_not_take_effect_is_caught(renders) -> None:  
     assert fine.status == "pass" and fine.observations["effective"] is True
 
 
+def test_phones_ask_as_a_phone_and_say_who_is_asking(renders) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    def agent(viewport: str) -> str:
+        return re.search(r'<p id="ua">([^<]*)</p>', renders[("user-agent.html", viewport)].html).group(1)
+
+    phone, desktop = agent("phone"), agent("desktop")
+    assert "Mobile" in phone and "Android" in phone and "HeadlessChrome" not in phone
+    assert "Mobile" not in desktop and "HeadlessChrome" not in desktop
+    assert all(a.endswith("(site audit)") and "connectedness/" in a for a in (phone, desktop))
+
+
 def test_a_css_checkbox_menu_counts_as_a_menu_toggle(renders) -> None:  # type: ignore[no-untyped-def]
     phone = renders[("checkbox-menu.html", "phone")].metrics["nav"]
     assert phone == {"links": 3, "visible": 0, "menu_toggle": "body > header > label.nav-toggle-label"}
