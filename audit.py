@@ -195,8 +195,8 @@ async def scan_and_store(
                 await rendering.finish(snapshot)
             finally:
                 served = await served_pass
-        outcome.results, outcome.scorecard = await asyncio.to_thread(
-            lambda: check_snapshot(snapshot, checks, profile, served=served))
+        outcome.results, outcome.scorecard = await asyncio.to_thread(check_snapshot, snapshot, checks, profile,
+                                                                     served=served)
     elif rendering is not None:
         await rendering.discard()
     if db is not None:

@@ -103,22 +103,23 @@ FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
 
 
-def _start_url(url: str) -> str:
+def _usage(call, errors: type[Exception] | tuple[type[Exception], ...], prefix: str = ""):  # type: ignore[no-untyped-def]
+    """``call()``, or a one-line error and exit code 2 when the user's input makes it raise ``errors``."""
     try:
-        return parse_start_url(url)
-    except InvalidURL as exc:
-        err.print(f"[red]error:[/] {exc}")
+        return call()
+    except errors as exc:
+        err.print(f"[red]error:[/] {prefix}{exc}")
         raise typer.Exit(2) from None
+
+
+def _start_url(url: str) -> str:
+    return _usage(lambda: parse_start_url(url), InvalidURL)
 
 
 def _viewports(spec: str):  # type: ignore[no-untyped-def]
     from connectedness.crawler.render import parse_viewports
 
-    try:
-        return parse_viewports(spec)
-    except ValueError as exc:
-        err.print(f"[red]error:[/] --viewports: {exc}")
-        raise typer.Exit(2) from None
+    return _usage(lambda: parse_viewports(spec), ValueError, "--viewports: ")
 
 
 def _full_page(spec: str, sizes) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
@@ -203,11 +204,7 @@ def crawl(
 def _load_profile(profile: str):  # type: ignore[no-untyped-def]
     from connectedness.scoring.model import ProfileError, load_profile
 
-    try:
-        return load_profile(profile)
-    except ProfileError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
+    return _usage(lambda: load_profile(profile), ProfileError)
 
 
 def _load_checks(fingerprints: list[Path] | None):  # type: ignore[no-untyped-def]
@@ -215,11 +212,7 @@ def _load_checks(fingerprints: list[Path] | None):  # type: ignore[no-untyped-de
     from connectedness.checks.fingerprints import use_extra_files
 
     if fingerprints:
-        try:
-            use_extra_files(fingerprints)
-        except ValueError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(2) from None
+        _usage(lambda: use_extra_files(fingerprints), ValueError)
     return list(load_checks().values())
 
 

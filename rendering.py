@@ -32,8 +32,7 @@ def key_pages(snapshot: SiteSnapshot, limit: int) -> list[str]:
     never by the order fetches happened to finish: the same site gives the same renders every time.
     """
     urls = [snapshot.pages[0].final_url] if snapshot.pages else []
-    usable = sorted((p for p in snapshot.pages[1:] if p.status == 200 and not p.truncated
-                     and p.content_type.split(";")[0].strip().lower() in ("text/html", "application/xhtml+xml")),
+    usable = sorted((p for p in snapshot.pages[1:] if p.status == 200 and not p.truncated),  # pages are HTML already
                     key=lambda p: (p.depth, len(p.final_url), p.final_url))
     for section in KEY_SECTIONS:
         for page in usable:

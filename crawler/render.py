@@ -169,6 +169,11 @@ class Renderer:
         if self._playwright is not None:
             await self._playwright.stop()
 
+    @property
+    def hard_limit(self) -> float:
+        """Seconds one render may take in all: loading (``timeout``), then waiting, measuring, screenshots."""
+        return self.timeout + 5
+
     def site(self, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS) -> SiteRender:
         """A session for one site: one context and tab per viewport, for pages given as they are chosen."""
         return SiteRender(self, viewports)
@@ -186,10 +191,10 @@ class Renderer:
         try:
             # The hard limit covers the whole render: a page whose script never yields would otherwise
             # hang the measurement (an evaluate has no timeout of its own) and every page after it.
-            async with asyncio.timeout(self.timeout + 5):
+            async with asyncio.timeout(self.hard_limit):
                 await self._measure(page, render, in_flight)
         except TimeoutError:
-            render.error = f"{RENDER_TIMEOUT}: the page did not finish rendering in {self.timeout + 5:g} s (a script that never yields?)"
+            render.error = f"{RENDER_TIMEOUT}: the page did not finish rendering in {self.hard_limit:g} s (a script that never yields?)"
         except Exception as exc:  # noqa: BLE001 - one page that will not render is recorded, not fatal
             render.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         finally:
@@ -312,7 +317,7 @@ class SiteRender:
         async with self._lock:
             if not self._opened:
                 self._opened = True
-                block = all(_loopback(urlsplit(u).hostname or "") for u in urls[:1])
+                block = _loopback(urlsplit(urls[0]).hostname or "")
                 await asyncio.gather(*(lane.open(self.renderer._browser, block) for lane in self.lanes))
             await asyncio.gather(*(lane.render(self.renderer, urls) for lane in self.lanes))
 

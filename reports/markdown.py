@@ -15,7 +15,7 @@ from connectedness.audit import CrawlOutcome, ScanOutcome
 from connectedness.checks.base import CATEGORIES
 from connectedness.crawler.snapshot import SiteSnapshot
 from connectedness.storage.blobs import BlobStore
-from connectedness.reports.scan import scan_document, top_recommendations
+from connectedness.reports.scan import render_cells, scan_document, top_recommendations
 
 
 def _cell(text: object) -> str:
@@ -110,17 +110,12 @@ def _render_section(snap: SiteSnapshot, shots: BlobLinks | None) -> list[str]:
         if r.error:
             lines.append(f"| {_cell(r.url)} | {r.viewport.name} | render failed: {_cell(r.error)} | | | | |")
             continue
-        m = r.metrics
-        text = m.get("text") or {}
-        legible = (f"{1 - text['small_characters'] / text['characters']:.0%}" if text.get("characters") else "–")
-        taps = m.get("tap_targets") or {}
         links = []
         if shots is not None:
             links = [f"[{label}]({link})" for label, data in (("screen", r.screenshot), ("full page", r.full_screenshot))
                      if data and (link := shots(data))]
-        lines.append(f"| {_cell(r.url)} | {r.viewport.name} | {m.get('overflow_px', '–')} | {legible} | "
-                     f"{taps.get('cramped', '–')} | {m.get('lcp_ms') if m.get('lcp_ms') is not None else '–'} | "
-                     f"{' · '.join(links)} |")
+        cells = " | ".join(render_cells(r.metrics, r.viewport.touch, "–"))
+        lines.append(f"| {_cell(r.url)} | {r.viewport.name} | {cells} | {' · '.join(links)} |")
     lines += ["", "</details>"]
     return lines
 

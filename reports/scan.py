@@ -144,11 +144,17 @@ def _print_renders(console: Console, doc: dict[str, Any]) -> None:
     for column in ("page", "viewport", "overflow px", "text >= 12px", "cramped taps", "LCP ms", "note"):
         table.add_column(column, justify="right" if column.endswith(("px", "ms", "taps")) else "left")
     for render in renders:
-        m, v = render["metrics"], render["viewport"]
-        text, taps = m.get("text") or {}, m.get("tap_targets") or {}
-        legible = f"{1 - text['small_characters'] / text['characters']:.0%}" if text.get("characters") else "-"
-        table.add_row(escape(render["url"]), f"{v['name']} {v['width']}", str(m.get("overflow_px", "-")), legible,
-                      str(taps.get("cramped", "-")) if v["touch"] else "-",
-                      "-" if m.get("lcp_ms") is None else str(m["lcp_ms"]),
+        v = render["viewport"]
+        table.add_row(escape(render["url"]), f"{v['name']} {v['width']}", *render_cells(render["metrics"], v["touch"]),
                       escape(render["error"] or ""))
     console.print(table)
+
+
+def render_cells(metrics: dict[str, Any], touch: bool, missing: str = "-") -> tuple[str, str, str, str]:
+    """A render's headline numbers for a table row: overflow px, share of text at 12 px or more,
+    cramped tap targets (touch screens only) and LCP ms."""
+    text, taps = metrics.get("text") or {}, metrics.get("tap_targets") or {}
+    legible = f"{1 - text['small_characters'] / text['characters']:.0%}" if text.get("characters") else missing
+    return (str(metrics.get("overflow_px", missing)), legible,
+            str(taps.get("cramped", missing)) if touch else missing,
+            missing if metrics.get("lcp_ms") is None else str(metrics["lcp_ms"]))

@@ -65,15 +65,14 @@ def test_key_pages_do_not_depend_on_the_order_fetches_finished() -> None:
     from connectedness.audit import key_pages
     from connectedness.crawler.snapshot import Page
 
-    def page(path: str, reason: str, depth: int = 1, status: int = 200, truncated: bool = False,
-             content_type: str = "text/html; charset=utf-8") -> Page:
+    def page(path: str, reason: str, depth: int = 1, status: int = 200, truncated: bool = False) -> Page:
         url = "https://b.com" + path
-        return Page(url, url, status, content_type, "utf-8", "header", b"", truncated, depth, reason)
+        return Page(url, url, status, "text/html; charset=utf-8", "utf-8", "header", b"", truncated, depth, reason)
 
     home = page("/", "home", 0)
     others = [page("/blog/a-long-post-title/", "blog", 2), page("/blog/", "nav:blog"), page("/zeta/", "link"),
               page("/shop/", "nav:shop"), page("/alpha/", "link"), page("/broken/", "link", status=500),
-              page("/cut/", "link", truncated=True), page("/brochure.pdf", "link", content_type="application/pdf")]
+              page("/cut/", "link", truncated=True)]
     first = key_pages(SiteSnapshot("https://b.com/", "2026-11-23T12:00:00+00:00", "complete", {},
                                    pages=[home, *others]), 5)
     again = key_pages(SiteSnapshot("https://b.com/", "2026-11-23T12:00:00+00:00", "complete", {},
