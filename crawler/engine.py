@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .charset import decode_body
-from .feeds import COMMON_FEED_PATHS, looks_like_feed, parse_feed
+from .feeds import COMMON_FEED_PATHS, feed_issue_tag, is_feed_address, leaves_loopback, looks_like_feed, parse_feed
 from .http import FetchError, HttpClient, HttpxClient, Response
 from .links import extract_links
 from .politeness import Politeness
@@ -47,6 +47,18 @@ class _Item:
     reason: str
     found_on: str | None
     anchor_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedLead:
+    """How a feed came to be known: ``link-rel`` (a page's head), ``chrome-link`` (a header, navigation or
+    footer link to a feed on another host), ``anchor`` (a link to a feed on the brand's hosts)."""
+
+    via: str
+    found_on: str | None
+
+
+_FEED_RANK = {"link-rel": 0, "chrome-link": 1}  # advertised feeds are read first, within max_feeds
 
 
 class _PageFailed(Exception):
@@ -103,7 +115,8 @@ class _Crawl:
         self.pages: list[Page] = []
         self.page_urls: set[str] = set()
         self.issues: list[CrawlIssue] = []
-        self.feed_candidates: dict[str, str] = {}  # url -> found_via
+        self.feed_candidates: dict[str, _FeedLead] = {}
+        self.feeds_settled: set[str] = set()  # candidates read or recorded: the rest are recorded if time runs out
         self.stylesheet_candidates: dict[str, str] = {}  # url -> page that links it
         self.assets: list[Asset] = []
         self.sitemap_facts: list[SitemapFacts] = []
@@ -161,6 +174,7 @@ class _Crawl:
             await asyncio.gather(sitemap_task, *workers, return_exceptions=True)
         if status == "partial":
             self._record_unreached(cut_short)
+            self._record_unread_feeds()
         return self._snapshot(start, status, None, started)
 
     def _snapshot(self, start: str, status: str, failure: CrawlIssue | None, started: float) -> SiteSnapshot:
@@ -309,7 +323,7 @@ class _Crawl:
         mime = content_type.split(";")[0].strip().lower()
         if mime and mime not in self.settings.accept_content_types:
             if looks_like_feed(content_type, response.body) and not is_home:
-                self.feed_candidates.setdefault(current, "anchor")
+                self.feed_candidates.setdefault(current, _FeedLead("anchor", item.found_on))
             raise self._fail(item, "not_html", f"{mime} is not a page", status=response.status, redirects=chain)
 
         text, encoding, encoding_source, warnings = decode_body(response.body, content_type)
@@ -342,8 +356,9 @@ class _Crawl:
     def _discover(self, page: Page, text: str, is_home: bool) -> None:
         found = extract_links(text, page.final_url)
         for feed in found.feeds:
-            if feed in self.scope:
-                self.feed_candidates.setdefault(feed, "link-rel")
+            # A feed the brand's own page declares in its head is the brand's, on whatever host it lives
+            # (a feed CDN, FeedBurner, a blog platform): it is read, or recorded with why it was not.
+            self.feed_candidates.setdefault(feed, _FeedLead("link-rel", page.final_url))
         if page.depth <= 1:  # the home page and the pages it leads to share the site's stylesheets
             for sheet in found.stylesheets:
                 if sheet in self.scope:
@@ -357,10 +372,14 @@ class _Crawl:
                 continue
             if url not in self.scope:
                 self.links_out_of_scope += 1
+                # The site's header, navigation and footer speak for the brand ("RSS" beside its social
+                # icons); a feed linked from an article body on another host is someone else's.
+                if link.region != "body" and is_feed_address(url):
+                    self.feed_candidates.setdefault(url, _FeedLead("chrome-link", page.final_url))
                 continue
             extension = url.rsplit("/", 1)[-1].rpartition(".")[2].lower()
             if extension in FEED_EXTENSIONS and "." in url.rsplit("/", 1)[-1]:
-                self.feed_candidates.setdefault(url, "anchor")
+                self.feed_candidates.setdefault(url, _FeedLead("anchor", page.final_url))
                 continue
             known = self.best.get(url)
             if known is not None and known <= PRIORITY["nav"]:
@@ -454,42 +473,78 @@ class _Crawl:
                               PRIORITY["section"] if section else PRIORITY["sitemap"])
 
     async def _read_feeds(self) -> None:
-        candidates = sorted(self.feed_candidates.items(), key=lambda kv: kv[1] != "link-rel")
-        probing = False
-        if not candidates and self.home is not None:
-            base = origin(self.home)
-            candidates = [(canonicalize(base + path), "common-path") for path in COMMON_FEED_PATHS]
-            probing = True
-        for url, via in candidates:
+        """Read the feeds the site links, advertised ones first, up to ``max_feeds``; record every one not read.
+
+        Only when no page links a feed are the common paths probed; a probe that finds nothing is no
+        problem of the site, so it is not recorded.
+        """
+        leads = sorted(self.feed_candidates.items(), key=lambda kv: _FEED_RANK.get(kv[1].via, 2))
+        for url, lead in leads:
+            if len(self.feeds) >= self.settings.max_feeds:
+                self._feed_issue(url, lead, "feed_limit",
+                                 f"not read: max_feeds ({self.settings.max_feeds}) feeds were already read")
+            else:
+                await self._read_feed(url, lead, record=True)
+            self.feeds_settled.add(url)
+        if leads or self.home is None:
+            return
+        base = origin(self.home)
+        for path in COMMON_FEED_PATHS:
             if len(self.feeds) >= self.settings.max_feeds:
                 break
-            if not await self.robots.allowed(url):
-                if not probing:
-                    self._issue(CrawlIssue(url, "robots_disallowed", f"robots.txt disallows feed {url}", chosen_because="feed"))
-                continue
-            try:
-                response = await self._get(url, self.settings.max_bytes)
-                hops = 0
-                while response.status in REDIRECT_STATUSES and hops < 5 and "location" in response.headers:
-                    nxt = resolve_link(url, response.headers["location"])
-                    if nxt is None or nxt not in self.scope or not await self.robots.allowed(nxt):
-                        break
-                    url, hops = nxt, hops + 1
-                    response = await self._get(url, self.settings.max_bytes)
-            except FetchError as exc:
-                if not probing:
-                    self._issue(CrawlIssue(url, exc.reason, exc.message, chosen_because="feed"))
-                continue
-            if response.status != 200 or not looks_like_feed(response.content_type, response.body):
-                if not probing:
-                    reason = f"http_{response.status}" if response.status != 200 else "not_a_feed"
-                    self._issue(CrawlIssue(url, reason, f"feed link did not give a feed (HTTP {response.status}, "
-                                           f"{response.content_type or 'no type'})", response.status, chosen_because="feed"))
-                continue
-            if any(f.url == url for f in self.feeds):
-                continue
-            self.feeds.append(parse_feed(url, response.body, via, response.content_type))
+            await self._read_feed(canonicalize(base + path), _FeedLead("common-path", None), record=False)
 
+    async def _read_feed(self, url: str, lead: _FeedLead, *, record: bool) -> None:
+        """Fetch one feed through the shared request path, following its redirects to any host (the brand
+        pointed there), robots.txt asked at every hop; parse it, or record why not when ``record``."""
+        def fail(reason: str, message: str, status: int | None = None) -> None:
+            if record:
+                self._feed_issue(url, lead, reason, message, status)
+
+        current = url
+        visited = {url}
+        while True:
+            if self.home is not None and leaves_loopback(self.home, current):
+                return fail("outside_loopback", f"the audited site is served on loopback: {current} is not contacted")
+            if not await self.robots.allowed(current):
+                return fail("robots_disallowed", f"robots.txt disallows feed {current}")
+            try:
+                response = await self._get(current, self.settings.max_bytes)
+            except FetchError as exc:
+                return fail(exc.reason, exc.message)
+            location = response.headers.get("location")
+            if response.status not in REDIRECT_STATUSES or not location:
+                break
+            target = resolve_link(current, location)
+            if target is None:
+                return fail("invalid_redirect", f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
+                            response.status)
+            if target in visited:
+                return fail("redirect_loop", f"feed redirect loop at {target}", response.status)
+            if len(visited) > self.settings.max_redirects:
+                return fail("too_many_redirects", f"more than {self.settings.max_redirects} redirects", response.status)
+            visited.add(target)
+            current = target
+        if response.status != 200 or not looks_like_feed(response.content_type, response.body):
+            reason = f"http_{response.status}" if response.status != 200 else "not_a_feed"
+            return fail(reason, f"feed link did not give a feed (HTTP {response.status}, "
+                        f"{response.content_type or 'no type'})", response.status)
+        if any(f.url == current for f in self.feeds):
+            return None
+        feed = parse_feed(current, response.body, lead.via, response.content_type)
+        if response.truncated and feed.error is None:
+            feed.error = f"too_large: cut at {self.settings.max_bytes} bytes"
+        self.feeds.append(feed)
+        return None
+
+    def _feed_issue(self, url: str, lead: _FeedLead, reason: str, message: str, status: int | None = None) -> None:
+        self._issue(CrawlIssue(url, reason, message, status, found_on=lead.found_on, chosen_because=feed_issue_tag(lead.via)))
+
+    def _record_unread_feeds(self) -> None:
+        for url, lead in self.feed_candidates.items():
+            if url not in self.feeds_settled:
+                self.feeds_settled.add(url)
+                self._feed_issue(url, lead, "time_budget", f"feed not read within the {self.settings.time_budget:g} s budget")
 
     async def _read_stylesheets(self) -> None:
         """The brand's own stylesheets, bounded: media queries show whether a layout adapts without a browser."""

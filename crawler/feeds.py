@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import calendar
+import ipaddress
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urlsplit
 
 import feedparser
 
-from .snapshot import Feed, FeedEntry
+from .snapshot import CrawlIssue, Feed, FeedEntry, SiteSnapshot
 
 # Probed on the home page's origin when no page links a feed.
 COMMON_FEED_PATHS = ("/feed", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/rss", "/blog/feed", "/blog/rss.xml")
+
+ADVERTISED_VIA = frozenset({"link-rel", "chrome-link"})
+"""How a feed is the brand's own on any host: its pages' <head> declares it (``<link rel="alternate">``
+with a feed type), or a link in the site's header, navigation or footer points at a feed address."""
+
+# A feed's own address on another host: a feed host (feeds.feedburner.com, feeds.brand.example,
+# rss.brand.example), a path with a feed segment (/feed/, /rss/, a blog platform's /feeds/posts/default)
+# or a .rss/.atom file. Share dialogs (".../dialog/feed") and
+# subscribe pages of readers are pages about a feed, not feeds.
+_FEED_HOST_LABELS = frozenset({"feeds", "feed", "rss", "atom"})
+_FEED_SEGMENTS = frozenset({"feed", "feeds", "rss", "atom", "feed.xml", "rss.xml", "atom.xml", "index.xml", "feed.json"})
+_FEED_EXTENSIONS = frozenset({"rss", "atom"})
+_NOT_FEED_SEGMENTS = frozenset({"dialog", "share", "sharer", "sharing", "subscription", "subscribe", "intent"})
+
+FeedState = Literal["parsed", "not_fetched", "error"]
+# Reasons for which no answer was asked for, or none came: the feed may be fine; we could not read it.
+_NOT_FETCHED_REASONS = frozenset({"robots_disallowed", "feed_limit", "time_budget", "outside_loopback", "dns_error",
+                                  "connection_refused", "connection_reset", "connection_error", "connect_timeout",
+                                  "read_timeout", "deadline", "retry_after_too_long"})
 
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:
@@ -25,6 +48,77 @@ def looks_like_feed(content_type: str, body: bytes) -> bool:
     if kind == "application/json":
         return b"jsonfeed.org" in head
     return False
+
+
+def is_feed_address(url: str) -> bool:
+    """Whether a link on another host is, by its address alone, a feed (not a page about one).
+
+    Used for visible links in the site's chrome, whose target the crawler has not fetched yet.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments or _NOT_FEED_SEGMENTS.intersection(segments):
+        return False
+    if (parts.hostname or "").split(".", 1)[0] in _FEED_HOST_LABELS:
+        return True
+    last = segments[-1]
+    return bool(_FEED_SEGMENTS.intersection(segments)) or ("." in last and last.rpartition(".")[2] in _FEED_EXTENSIONS)
+
+
+def _on_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").strip("[]")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def leaves_loopback(home: str, url: str) -> bool:
+    """Whether reading ``url`` would leave the machine while the audited site is served on loopback (the
+    fixture sites, the tests): a feed on another host is then never fetched, like the browser's requests."""
+    return _on_loopback(home) and not _on_loopback(url)
+
+
+def feed_issue_tag(found_via: str) -> str:
+    """``CrawlIssue.chosen_because`` of a feed that was not read: ``feed:link-rel``, ``feed:anchor``..."""
+    return f"feed:{found_via}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedListing:
+    """One feed the crawl knew of: parsed, or advertised but not fetched (or not a feed), with the reason."""
+
+    url: str
+    found_via: str  # link-rel | chrome-link | anchor | common-path
+    state: FeedState
+    reason: str = ""  # the CrawlIssue reason when not parsed
+    message: str = ""
+    found_on: str | None = None
+    feed: Feed | None = None
+
+    @property
+    def advertised(self) -> bool:
+        return self.found_via in ADVERTISED_VIA
+
+
+def _listing_of_issue(issue: CrawlIssue) -> FeedListing | None:
+    tag, _, via = issue.chosen_because.partition(":")
+    if tag != "feed":
+        return None
+    state: FeedState = "not_fetched" if issue.reason in _NOT_FETCHED_REASONS else "error"
+    return FeedListing(issue.url, via or "anchor", state, issue.reason, issue.message, issue.found_on)
+
+
+def feed_listing(snapshot: SiteSnapshot) -> list[FeedListing]:
+    """Every feed of a crawl, parsed ones first: what ``crawl``, the scan document and ``active.feeds`` show."""
+    listing = [FeedListing(f.url, f.found_via, "parsed", feed=f) for f in snapshot.feeds]
+    parsed = {f.url for f in snapshot.feeds}
+    for issue in snapshot.issues:
+        entry = _listing_of_issue(issue)
+        if entry is not None and entry.url not in parsed:
+            parsed.add(entry.url)
+            listing.append(entry)
+    return listing
 
 
 def _iso(struct: object) -> str | None:

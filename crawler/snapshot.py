@@ -85,7 +85,9 @@ class CrawlIssue:
     ``connection_reset``, ``connection_error``, ``connect_timeout``,
     ``read_timeout``, ``deadline``, ``http_<status>``, ``redirect_loop``,
     ``too_many_redirects``, ``redirect_out_of_scope``, ``robots_disallowed``,
-    ``not_html``, ``too_large`` (kept, but cut), ``retry_after_too_long``,
+    ``not_html``, ``not_a_feed``, ``feed_limit`` (beyond ``max_feeds``),
+    ``outside_loopback`` (a feed elsewhere while auditing a loopback site),
+    ``too_large`` (kept, but cut), ``retry_after_too_long``,
     ``time_budget`` (not reached in time), ``protocol_error``.
     """
 

@@ -231,6 +231,26 @@ def test_common_feed_paths_are_probed_only_when_no_page_links_a_feed() -> None:
     assert snapshot.issues == []  # the probes that 404 are not problems of the site
 
 
+def test_a_brand_feed_redirected_to_a_feed_host_is_followed_and_a_loop_is_recorded() -> None:
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+      <item><title>One</title><link>https://brand.com/n/1</link><pubDate>Tue, 10 Nov 2026 09:00:00 GMT</pubDate></item>
+    </channel></rss>"""
+    site = Site({
+        "/": html('<link rel="alternate" type="application/rss+xml" href="/feed">'
+                  '<link rel="alternate" type="application/atom+xml" href="https://feeds.cdn.example/loop">'),
+        "brand.com/feed": httpx.Response(301, headers={"location": "https://feeds.cdn.example/brand"}),
+        "feeds.cdn.example/brand": httpx.Response(200, headers={"content-type": "application/rss+xml"}, text=rss),
+        "feeds.cdn.example/loop": httpx.Response(302, headers={"location": "/loop2"}),
+        "feeds.cdn.example/loop2": httpx.Response(302, headers={"location": "/loop"}),
+        "/robots.txt": httpx.Response(404),
+    })
+    snapshot = go(site)
+    assert [(f.url, f.found_via, len(f.entries)) for f in snapshot.feeds] == [("https://feeds.cdn.example/brand", "link-rel", 1)]
+    assert "feeds.cdn.example/robots.txt" in site.requests  # the feed host's robots.txt is asked first
+    assert [(i.url, i.reason, i.chosen_because) for i in snapshot.issues] == [
+        ("https://feeds.cdn.example/loop", "redirect_loop", "feed:link-rel")]
+
+
 def test_sitemap_index_with_gzip_children_feeds_the_queue() -> None:
     child = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc>https://brand.com/hidden/</loc></url><url><loc>https://other.com/x</loc></url></urlset>"""
