@@ -451,6 +451,8 @@ def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
 
 
 def _print_crawl(outcome: CrawlOutcome) -> None:
+    from connectedness.crawler.feeds import feed_listing
+
     snapshot = outcome.snapshot
     if snapshot is None:
         return
@@ -470,13 +472,19 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
         for issue in snapshot.issues:
             issues.add_row(issue.reason, issue.url, issue.found_on or "", issue.message)
         out.print(issues)
-    if snapshot.feeds:
-        feeds = Table(title="Feeds", title_justify="left")
-        for column in ("URL", "kind", "found via", "entries", "newest", "podcast"):
+    listing = feed_listing(snapshot)
+    if listing:
+        feeds = Table(title="Feeds (parsed, and linked but not read)", title_justify="left")
+        for column in ("URL", "state", "kind", "found via", "entries", "newest", "podcast"):
             feeds.add_column(column)
-        for feed in snapshot.feeds:
+        for entry in listing:
+            feed = entry.feed
+            if feed is None:  # advertised or linked, not read: the reason stands where the kind would
+                feeds.add_row(entry.url, entry.state, entry.reason, entry.found_via, "", "", "")
+                continue
             newest = max((e.published for e in feed.entries if e.published), default="")
-            feeds.add_row(feed.url, feed.kind, feed.found_via, str(len(feed.entries)), newest[:10], "yes" if feed.itunes else "")
+            feeds.add_row(feed.url, entry.state, feed.kind, feed.found_via, str(len(feed.entries)), newest[:10],
+                          "yes" if feed.itunes else "")
         out.print(feeds)
     robots = ", ".join(f"{r.url}: {r.outcome}" for r in snapshot.robots) or "none"
     sitemaps = ", ".join(f"{s.url} ({s.urls} URLs{', ' + s.error if s.error else ''})" for s in snapshot.sitemaps) or "none"

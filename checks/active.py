@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
@@ -452,6 +453,7 @@ def _feed_record(site: SiteView, feed: Feed) -> dict[str, Any]:
     days = [p.day for e in feed.entries if (p := parse_datetime(e.published)) is not None]
     return {
         "url": display_url(site, feed.url),
+        "status": "parsed",
         "kind": feed.kind,
         "entries": len(feed.entries),
         "found_via": feed.found_via,
@@ -461,29 +463,62 @@ def _feed_record(site: SiteView, feed: Feed) -> dict[str, Any]:
     }
 
 
+def _unread_record(site: SiteView, unread: FeedListing) -> dict[str, Any]:
+    return {
+        "url": display_url(site, unread.url),
+        "status": unread.state,  # not_fetched (robots.txt, max_feeds, time, network) | error (HTTP error, not a feed)
+        "found_via": unread.found_via,
+        "found_on": display_url(site, unread.found_on) if unread.found_on else "",
+        "reason": unread.reason,
+        "message": unread.message,
+    }
+
+
+def _unread_evidence(unread: FeedListing) -> Evidence:
+    snippet = (f'<link rel="alternate" href="{unread.url}">' if unread.found_via == "link-rel"
+               else f'<a href="{unread.url}">')
+    return Evidence(unread.found_on or unread.url, snippet=snippet, source="html",
+                    note=f"advertised feed not read: {unread.reason}")
+
+
 @check(id="active.feeds", category="active", title="RSS / Atom feeds", weight=1, needs=("pages", "feeds"))
 def feeds_check(site: SiteView) -> Outcome:
-    """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">,
-    linked from pages, or at common paths). A feed with entries, advertised in a page's head, passes;
-    one found only by probing a common path, or empty, is partial; none fails."""
+    """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">
+    on any host, linked from the site's header, navigation or footer, linked from pages, or at common
+    paths), and the advertised ones it could not read, with the reason. A feed with entries, advertised
+    in a page's head or the site's chrome, passes; one found only by probing or by an in-page link is
+    partial, as is an advertised feed that could not be read (robots.txt, a bound, no answer: 70; an
+    HTTP error or not a feed: 40) or an empty one (40); none at all fails."""
+    unread = [entry for entry in feed_listing(site.snapshot) if entry.state != "parsed" and entry.advertised]
     records = [_feed_record(site, f) for f in site.feeds]
-    observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records}
-    if not records:
+    observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records,
+                                    "advertised_not_read": [_unread_record(site, u) for u in unread[:MAX_LISTED]]}
+    if not records and not unread:
         return Outcome("fail", 0, observations, [],
                        "Publish an RSS or Atom feed of your posts and link it in every page's <head> "
                        '(<link rel="alternate" type="application/rss+xml">): readers, newsletters and '
                        "aggregators can then follow you.")
     evidence = [Evidence(f.url, snippet=f"{f.kind}: {len(f.entries)} entries, found via {f.found_via}",
                          source="feed") for f in site.feeds[:5]]
+    evidence += [_unread_evidence(u) for u in unread[: max(0, 5 - len(evidence))]]
     good = [f for f in site.feeds if f.entries]
-    advertised = [f for f in good if f.found_via == "link-rel"]
-    if advertised:
+    advertised = bool(unread) or any(f.found_via in ADVERTISED_VIA for f in good)
+    if good and advertised:
         return Outcome("pass", 100, observations, evidence,
                        "Keep your feed linked in every page's <head> and include full post dates in it.")
     if good:
         return Outcome("partial", 70, observations, evidence,
                        'Your feed exists but no page advertises it: add <link rel="alternate" '
                        'type="application/rss+xml"> to the <head> of every page so browsers and readers find it.')
+    if unread and not records:
+        first = next((u for u in unread if u.state == "not_fetched"), unread[0])
+        if first.state == "not_fetched":
+            return Outcome("partial", 70, observations, evidence,
+                           f"Your pages advertise a feed ({first.url}) that we could not read ({first.reason}): "
+                           "make sure feed readers and aggregators may fetch it (robots.txt allows it, it answers).")
+        return Outcome("partial", 40, observations, evidence,
+                       f"Your pages advertise a feed ({first.url}) that does not give one ({first.reason}): "
+                       "fix the link or the feed so readers who subscribe get your posts.")
     return Outcome("partial", 40, observations, evidence,
                    "Your feed has no entries (or could not be read): make sure it lists your latest posts.")
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from connectedness import __version__
 from connectedness.checks.base import CheckResult
+from connectedness.crawler.feeds import FeedListing, feed_listing
 from connectedness.crawler.snapshot import Render, SiteSnapshot
 from connectedness.scoring.model import Scorecard
 
@@ -53,7 +54,20 @@ def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapsho
         "pages": [{"url": p.url, "final_url": p.final_url, "status": p.status, "reason": p.reason, "depth": p.depth}
                   for p in snapshot.pages],
         "issues": [{"url": i.url, "reason": i.reason, "message": i.message} for i in snapshot.issues],
+        "feeds": [_feed_entry(entry) for entry in feed_listing(snapshot)],
         "renders": [_render_entry(r) for r in snapshot.renders],
+    }
+
+
+def _feed_entry(entry: FeedListing) -> dict[str, Any]:
+    """A feed parsed, or linked (in a page's head, the site's chrome, a page) but not read, with the reason."""
+    feed = entry.feed
+    dates = [e.published for e in feed.entries if e.published] if feed else []
+    return {
+        "url": entry.url, "state": entry.state, "found_via": entry.found_via, "found_on": entry.found_on,
+        "advertised": entry.advertised, "reason": entry.reason or None, "message": entry.message or None,
+        "kind": feed.kind if feed else None, "entries": len(feed.entries) if feed else None,
+        "newest_entry": max(dates, default=None), "error": feed.error if feed else None,
     }
 
 
