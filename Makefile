@@ -10,7 +10,7 @@ CLI    := $(VENV)/bin/connectedness
 STAMP  := $(VENV)/.installed
 PIP    := $(PY) -m pip install --disable-pip-version-check -q -c constraints.txt
 
-.PHONY: setup browser postgres demo test bench constraints clean
+.PHONY: setup browser postgres demo test bench accuracy constraints clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,12 @@ test: browser postgres
 bench: browser
 	@$(PIP) -e '.[test,bench]' >&2
 	@$(PY) bench/run.py
+	@$(PY) -m bench.accuracy >&2  # its table on stderr: stdout stays the JSON above
+
+# Detection measured on the real pages of ../shared/corpus, inside a network
+# namespace of its own (needs root or unprivileged user namespaces, and openssl).
+accuracy: setup
+	$(PY) -m bench.accuracy
 
 # Re-pin after changing dependencies in pyproject.toml.
 constraints:
