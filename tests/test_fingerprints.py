@@ -97,3 +97,53 @@ def test_huge_pages_are_searched_in_a_bounded_window(tmp_path: Path) -> None:
     assert len(window) <= HTML_HEAD + 128 * 1024 + 1
     assert window.startswith('<div id="chatty-widget">') and window.endswith("<footer>end</footer>")
     assert "Chatty" in load(tmp_path).detect(SiteView.from_html({"https://b.com/": html}))
+
+
+# ----------------------------------------------------------------- the word prefilter never hides a match
+
+PREFILTER_REGEXES = [
+    # (pattern, text it matches): words cut by the pattern's edges must not be required
+    (r"cdn\d*\.bigcommerce\.com/", "src=https://cdn11.bigcommerce.com/s-1/x.js"),
+    (r"(?:^|//|\.)widget\.intercom\.io/", "https://widget.intercom.io/widget/abc"),
+    (r"\bdisqus_config\s*=", "var disqus_config=function(){}"),
+    (r"Tawk_API\s*=", "var xTawk_API= 1"),
+    (r"static\.klaviyo\.com/onsite/", "HTTPS://STATIC.KLAVIYO.COM/ONSITE/JS/K.JS"),
+    (r"intercom\.io", "\u00e9widgetintercom.io\u00e9"),
+    (r"foo\.com|bar\.net/x", "see www.bar.net/xyz"),
+    (r"chat\b", "livechat here"),
+    (r"\bjdgm\.SHOP_DOMAIN\b", "jdgm.SHOP_DOMAIN = 'x'"),
+]
+PREFILTER_SELECTORS = [
+    ("[class*=float] a[href*='wa.me/']", '<div class="xfloaty"><a href="https://wa.me/123">x</a></div>'),
+    ("div[id^='my-store-'], .ec-store", '<div id="my-store-123"></div>'),
+    ("div[id^='my-store-'], .ec-store", '<div class="ec-store"></div>'),
+    ("form#commentform:not(:has(.comment-form-rating))", '<form id="commentform"></form>'),
+    ("iframe[src*='tube.com/embed/']", '<iframe src="https://www.youtube.com/embed/x"></iframe>'),
+    ("[data-bv-show]", '<div data-bv-show="reviews"></div>'),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), PREFILTER_REGEXES)
+def test_the_word_prefilter_keeps_every_regex_match(pattern: str, text: str) -> None:
+    from connectedness.checks.fingerprints import _pattern, page_words
+
+    compiled = _pattern(pattern)
+    assert compiled.search(text) is not None, "the case itself must match"
+    assert compiled.may_match(page_words(text))
+
+
+@pytest.mark.parametrize(("selector", "html"), PREFILTER_SELECTORS)
+def test_the_word_prefilter_keeps_every_selector_match(selector: str, html: str) -> None:
+    from connectedness.checks.fingerprints import _selector_needles, may_be_on, page_words
+
+    view = SiteView.from_html({"https://b.com/": html}).pages[0]
+    assert view.tree.css(selector), "the case itself must match"
+    assert may_be_on(_selector_needles(selector), page_words(view.url, view.html))
+
+
+def test_the_word_prefilter_skips_pages_without_the_words() -> None:
+    from connectedness.checks.fingerprints import _pattern, _selector_needles, may_be_on, page_words
+
+    words = page_words("<p>Solarkraftwerk und Olarkweg</p><script src='https://cdn.example/app.js'></script>")
+    assert not _pattern(r"static\.olark\.com/jsclient/").may_match(words)
+    assert not may_be_on(_selector_needles("iframe[src*='player.vimeo.com/video/'], #disqus_thread"), words)

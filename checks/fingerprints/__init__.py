@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import re._parser as sre_parse  # the stdlib's own regex parser: the literal text a pattern requires
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,16 @@ _TAGS = re.compile(r"\\;(version|confidence):?([^\\;]*)")
 class Pattern:
     regex: re.Pattern[str] | None
     confidence: int = 100
+    needles: Needles = ()
 
     def search(self, text: str) -> re.Match[str] | None:
         if self.regex is None:
             return None
         return self.regex.search(text)
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        """False when the page lacks the words every match needs (see :func:`page_words`)."""
+        return self.regex is not None and may_be_on(self.needles, words)
 
 
 def _pattern(raw: str) -> Pattern:
@@ -54,10 +60,127 @@ def _pattern(raw: str) -> Pattern:
             confidence = int(value)
     text = raw.split("\\;", 1)[0]
     try:
-        return Pattern(re.compile(text, re.IGNORECASE), confidence)
+        regex = re.compile(text, re.IGNORECASE)
     except re.error:
         # JavaScript-only regex syntax: the pattern is skipped, the technology still loads.
         return Pattern(None, confidence)
+    return Pattern(regex, confidence, _regex_needles(text))
+
+
+Needles = tuple[tuple[str, ...], ...]
+"""Alternatives of whole words (lower case): some alternative's words must all be on the page for a match.
+An empty tuple means the pattern has no such words and is always tried."""
+
+_WORD = re.compile(r"[a-z0-9_]+")
+_WORD_BYTES = bytes(c if (48 <= c <= 57 or 97 <= c <= 122 or c == 95) else 32 for c in range(256))
+_BOUNDARIES = frozenset({sre_parse.AT_BOUNDARY, sre_parse.AT_BEGINNING, sre_parse.AT_BEGINNING_STRING,
+                         sre_parse.AT_END, sre_parse.AT_END_STRING})
+_NOT_WORD = frozenset({sre_parse.CATEGORY_SPACE, sre_parse.CATEGORY_NOT_WORD})
+
+
+def page_words(*texts: str) -> frozenset[str]:
+    """Every word (a run of ``[a-z0-9_]``, lower-cased) in ``texts``: one pass over the page.
+
+    Hundreds of patterns and selectors are tried on every page, and a CSS query or a case-insensitive
+    regex walks the whole page each time. Each is first asked "are the words you need on the page at
+    all" (a vendor's host, class or global), a set lookup, and only run when they are.
+    """
+    words: set[str] = set()
+    for text in texts:
+        words.update(text.encode("ascii", "replace").lower().translate(_WORD_BYTES).decode("ascii").split())
+    return frozenset(words)
+
+
+def _words(text: str, whole_start: bool, whole_end: bool) -> tuple[str, ...]:
+    """The whole words in ``text``; the first and last only when ``text`` does not cut them."""
+    text = text.lower()
+    return tuple(m.group() for m in _WORD.finditer(text)
+                 if (m.start() > 0 or whole_start) and (m.end() < len(text) or whole_end))
+
+
+def _regex_needles(text: str) -> Needles:
+    """The words any match of the regex ``text`` must contain (its literal runs, cut words dropped)."""
+    try:
+        parsed = list(sre_parse.parse(text, re.IGNORECASE))
+    except (re.error, RecursionError):
+        return ()
+    return _sequence_needles(parsed)
+
+
+def _sequence_needles(items: list[tuple[Any, Any]]) -> Needles:
+    if len(items) == 1 and items[0][0] is sre_parse.BRANCH:  # a|b|c: one set of words per alternative
+        alternatives = [_sequence_needles(list(branch)) for branch in items[0][1][1]]
+        if all(alternatives):
+            return tuple(words for alternative in alternatives for words in alternative)
+        return ()
+    words: list[str] = []
+    run, run_start = "", False
+    for index, (op, arg) in enumerate([*items, (None, None)]):
+        if op is sre_parse.LITERAL and arg < 128:
+            if not run:
+                run_start = _word_edge(items[index - 1::-1] if index else [])
+            run += chr(arg)
+            continue
+        if run:
+            words.extend(_words(run, run_start, _word_edge(items[index:])))
+            run = ""
+    return (tuple(words),) if words else ()
+
+
+def _word_edge(items: list[tuple[Any, Any]]) -> bool:
+    """Whether the regex items next to a literal run (in reading order away from it) cannot continue
+    its word: a ``\\b``, ``^``, ``$``, or a non-word character (optional ones looked through)."""
+    for op, arg in items:
+        if op is sre_parse.AT:
+            return bool(arg in _BOUNDARIES)
+        if op is sre_parse.LITERAL:
+            return not (chr(arg).isalnum() or chr(arg) == "_")
+        if op is sre_parse.IN:
+            return all(o is sre_parse.CATEGORY and a in _NOT_WORD or o is sre_parse.LITERAL
+                       and not (chr(a).isalnum() or chr(a) == "_") for o, a in arg)
+        if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
+            low, _high, sub = arg
+            sub_items = list(sub)
+            if not sub_items or not _word_edge(sub_items[:1]):
+                return False
+            if low > 0:
+                return True
+            continue  # optional non-word characters: look at what follows them
+        return False
+    return False
+
+
+_SELECTOR_ARGS = re.compile(r"\([^()]*\)")
+_SELECTOR_ATTRIBUTE = re.compile(
+    r"""\[\s*([\w-]+)\s*(?:([*^$|~]?)=\s*(?:'([^']*)'|"([^"]*)"|([^\]\s]*)))?\s*(?:[is]\s*)?\]""")
+_SELECTOR_NAME = re.compile(r"[#.]([\w-]+)|(?:^|(?<=[\s>+~]))([a-z][\w-]*)")
+
+
+def _selector_needles(selector: str) -> Needles:
+    """The words the page's HTML must contain for ``selector`` to match: per comma-separated part, its tag,
+    id, class and attribute names and the whole words of its attribute values. () when a part has none."""
+    text = selector
+    while _SELECTOR_ARGS.search(text):  # :not(...), :has(...): what they hold need not be on the page
+        text = _SELECTOR_ARGS.sub("", text)
+    alternatives = []
+    for part in text.split(","):
+        words: list[str] = []
+        for m in _SELECTOR_ATTRIBUTE.finditer(part):
+            words.extend(_words(m.group(1), True, True))
+            operator, value = m.group(2), m.group(3) or m.group(4) or m.group(5) or ""
+            if operator is not None:
+                words.extend(_words(value, operator in ("", "^", "|", "~"), operator in ("", "$", "~")))
+        for name in _SELECTOR_NAME.findall(_SELECTOR_ATTRIBUTE.sub(" ", part)):
+            words.extend(_words(name[0] or name[1], True, True))
+        if not words:
+            return ()
+        alternatives.append(tuple(words))
+    return tuple(alternatives)
+
+
+def may_be_on(needles: Needles, words: frozenset[str]) -> bool:
+    """False when no alternative of ``needles`` has all its words on the page (so nothing can match)."""
+    return not needles or any(all(w in words for w in alternative) for alternative in needles)
 
 
 def _patterns(value: Any) -> list[Pattern]:
@@ -90,6 +213,12 @@ class Technology:
     dom: list[tuple[str, dict[str, Any]]]
     implies: list[str]
     source: str
+    dom_needles: list[Needles] = field(default_factory=list)  # per ``dom`` selector, in its order
+    js_patterns: list[tuple[re.Pattern[str], Needles]] = field(default_factory=list)  # per ``js`` name
+
+    def __post_init__(self) -> None:
+        self.dom_needles = [_selector_needles(selector) for selector, _spec in self.dom]
+        self.js_patterns = [(_js_name(name), (_words(name, True, True),)) for name in self.js]
 
 
 @dataclass(slots=True)
@@ -106,6 +235,15 @@ class Detection:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kinds": sorted(self.kinds), "confidence": self.confidence,
                 "evidence": [e.to_dict() for e in self.evidence], "implied_by": self.implied_by}
+
+
+def _js_name(name: str) -> re.Pattern[str]:
+    """``name`` used as code in an inline script: not inside a longer identifier and not a quoted string.
+
+    A consent manager's vendor list (``"Intercom"``) or a word in a comment-free config string names a
+    vendor without running it; ``window.Intercom(`` or ``Intercom('boot')`` is the vendor's snippet.
+    """
+    return re.compile(rf"(?<![\w$'\"]){re.escape(name)}(?![\w$'\"])")
 
 
 def _dom(value: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -148,9 +286,9 @@ class Fingerprints:
         found: dict[str, Detection] = {}
         strongest: dict[str, dict[str, int]] = {}
         for view in site.pages:
-            window = _window(view.html)
+            page = _Haystack.of(view)
             for tech in self.technologies.values():
-                for clue, evidence, confidence in _match(tech, view, window):
+                for clue, evidence, confidence in _match(tech, view, page):
                     hit = found.get(tech.name)
                     if hit is None:
                         hit = found[tech.name] = Detection(tech.name, set(tech.kinds), tech.website, 0)
@@ -253,8 +391,22 @@ def _window(html: str) -> str:
     return html[:HTML_HEAD] + "\n" + html[-HTML_TAIL:]
 
 
-def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evidence, int]]:
+@dataclass(slots=True)
+class _Haystack:
+    """One page's texts as the matcher searches them, and the words on it."""
+
+    window: str
+    scripts: str  # every inline script, joined
+    words: frozenset[str]  # of the HTML and the page's URL (script sources are made absolute with it)
+
+    @classmethod
+    def of(cls, view: PageView) -> _Haystack:
+        return cls(_window(view.html), "\n".join(view.inline_scripts), page_words(view.url, view.html))
+
+
+def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str, Evidence, int]]:
     """(kind of clue, evidence, confidence) for ``tech`` on one page, one per kind of clue."""
+    window = page.window
     hits: list[tuple[str, Evidence, int]] = []
     url = view.url
     for p in tech.url:
@@ -262,6 +414,8 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evi
             hits.append(("url", Evidence(url, note=f"{tech.name}: URL matches", snippet=m.group(0)), p.confidence))
             break
     for p in tech.script_src:
+        if not p.may_match(page.words):
+            continue
         src = next((s for s in view.scripts if p.search(s)), None)
         if src is not None:
             hits.append(("scriptSrc", Evidence(url, selector="script[src]", attribute="src", snippet=src[:200],
@@ -286,6 +440,8 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evi
                                       note=f"{tech.name}: cookie"), 100))
                 break
     for p in tech.scripts:
+        if not p.may_match(page.words):
+            continue
         for script in view.inline_scripts:
             if (m := p.search(script)) is not None:
                 hits.append(("scripts", Evidence(url, selector="script", snippet=_snippet(script, m),
@@ -294,12 +450,14 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evi
         else:
             continue
         break
-    for name in tech.js:
-        if any(name in script for script in view.inline_scripts):
+    for name, (used, needles) in zip(tech.js, tech.js_patterns, strict=True):
+        if may_be_on(needles, page.words) and used.search(page.scripts):
             hits.append(("js", Evidence(url, selector="script", snippet=name,
                                   note=f"{tech.name}: names {name} in an inline script (not executed)"), 50))
             break
-    for selector, spec in tech.dom:
+    for (selector, spec), needles in zip(tech.dom, tech.dom_needles, strict=True):
+        if not may_be_on(needles, page.words):
+            continue
         try:
             nodes = view.tree.css(selector)
         except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped
@@ -309,7 +467,7 @@ def _match(tech: Technology, view: PageView, window: str) -> list[tuple[str, Evi
                                   note=f"{tech.name}: element"), 100))
             break
     for p in tech.html:
-        if (m := p.search(window)) is not None:
+        if p.may_match(page.words) and (m := p.search(window)) is not None:
             hits.append(("html", Evidence(url, snippet=_snippet(window, m), note=f"{tech.name}: HTML"), p.confidence))
             break
     return hits
