@@ -377,10 +377,15 @@ class _Crawl:
                 if link.region != "body" and is_feed_address(url):
                     self.feed_candidates.setdefault(url, _FeedLead("chrome-link", page.final_url))
                 continue
+            via = "anchor" if link.region == "body" else "chrome-link"
             extension = url.rsplit("/", 1)[-1].rpartition(".")[2].lower()
             if extension in FEED_EXTENSIONS and "." in url.rsplit("/", 1)[-1]:
-                self.feed_candidates.setdefault(url, _FeedLead("anchor", page.final_url))
+                self.feed_candidates.setdefault(url, _FeedLead(via, page.final_url))
                 continue
+            if is_feed_address(url):
+                # /feed/, /rss: read as a feed even when the page limit leaves it unfetched; still queued
+                # as a page, since a feed directory page answers HTML and links the feeds themselves.
+                self.feed_candidates.setdefault(url, _FeedLead(via, page.final_url))
             known = self.best.get(url)
             if known is not None and known <= PRIORITY["nav"]:
                 continue  # nothing can improve on it: skip reading the anchor text
@@ -480,7 +485,9 @@ class _Crawl:
         """
         leads = sorted(self.feed_candidates.items(), key=lambda kv: _FEED_RANK.get(kv[1].via, 2))
         for url, lead in leads:
-            if len(self.feeds) >= self.settings.max_feeds:
+            if lead.via != "link-rel" and url in self.page_urls:
+                pass  # a link that answered HTML was kept as a page (a feed directory): it is not a feed
+            elif len(self.feeds) >= self.settings.max_feeds:
                 self._feed_issue(url, lead, "feed_limit",
                                  f"not read: max_feeds ({self.settings.max_feeds}) feeds were already read")
             else:

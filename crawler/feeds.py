@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -23,11 +24,12 @@ with a feed type), or a link in the site's header, navigation or footer points a
 
 # A feed's own address on another host: a feed host (feeds.feedburner.com, feeds.brand.example,
 # rss.brand.example), a path with a feed segment (/feed/, /rss/, a blog platform's /feeds/posts/default)
-# or a .rss/.atom file. Share dialogs (".../dialog/feed") and
+# or an "rss" word in a segment, or a .rss/.atom file. Share dialogs (".../dialog/feed") and
 # subscribe pages of readers are pages about a feed, not feeds.
 _FEED_HOST_LABELS = frozenset({"feeds", "feed", "rss", "atom"})
 _FEED_SEGMENTS = frozenset({"feed", "feeds", "rss", "atom", "feed.xml", "rss.xml", "atom.xml", "index.xml", "feed.json"})
 _FEED_EXTENSIONS = frozenset({"rss", "atom"})
+_WORD = re.compile(r"[^a-z0-9]+")
 _NOT_FEED_SEGMENTS = frozenset({"dialog", "share", "sharer", "sharing", "subscription", "subscribe", "intent"})
 
 FeedState = Literal["parsed", "not_fetched", "error"]
@@ -62,7 +64,11 @@ def is_feed_address(url: str) -> bool:
     if (parts.hostname or "").split(".", 1)[0] in _FEED_HOST_LABELS:
         return True
     last = segments[-1]
-    return bool(_FEED_SEGMENTS.intersection(segments)) or ("." in last and last.rpartition(".")[2] in _FEED_EXTENSIONS)
+    if _FEED_SEGMENTS.intersection(segments) or ("." in last and last.rpartition(".")[2] in _FEED_EXTENSIONS):
+        return True
+    # "rss" as a word of a segment (rss-feeds, rss.cms, export-rss, recipe_rss_feed) names little but feeds;
+    # "feed" as a word does not ("feed-the-children").
+    return any("rss" in _WORD.split(segment) for segment in segments)
 
 
 def _on_loopback(url: str) -> bool:

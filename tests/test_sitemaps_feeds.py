@@ -131,6 +131,15 @@ SITES = {
                              'href="{{origin:feedhost}}/slow.rss"><link rel="alternate" type="application/rss+xml" '
                              'href="{{origin:feedhost}}/brand/news.rss"></head><h1>Hi</h1>',
     },
+    "chromefeeds": {
+        "site.toml": '[site]\nbrand = "Chrome feeds"\n\n[[endpoints]]\npath = "/feed/"\nkind = "file"\nfile = "news.rss"\n',
+        "public/index.html": '<!doctype html><title>C</title><header><nav><a href="/feed/">RSS</a>'
+                             '<a href="/feeds/">All our feeds</a></nav></header><main><h1>Hi</h1></main>',
+        "public/news.rss": _rss("News", ("one", "Tue, 10 Nov 2026 09:00:00 GMT")),
+        "public/feeds/index.html": '<!doctype html><head><title>Feeds</title><link rel="alternate" '
+                                   'type="application/rss+xml" href="/feeds/events.rss"></head><h1>Our feeds</h1>',
+        "public/feeds/events.rss": _rss("Events", ("party", "Mon, 02 Nov 2026 06:00:00 GMT")),
+    },
     "feedhost": {
         "site.toml": '[site]\nbrand = "Feed host"\n\n[[endpoints]]\npath = "/feeds/brand-podcast"\nkind = "file"\n'
                      'file = "podcast.rss"\n\n[[endpoints]]\npath = "/slow.rss"\nkind = "delay"\nseconds = 2.5\n'
@@ -207,15 +216,31 @@ def test_feeds_not_read_when_the_time_budget_ends_are_recorded(feed_hosts: Fixtu
     assert unread == [("/brand/news.rss", "time_budget", "feed:link-rel"), ("/slow.rss", "time_budget", "feed:link-rel")]
 
 
+def test_a_feed_linked_from_the_sites_own_chrome_is_read_even_beyond_the_page_limit(feed_hosts: FixtureServer) -> None:
+    origin = feed_hosts.origin("chromefeeds")
+    one_page = _crawl(feed_hosts, "chromefeeds", max_pages=1)
+    assert [(f.url.removeprefix(origin), f.found_via) for f in one_page.feeds] == [("/feed/", "chrome-link")]
+    unread = [(e.url.removeprefix(origin), e.state, e.reason) for e in feed_listing(one_page) if e.state != "parsed"]
+    assert unread == [("/feeds/", "error", "not_a_feed")]  # the directory page was not fetched as a page
+    # With room to crawl it, the directory page is a page (not a broken feed), and the feed it declares is read.
+    crawled = _crawl(feed_hosts, "chromefeeds")
+    assert sorted(f.url.removeprefix(origin) for f in crawled.feeds) == ["/feed/", "/feeds/events.rss"]
+    assert [e for e in feed_listing(crawled) if e.state != "parsed"] == []
+    assert origin + "/feeds/" in [p.url for p in crawled.pages]
+
+
 def test_is_feed_address() -> None:
     assert is_feed_address("https://feeds.feedburner.com/brand")
     assert is_feed_address("https://blog.example.net/feeds/posts/default")
     assert is_feed_address("https://cdn.example.net/brand/news.atom")
     assert is_feed_address("https://brand.example.org/feed/")
+    assert is_feed_address("https://brand.example.org/en/recipe_rss_feed")
+    assert is_feed_address("https://brand.example.org/rss.cms")
     for page in ("https://www.facebook.com/dialog/feed?app_id=1", "https://www.facebook.com/v2.7/dialog/feed",
                  "https://feedly.com/i/subscription/feed/https://brand.example/feed.xml",
                  "https://feedproxy.google.com/~r/brand/~3/abc/post-title", "https://feeds.example.net/",
-                 "https://partner.example.net/feedback/"):
+                 "https://partner.example.net/feedback/", "https://brand.example.org/feed-the-children/",
+                 "https://brand.example.org/crosswords/"):
         assert not is_feed_address(page), page
 
 
