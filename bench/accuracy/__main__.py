@@ -38,7 +38,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=("pages", "sites"), help="scan only the single pages or only the sites")
     parser.add_argument("--recheck", action="store_true", help="re-run the checks on the stored snapshots, no crawl")
     parser.add_argument("--concurrency", type=int, default=8, help="scans at once (default: %(default)s)")
-    parser.add_argument("--misses", type=int, default=40, help="misses printed (all are in the JSON; default 40)")
+    parser.add_argument("--misses", type=int, default=None,
+                        help="print at most this many misses (default: all; every one is in the JSON)")
     parser.add_argument("--scan-inside", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -113,6 +114,17 @@ def _documents(args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]], dic
     return docs, index.get("stats", {})
 
 
+def _evidence_line(scan: dict[str, Any]) -> str:
+    """The first evidence item of a check result, on one line."""
+    evidence = scan.get("evidence") or []
+    if not evidence:
+        return "no evidence recorded"
+    first = evidence[0]
+    parts = [first.get("selector"), first.get("snippet"), first.get("note")]
+    more = f" (+{len(evidence) - 1} more)" if len(evidence) > 1 else ""
+    return " | ".join(str(p)[:90] for p in parts if p) + more
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     args.output = args.output.resolve()
@@ -153,9 +165,15 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(report.misses)} misses (all in {args.output / 'accuracy.json'})")
     for failure in report.failures:
         print(f"  failed {failure['item']}: {failure['failure']}")
-    for miss in report.misses[: args.misses]:
+    print("\nnewest post on whole sites (label -> scan):")
+    for entry in report.dates:
+        print(f"  {entry['item']}: {entry['expected']} -> {entry['got']} ({'hit' if entry['hit'] else 'miss'})")
+    shown = report.misses if args.misses is None else report.misses[: args.misses]
+    if shown:
+        print("\nmisses (fn: labelled but not found; fp: found but not labelled), with the scan's evidence:")
+    for miss in shown:
         print(f"  {miss['kind']} {miss['signal']} {miss['item']}: expected {miss['expected']!r}, got {miss['got']!r}"
-              f" ({miss['scan'].get('status')})")
+              f" [{miss['scan'].get('status')}] {_evidence_line(miss['scan'])}")
     return 0
 
 
