@@ -22,7 +22,10 @@ def _found(result: Result) -> bool:
 
 
 def _viewport(result: Result) -> bool:
-    return bool(result.get("observations", {}).get("viewport_meta"))
+    """The label is "the page has a viewport meta", whatever it says; the check also judges what it says
+    (``width=1200`` is declared but not responsive), so presence is read from the pages it lists."""
+    obs = result.get("observations", {})
+    return bool(obs.get("viewport_meta")) or any(p.get("content") for p in obs.get("pages") or [])
 
 
 def _media_queries(result: Result) -> bool:
