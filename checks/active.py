@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -67,6 +67,14 @@ WEBINAR_WORD = re.compile(r"webinar|on-demand|livestream|live stream|virtual eve
 NOT_EVENT_TYPES = frozenset({"publicationevent", "broadcastevent", "ondemandevent"})
 PODCAST_TYPES = ("PodcastSeries", "PodcastEpisode", "PodcastSeason")
 DECORATIVE_VIDEO = ("autoplay", "muted", "loop")
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+PLAYER_SEGMENTS = frozenset({"player", "videoplayer", "video-player", "player-embed"})
+EMBED_SEGMENTS = frozenset({"embed", "embeds", "iframe", "video", "videos"})
+VIDEOJS_SEGMENTS = frozenset({"videojs", "video-js", "video.js"})
+VIDEO_FILE = re.compile(r"\.(?:mp4|m4v|webm|m3u8|ogv|mov)(?:[?&#]|$)", re.IGNORECASE)
+"""A video player page of an unknown host: ``/player/embed/``, a video.js page, a video file to play."""
+VIDEO_KIND_SCORE = {"embed": 100, "element": 100, "background": 60}
+"""What each kind of video on the site is worth: a watchable player in full, a decorative loop partly."""
 
 DIRECTORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE))
                                                             for name, pattern in (
@@ -632,22 +640,87 @@ def podcast_check(site: SiteView) -> Outcome:
 # ----------------------------------------------------------------------------------------------- video
 
 
+def _hidden(node: LexborNode) -> bool:
+    """Hidden from view on the element itself: ``hidden``, ``display:none``, or a zero width or height."""
+    attrs = node.attributes
+    if "hidden" in attrs or HIDDEN_STYLE.search(attrs.get("style") or ""):
+        return True
+    return any((attrs.get(a) or "").strip().rstrip("px") in ("0", "1") for a in ("width", "height"))
+
+
+def _video_kind(node: LexborNode) -> str | None:
+    """``element`` for a player, ``background`` for a decorative loop, None for a hidden empty helper.
+
+    A ``<video>`` without a source is usually a player or gallery that a script fills (still video on the
+    page); a hidden one without a source is a feature-detection or ad helper, not a video.
+    """
+    attrs = node.attributes
+    sourced = bool(attrs.get("src") or attrs.get("data-src") or node.css_first("source[src], source[data-src]"))
+    if not sourced and _hidden(node):
+        return None
+    if "controls" not in attrs and all(a in attrs for a in DECORATIVE_VIDEO):
+        return "background"
+    return "element"
+
+
 def _video_elements(site: SiteView) -> tuple[int, int, list[Evidence]]:
-    """``<video>`` players with a source, and decorative background loops (autoplay, muted, loop, no controls)."""
+    """``<video>`` players (with a source, or filled by script) and decorative background loops."""
     players, background = 0, 0
     evidence: list[Evidence] = []
     for view in site.pages:
         for node in view.tree.css("video"):
-            attrs = node.attributes
-            if not (attrs.get("src") or attrs.get("data-src") or node.css_first("source[src], source[data-src]")):
+            kind = _video_kind(node)
+            if kind is None:
                 continue
-            if all(a in attrs for a in DECORATIVE_VIDEO) and "controls" not in attrs:
+            if kind == "background":
                 background += 1
-                continue
-            players += 1
+            else:
+                players += 1
             if len(evidence) < 3:
-                evidence.append(Evidence(view.url, "video", "src", (node.html or "")[:160], note="<video> player"))
+                note = "<video> background loop" if kind == "background" else "<video> player"
+                evidence.append(Evidence(view.url, "video", "src", (node.html or "")[:160], note=note))
     return players, background, evidence
+
+
+def _player_iframe(src: str) -> bool:
+    """An iframe URL that is a video player of the site's own or an unknown host: a ``/player/embed/`` or
+    ``/embed/player/`` path, a video.js player page, or a player page given a video file to play."""
+    parts = urlsplit(src)
+    segments = {s.lower() for s in parts.path.split("/") if s}
+    if segments & PLAYER_SEGMENTS and segments & EMBED_SEGMENTS:
+        return True
+    return bool(segments & VIDEOJS_SEGMENTS) or bool(VIDEO_FILE.search(unquote(parts.query)))
+
+
+def _player_iframes(site: SiteView) -> tuple[int, list[Evidence]]:
+    """Visible iframes of video players no fingerprint names (broadcasters' and publishers' own players)."""
+    count = 0
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        for src, node in view.iframes:
+            if not src.startswith(("http:", "https:")) or _hidden(node) or not _player_iframe(src):
+                continue
+            count += 1
+            if len(evidence) < 3:
+                evidence.append(Evidence(view.url, "iframe", "src", src[:200], note="video player iframe"))
+    return count, evidence
+
+
+def _shows_a_player(site: SiteView, detection: Detection) -> bool:
+    """A fingerprint matched by a visible element on the page (an iframe, a player tag), not only by a
+    script: a player library alone may serve an outstream ad or a related-videos widget, and a hidden
+    iframe of a video host is a storage or messaging helper, not a player."""
+    for e in detection.evidence:
+        if not e.selector or e.selector.startswith(("script", "meta")):
+            continue
+        view = site.page(e.url)
+        try:
+            nodes = view.tree.css(e.selector) if view is not None else []
+        except Exception:  # noqa: BLE001 - a selector lexbor cannot read: trust the matcher's verdict
+            return True
+        if view is None or any(not _hidden(n) for n in nodes):
+            return True
+    return False
 
 
 def _video_objects(site: SiteView) -> tuple[list[str], list[Evidence]]:
@@ -683,33 +756,53 @@ def _channel_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]
 
 @check(id="active.video", category="active", title="Video on the site", weight=1)
 def video_check(site: SiteView) -> Outcome:
-    """Finds video on the site itself: <video> players, embeds from video hosts (YouTube, Vimeo, Wistia,
-    Vidyard, Brightcove, JW Player, TikTok... by fingerprint) and VideoObject markup. A link to the brand's
-    YouTube/TikTok/Vimeo channel is recorded but is not video on the site: channel only is partial,
-    nothing is a fail. Muted autoplay background loops are recorded, not counted."""
-    embeds = _detections(site, "video")
+    """Finds video on the site itself, by kind: ``embed`` (a player of a video host, YouTube, Vimeo, Wistia,
+    Vidyard, Brightcove, JW Player... found by its iframe or player element, or a visible player iframe of
+    the site's own or an unknown host), ``element`` (a ``<video>`` player, with a source or filled by
+    script) and ``background`` (a muted autoplay loop without controls). An embed or element passes; a
+    background loop only is partial (60): it decorates, nobody watches it. Weaker clues are recorded, not
+    counted as video: a player library loaded without a player on the page (it may serve an outstream ad),
+    VideoObject markup without a player, a link to the brand's YouTube/TikTok/Vimeo channel: any of these
+    alone is partial (30); nothing is a fail. ``present`` says whether any kind of video is on the site."""
+    detections = _detections(site, "video")
+    shown = {d.name: _shows_a_player(site, d) for d in detections}
+    embeds = [d for d in detections if shown[d.name]]
+    loaders = [d for d in detections if not shown[d.name]]
+    iframes, iframe_evidence = _player_iframes(site)
     players, background, element_evidence = _video_elements(site)
     objects, object_evidence = _video_objects(site)
     channels, channel_evidence = _channel_links(site)
-    present = bool(embeds or players or objects)
+    kinds = [k for k, found in (("embed", embeds or iframes), ("element", players), ("background", background))
+             if found]
     observations: dict[str, Any] = {
-        "present": present,
+        "present": bool(kinds),
+        "kind": kinds[0] if kinds else "",
+        "kinds": kinds,
         "embeds": sorted(d.name for d in embeds),
+        "player_iframes": iframes,
         "video_elements": players,
         "background_videos": background,
+        "player_scripts": sorted(d.name for d in loaders),
         "video_objects": objects[:MAX_LISTED],
         "channel_links": channels,
     }
-    evidence = [e for d in embeds for e in d.evidence[:2]] + element_evidence + object_evidence
-    if present:
+    evidence = [e for d in embeds for e in d.evidence[:2]] + iframe_evidence + element_evidence + object_evidence
+    if kinds:
+        score = max(VIDEO_KIND_SCORE[k] for k in kinds)
+        if score < 100:
+            return Outcome("partial", score, observations, evidence[:10],
+                           "Your only video is a decorative background loop: add a video people choose to watch "
+                           "(a product demo, a how-to, a story) with controls, on the page it belongs to.")
         advice = ("Add VideoObject markup to pages with video so search engines can show it." if not objects else
                   "Keep video close to the content it supports, and link your channel so viewers can subscribe.")
         return Outcome("pass", 100, observations, evidence[:10], advice)
-    if channels:
-        names = ", ".join(sorted({c["network"] for c in channels}))
-        return Outcome("partial", 30, observations, channel_evidence,
-                       f"You have a {names} channel but no video on the site itself: embed your best videos on the "
-                       "pages they belong to (product, how-to, about) so visitors watch them here.")
+    weak = [e for d in loaders for e in d.evidence[:1]] + object_evidence + channel_evidence
+    if weak:
+        names = ", ".join(sorted({c["network"] for c in channels})) or "video"
+        return Outcome("partial", 30, observations, weak[:10],
+                       f"We see signs of {names} (a channel link, a player script or VideoObject markup) but no "
+                       "video player in your pages: embed your best videos on the pages they belong to (product, "
+                       "how-to, about) so visitors watch them here.")
     return Outcome("fail", 0, observations, [],
                    "No video found: short product demos, how-tos or behind-the-scenes clips embedded on your pages "
                    "make the site feel alive and explain more than text.")

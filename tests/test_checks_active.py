@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from connectedness.checks.fingerprints import default_fingerprints
 from connectedness.checks import active
 from connectedness.checks.base import Check, CheckResult
 from connectedness.checks.dates import (
@@ -24,7 +23,7 @@ from connectedness.checks.dates import (
     parse_text_date,
     url_key,
 )
-from connectedness.checks.fingerprints import DATA_DIR, Fingerprints
+from connectedness.checks.fingerprints import DATA_DIR, Fingerprints, default_fingerprints
 from connectedness.checks.site import SiteView
 from connectedness.crawler.snapshot import Feed, FeedEntry
 from connectedness.fixtures.server import load_sites
@@ -581,21 +580,63 @@ def test_video_embeds_pass(html: str, embed: str) -> None:
     assert any(e.url == SITE + "/watch-us/" for e in result.evidence)
 
 
-def test_video_object_markup_and_video_elements_count() -> None:
+def test_video_object_markup_alone_is_a_weak_clue_not_video() -> None:
     markup = page(jsonld({"@context": "https://schema.org", "@type": "VideoObject", "name": "Tour",
                           "contentUrl": SITE + "/tour.mp4", "uploadDate": "2026-10-15"}))
     result = run(active.video_check, view({HOME: page(NAV), SITE + "/tour/": markup}))
-    assert result.observations["video_objects"] == ["/tour/"] and result.status == "pass"
-    player = page('<video controls poster="/p.jpg"><source src="/tour.mp4" type="video/mp4"></video>')
-    assert run(active.video_check, view({HOME: player})).observations["video_elements"] == 1
+    assert result.observations["video_objects"] == ["/tour/"]
+    assert (result.observations["present"], result.status, result.score) == (False, "partial", 30)
+    player = page('<video controls poster="/p.jpg"><source src="/tour.mp4" type="video/mp4"></video>' + markup)
+    result = run(active.video_check, view({HOME: player}))
+    assert (result.observations["video_elements"], result.observations["kind"], result.status) == (1, "element", "pass")
 
 
-def test_a_background_loop_is_not_a_video_feature() -> None:
+def test_a_background_loop_is_video_of_the_weaker_kind() -> None:
     hero = page('<video autoplay muted loop playsinline src="/hero.mp4"></video>')
     result = run(active.video_check, view({HOME: hero}))
-    assert result.observations["present"] is False
-    assert result.observations["background_videos"] == 1
-    assert result.status == "fail"
+    obs = result.observations
+    assert (obs["present"], obs["kind"], obs["background_videos"], obs["video_elements"]) == (True, "background", 1, 0)
+    assert (result.status, result.score) == ("partial", 60)
+    with_controls = page('<video autoplay muted loop controls src="/tour.mp4"></video>')
+    assert run(active.video_check, view({HOME: with_controls})).observations["kinds"] == ["element"]
+
+
+def test_a_video_element_filled_by_script_counts_but_a_hidden_empty_one_does_not() -> None:
+    gallery = page('<div class="gallery"><video id="main-player" style="width:100%"></video></div>')
+    result = run(active.video_check, view({HOME: gallery}))
+    assert (result.observations["present"], result.observations["kind"]) == (True, "element")
+    helper = page('<p>Story</p><video style="display: none;"></video>')
+    assert run(active.video_check, view({HOME: helper})).observations["present"] is False
+
+
+def test_a_publishers_own_player_iframe_is_an_embed() -> None:
+    own = page('<iframe src="https://www.brand.com/player/embed/?id=abc123" width="640" height="360"></iframe>')
+    result = run(active.video_check, view({HOME: own}))
+    assert (result.observations["present"], result.observations["kind"], result.observations["player_iframes"]) == \
+        (True, "embed", 1)
+    clip = page('<iframe src="https://cdn.example.net/vjs/show.html?vurl=%2F%2Fcdn.example.net%2Fa%2Fclip.mp4">'
+                "</iframe>")
+    assert run(active.video_check, view({HOME: clip})).observations["player_iframes"] == 1
+    # traps: an audio player iframe, a document viewer, a "share this video" page template
+    for src in ("https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/1",
+                "https://docs.example.com/viewer?embedded=true&url=https://brand.com/a.pdf",
+                "https://www.brand.com/templates/video-share?content=1"):
+        assert run(active.video_check, view({HOME: page(f'<iframe src="{src}"></iframe>')})).observations[
+            "present"] is False, src
+
+
+def test_a_player_script_or_a_hidden_helper_iframe_alone_is_not_video() -> None:
+    outstream = page('<div id="related"><script src="https://cdn.jwplayer.com/players/abcd1234-efgh5678.js">'
+                     "</script></div>")
+    result = run(active.video_check, view({HOME: outstream}))
+    assert (result.observations["present"], result.observations["player_scripts"]) == (False, ["JW Player"])
+    assert (result.status, result.score) == ("partial", 30)
+    api = page('<script src="https://www.youtube.com/iframe_api"></script>')
+    assert run(active.video_check, view({HOME: api})).observations["present"] is False
+    helper = page('<iframe style="display: none;" src="https://www.youtube.com/embed/abc"></iframe>')
+    assert run(active.video_check, view({HOME: helper})).observations["present"] is False
+    shown = page('<iframe src="https://www.youtube.com/embed/abc" width="560" height="315"></iframe>')
+    assert run(active.video_check, view({HOME: shown})).observations["embeds"] == ["YouTube"]
 
 
 def test_a_channel_link_alone_is_not_video_on_the_site() -> None:
