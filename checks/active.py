@@ -31,6 +31,7 @@ from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listin
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
+from .anatomy import CHROME, SITE_CHROME
 from .base import Evidence, Outcome, Status, check
 from .dates import (
     WORD_RANK,
@@ -58,8 +59,6 @@ EXTERNAL_BLOG_HOSTS = re.compile(
 
 TEXT_WORDS = frozenset(WORD_RANK) - {"story", "post", "article"}
 """Blog words accepted in link text: "Our story" is an about page, "Post" a button."""
-NAV_LIKE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|main-menu|topnav|masthead|header|footer)(?:$|[\s_-])",
-                      re.IGNORECASE)
 TEXT_WORD = re.compile(r"[a-z]+")
 PODCAST_WORDS = frozenset({"podcast", "podcasts", "episodes", "episode", "listen"})
 EVENT_WORDS = frozenset({"events", "event", "webinars", "webinar", "workshops", "calendar", "tickets", "live"})
@@ -153,26 +152,6 @@ def _snippet(anchor: Anchor) -> str:
     return f'<a href="{anchor.href}">{anchor.text}</a>'[:200]
 
 
-def _nav_like(node: LexborNode, depth: int = 8) -> bool:
-    """Inside a navigation bar or footer built without <nav>/<footer> (``<div id="nav">`` in a table layout)."""
-    current: LexborNode | None = node.parent
-    for _ in range(depth):
-        if current is None or current.tag in ("body", "html", None):
-            return False
-        attrs = current.attributes
-        if NAV_LIKE.search(f"{attrs.get('id') or ''} {attrs.get('class') or ''}"):
-            return True
-        current = current.parent
-    return False
-
-
-def _region(anchor: Anchor) -> str:
-    """nav | header | footer for site chrome (semantic or by id/class), else the anchor's own region."""
-    if anchor.region in ("nav", "header", "footer"):
-        return anchor.region
-    return "nav" if _nav_like(anchor.node) else anchor.region
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
@@ -260,15 +239,15 @@ def _anchor_candidate(site: SiteView, view: PageView, anchor: Anchor, home_key: 
     if host is None or (host != "external" and not_post_section(url)):
         return None
     named = _blog_word(anchor)
-    region = _region(anchor)
-    if named is None and host == "external" and region in ("nav", "header", "footer"):
+    region = anchor.region
+    if named is None and host == "external" and region in SITE_CHROME:
         named = ("blog", True)  # a hosted-blog platform in the site's navigation is the blog, whatever the label
     if named is None:
         return None
     word, by_text = named
     if by_text and host == "site" and url_key(url) not in _fetched(site):
         return None  # "Draft posts" -> a page robots.txt keeps private is not the public blog
-    via = region if region in ("nav", "header", "footer") else "link"
+    via = region if region in SITE_CHROME else "link"
     evidence = Evidence(view.url, anchor.selector, "href", _snippet(anchor),
                         note=f"{via} link{' on the home page' if url_key(view.url) == home_key else ''}")
     return BlogCandidate(url, word, via, url_key(view.url) == home_key, host, evidence, by_text=by_text)
@@ -552,7 +531,7 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
             name = next((n for n, p in DIRECTORIES if p.search(anchor.url)), None)
             if name is None:
                 continue
-            chrome = _region(anchor) in ("nav", "header", "footer", "aside")
+            chrome = anchor.region in CHROME
             if not (podcast_page or chrome or url_key(view.url) == home_key):
                 continue  # a guest appearance on someone else's show, linked from an article
             found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+from .anatomy import app_shell_outcome
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
 from .site import PageView, SiteView, css_path, node_types, squeeze
@@ -96,22 +97,8 @@ def _mentions(site: SiteView, view: PageView, words: tuple[str, ...]) -> bool:
     return any(word in low for word in words)  # type: ignore[operator]
 
 
-def is_script_shell(site: SiteView) -> bool:
-    """True when every page is an empty shell filled by JavaScript (no links, almost no text).
-
-    Such a site was seen without a browser: what it sells is unknown, so the
-    checks report ``could_not_check`` rather than "nothing found".
-    """
-    if not site.pages or any(view.source == "rendered" for view in site.pages):
-        return False
-    return all(not view.anchors and len(view.text) < 200 and view.scripts for view in site.pages)
-
-
-def _shell_outcome(observations: dict[str, Any]) -> Outcome:
-    observations = {**observations, "rendered": False}
-    return Outcome("could_not_check", None, observations, [],
-                   "The pages are drawn by JavaScript and were read without a browser; "
-                   "run the audit with rendering on to judge this.")
+def _shell_outcome(site: SiteView, observations: dict[str, Any]) -> Outcome:
+    return app_shell_outcome(site, {**observations, "rendered": False}, "what the site sells and how")
 
 
 # ----------------------------------------------------------------------------- storefront signals
@@ -793,8 +780,8 @@ def storefront_check(site: SiteView) -> Outcome:
     }
     score = 35 * signals["cart_link"] + 25 * signals["add_to_cart"] + 25 * signals["product_markup"] \
         + 15 * signals["prices"]
-    if score == 0 and is_script_shell(site):
-        return _shell_outcome(observations)
+    if score == 0 and site.is_app_shell:
+        return _shell_outcome(site, observations)
     evidence = store.cart_links[:2] + store.cart_pages[:1] + store.add_to_cart[:2] + list(store.products.values())[:3]
     if store.cart and store.products:
         return Outcome("pass", score, observations, evidence,
@@ -847,8 +834,8 @@ def platform_check(site: SiteView) -> Outcome:
         return Outcome("partial", 50, observations, [],
                        "We could not recognise the platform behind the store. If it is custom-built, make sure "
                        "checkout is as quick on a phone as on the big platforms (saved details, wallet payments).")
-    if is_script_shell(site):
-        return _shell_outcome(observations)
+    if site.is_app_shell:
+        return _shell_outcome(site, observations)
     return Outcome("not_applicable", None, observations, [],
                    "No online store was found, so there is no commerce platform to judge.")
 
@@ -881,8 +868,8 @@ def reach_check(site: SiteView) -> Outcome:
     }
     evidence = list(currencies.values())[:4] + lang_evidence[:4] + shipping[:2]
     if not (store.sells or currencies or buy.present):
-        if is_script_shell(site):
-            return _shell_outcome(observations)
+        if site.is_app_shell:
+            return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, evidence,
                        "The site does not sell, so reach across borders is not judged here.")
     score = (35 if len(currencies) >= 2 else 10 if currencies else 0) + (35 if len(langs) >= 2 else 0) \
@@ -924,8 +911,8 @@ def apps_check(site: SiteView) -> Outcome:
         missing = "Google Play" if stores == ["app_store"] else "the App Store"
         return Outcome("partial", 50, observations, evidence,
                        f"Link the app on {missing} as well, so visitors on every phone can install it.")
-    if is_script_shell(site):
-        return _shell_outcome(observations)
+    if site.is_app_shell:
+        return _shell_outcome(site, observations)
     if banner:
         return Outcome("partial", 30, observations,
                        [Evidence(banner[0], 'meta[name="apple-itunes-app"]', "content", note="smart app banner")],
@@ -960,8 +947,8 @@ def recurring_check(site: SiteView) -> Outcome:
     score = min(100, (100 if core == 2 else 80 if core else 0) + 20 * has["gift_cards"]) if core else \
         (40 if has["gift_cards"] else 0)
     if score == 0:
-        if is_script_shell(site):
-            return _shell_outcome(observations)
+        if site.is_app_shell:
+            return _shell_outcome(site, observations)
         if not (storefront(site).sells or offered_currencies(site) or where_to_buy(site).present):
             return Outcome("not_applicable", None, observations, [],
                            "The site sells nothing, so recurring purchase models are not judged.")
@@ -1009,8 +996,8 @@ def where_to_buy_check(site: SiteView) -> Outcome:
     if store.sells:
         return Outcome("not_applicable", None, observations, [],
                        "You sell direct online; if retailers or marketplaces also carry you, list them too.")
-    if is_script_shell(site):
-        return _shell_outcome(observations)
+    if site.is_app_shell:
+        return _shell_outcome(site, observations)
     return Outcome("fail", 0, observations, [],
                    "Visitors cannot find where to buy: add a 'Where to buy' page listing shops and online "
                    "retailers, or an online store of your own.")

@@ -40,6 +40,7 @@ from selectolax.lexbor import LexborNode
 
 from connectedness.crawler.snapshot import Feed
 
+from .anatomy import ARTICLE_TYPES, POST_META_KEYS
 from .site import PageView, SiteView, squeeze
 
 Precision = Literal["datetime", "date", "month"]
@@ -48,16 +49,8 @@ SOURCE_RANK: dict[str, int] = {"jsonld": 6, "meta": 5, "time": 4, "feed": 3, "te
 FUTURE_TOLERANCE = timedelta(days=1)  # time zones ahead of UTC and clock skew, no more
 EARLIEST_YEAR = 1990  # before the web had blogs: a date this old is garbage
 
-ARTICLE_TYPES = frozenset({
-    "article", "blogposting", "newsarticle", "analysisnewsarticle", "askpublicaffairsnewsarticle",
-    "backgroundnewsarticle", "opinionnewsarticle", "reportagenewsarticle", "reviewnewsarticle",
-    "satiricalarticle", "scholarlyarticle", "medicalscholarlyarticle", "techarticle", "report",
-    "socialmediaposting", "liveblogposting", "advertisercontentarticle",
-})
-"""schema.org types whose ``datePublished`` is a post date (not Review, Event, PodcastEpisode, VideoObject)."""
-
-POST_META_KEYS = ("article:published_time", "og:article:published_time", "datepublished")
-"""Meta keys that date the page as an article wherever they appear."""
+# ARTICLE_TYPES: schema.org types whose ``datePublished`` is a post date (not Review, Event, PodcastEpisode,
+# VideoObject); POST_META_KEYS: meta keys that date the page as an article. Both are the page anatomy's.
 WEAK_META_KEYS = ("pubdate", "publishdate", "publish-date", "publication_date", "parsely-pub-date",
                   "sailthru.date", "dc.date.issued", "dcterms.created", "dc.date", "date")
 """Meta keys that date a page that already looks like a post (elsewhere they may be a modification date)."""
@@ -387,8 +380,7 @@ def _article_nodes(view: PageView) -> list[dict[str, Any]]:
 
 def _declares_article(view: PageView) -> bool:
     """Markup that says "this page is an article": og:type, article:published_time or Article JSON-LD."""
-    og_type = (view.meta_first("og:type") or "").lower()
-    return og_type == "article" or any(view.meta.get(k) for k in POST_META_KEYS) or bool(_article_nodes(view))
+    return view.anatomy.article_markup is not None
 
 
 def _looks_like_post(view: PageView, scan: _Scan) -> bool:
@@ -492,9 +484,9 @@ def _time_value(node: LexborNode) -> str:
     return (node.attributes.get("datetime") or "").strip() or squeeze(node.text(deep=True) or "")
 
 
-def _own_date_node(nodes: list[LexborNode], preferred: Callable[[LexborNode], bool]) -> int | None:
+def _own_date_node(view: PageView, nodes: list[LexborNode], preferred: Callable[[LexborNode], bool]) -> int | None:
     """Which of a post page's date elements dates the post itself: a marked one, else the first in the content."""
-    eligible = [n for n in nodes if not _in_excluded_region(n) and not _in_site_chrome(n)]
+    eligible = [n for n in nodes if not _in_excluded_region(n) and not _in_site_chrome(view, n)]
     marked = [n for n in eligible if preferred(n)]
     chosen = marked or eligible
     return chosen[0].mem_id if chosen else None
@@ -513,7 +505,7 @@ def _item_key(view: PageView, number: int) -> str:
 def _from_times(view: PageView, scan: _Scan, is_post: bool) -> None:
     """``<time>``: a post page's own date, and the dates of the post cards a page lists."""
     nodes = [n for n in view.tree.css("time") if parse_datetime(_time_value(n)) is not None]
-    own = _own_date_node(nodes, _is_preferred_time) if is_post else None
+    own = _own_date_node(view, nodes, _is_preferred_time) if is_post else None
     is_index = scan.is_blog_index(view.url)
     for number, node in enumerate(nodes, start=1):
         parsed = parse_datetime(_time_value(node))
@@ -522,7 +514,7 @@ def _from_times(view: PageView, scan: _Scan, is_post: bool) -> None:
             scan.add(view.url, parsed, "time", view.url, "time[datetime]", snippet)
         elif (linked := _item_link(node, _count_times, view, scan)) is not None:
             scan.add(linked, parsed, "time", view.url, "time[datetime]", snippet)
-        elif is_index and not _in_site_chrome(node) and not _in_excluded_region(node):
+        elif is_index and not _in_site_chrome(view, node) and not _in_excluded_region(node):
             scan.add(view.url, parsed, "time", view.url, "time[datetime]", snippet, key=_item_key(view, number))
 
 
@@ -547,28 +539,21 @@ def _from_text(view: PageView, scan: _Scan, is_post: bool) -> None:
     if not (is_post or is_index):
         return
     found = _text_nodes(view)
-    own = _own_date_node([n for n, _, _ in found], lambda n: False) if is_post else None
+    own = _own_date_node(view, [n for n, _, _ in found], lambda n: False) if is_post else None
     for number, (node, parsed, text) in enumerate(found, start=1):
         selector = f"{node.tag}.{(node.attributes.get('class') or '').split(' ')[0]}".rstrip(".")
         if node.mem_id == own:
             scan.add(view.url, parsed, "text", view.url, selector, text)
         elif (linked := _item_link(node, _count_text_dates, view, scan)) is not None:
             scan.add(linked, parsed, "text", view.url, selector, text)
-        elif is_index and not _in_site_chrome(node) and not _in_excluded_region(node):
+        elif is_index and not _in_site_chrome(view, node) and not _in_excluded_region(node):
             # an item on the blog's own index without a link of its own is still a post
             scan.add(view.url, parsed, "text", view.url, selector, text, key=_item_key(view, number))
 
 
-def _in_site_chrome(node: LexborNode) -> bool:
-    """Inside the site's header (a masthead's "Monday 23 November 2026" is today's date, not a post's)."""
-    current: LexborNode | None = node.parent
-    while current is not None and current.tag not in ("body", "html", None):
-        if current.tag == "header" and current.css_first("nav, [role=navigation]") is not None:
-            return True
-        if current.tag in ("article", "main"):
-            return False
-        current = current.parent
-    return False
+def _in_site_chrome(view: PageView, node: LexborNode) -> bool:
+    """Inside the site's chrome (a masthead's "Monday 23 November 2026" is today's date, not a post's)."""
+    return view.anatomy.in_chrome(node)
 
 
 def _from_feeds(site: SiteView, scan: _Scan) -> None:

@@ -13,7 +13,7 @@ Two ideas run through the module:
   enquiry form, a webinar registration or a login form is never counted as a
   newsletter signup.
 * A static crawl of a JavaScript app sees only an empty shell. When every page
-  is such a shell (:func:`static_shell`) and a hook is not found, the check
+  is such a shell (``SiteView.is_app_shell``) and a hook is not found, the check
   says ``could_not_check`` (run a rendered audit) instead of blaming the brand
   for something it could not see.
 """
@@ -29,11 +29,12 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from .anatomy import CHROME, app_shell_outcome
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
 from .site import Anchor, Form, PageView, SiteView, css_path, node_types, squeeze
 
-_SITE_CHROME = frozenset({"nav", "header", "footer", "aside"})
+_SITE_CHROME = CHROME
 HOOK_KINDS = frozenset({"chat", "email", "reviews", "booking", "comments", "community", "helpdesk", "accounts"})
 
 # ----------------------------------------------------------------- fingerprints
@@ -80,19 +81,9 @@ def _cached(site: SiteView, key: str, build: Any) -> Any:
     return site.cache[full_key]
 
 
-def static_shell(site: SiteView) -> bool:
-    """Whether every page seen is a JavaScript shell, so static checks cannot see the site's hooks."""
-    return bool(site.pages) and bool(_cached(site, "shell", lambda s: all(v.is_app_shell for v in s.pages)))
-
-
 def unseen(site: SiteView, observations: dict[str, Any], what: str) -> Outcome:
     """The ``could_not_check`` answer for a JavaScript shell: never a fail for something we could not see."""
-    view = site.pages[0]
-    shell = Evidence(view.url, selector="body", snippet=(view.scripts or ["inline script"])[0][:200],
-                     note="JavaScript app shell: no links, forms or text in the served HTML")
-    return Outcome("could_not_check", None, {**observations, "js_shell": True}, [shell],
-                   f"The pages only appear once JavaScript runs, so {what} could not be checked from the served "
-                   "HTML: re-run the audit with rendering switched on before drawing conclusions.")
+    return app_shell_outcome(site, {**observations, "js_shell": True}, what)
 
 
 def _path(url: str) -> str:
@@ -380,7 +371,7 @@ def newsletter(site: SiteView) -> Outcome:
         return Outcome("partial", 70, observations, evidence,
                        "Put the email signup in the footer of every page, home page included: today visitors "
                        "have to dig for it, so most never join the list.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "the newsletter signup")
     tools = detected(site, "email")
     if tools:
@@ -498,7 +489,7 @@ def contact(site: SiteView) -> Outcome:
     observations = {"channels": channels, "help_centre": help_url, "contact_page": _contact_page(site)}
     evidence = [evidence_by_channel[c] for c in channels] + ([help_evidence] if help_evidence else [])
     missing = [c for c in _CHANNEL_POINTS if c not in channels]
-    if not channels and not help_url and static_shell(site):
+    if not channels and not help_url and site.is_app_shell:
         return unseen(site, observations, "the contact channels")
     status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
     return Outcome(status, score, observations, evidence, _contact_advice(missing))
@@ -528,7 +519,7 @@ def chat(site: SiteView) -> Outcome:
         return Outcome("pass", 100, observations, _detection_evidence(found),
                        "Staff the chat during the hours customers actually visit and show those hours in the "
                        "widget, so a question never lands in an empty room.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "a chat widget")
     return Outcome("fail", 0, observations, [],
                    "Add a live chat or WhatsApp button so visitors can ask a question the moment they have it, "
@@ -565,7 +556,7 @@ def booking(site: SiteView) -> Outcome:
                                   note=f"booking link without a booking tool: {anchor.text[:60]}")],
                        "Embed a self-service calendar (Calendly, OpenTable or similar) on the booking page so "
                        "visitors can pick a time themselves instead of waiting for a reply.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "a booking tool")
     return Outcome("fail", 0, observations, [],
                    "Let visitors book a call, demo or visit on the spot with an embedded scheduling tool: a "
@@ -576,8 +567,6 @@ def booking(site: SiteView) -> Outcome:
 
 _CONTENT_PATH = re.compile(r"/(?:blogs?|news|posts?|articles?|journal|stories|insights|magazine)/[^/]+|/\d{4}/\d{2}/",
                            re.IGNORECASE)
-_ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "TechArticle", "Report", "ScholarlyArticle",
-                            "SocialMediaPosting", "LiveBlogPosting", "OpinionNewsArticle", "ReportageNewsArticle"})
 _NATIVE_COMMENTS = ("form#commentform, form.comment-form, form[action*='wp-comments-post'], .comment-list, "
                     ".commentlist, .comment-respond")
 _REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
@@ -585,9 +574,7 @@ _REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
 
 def _is_content_page(view: PageView) -> bool:
     """An article or post: Article-like JSON-LD, og:type article or a published time, or a post-like URL."""
-    if view.meta_first("og:type") == "article" or view.meta_first("article:published_time"):
-        return True
-    if any(_ARTICLE_TYPES & set(node_types(n)) for n in view.jsonld_nodes):
+    if view.anatomy.is_article:
         return True
     return bool(_CONTENT_PATH.search(_path(view.url)))
 
@@ -628,7 +615,7 @@ def comments(site: SiteView) -> Outcome:
         return Outcome("pass", 100, observations, evidence,
                        "Reply to comments within a day and feature the best ones: a visible answer turns "
                        "readers into regulars.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "comments")
     if not content:
         return Outcome("not_applicable", None, observations, [],
@@ -694,7 +681,7 @@ def reviews(site: SiteView) -> Outcome:
         return Outcome("partial", 60, observations, evidence,
                        "Show the reviews behind your rating on the page (a review widget or links to Google or "
                        "Trustpilot), so visitors can read what customers actually say.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "reviews")
     return Outcome("fail", 0, observations, [],
                    "Collect and show customer reviews (Google, Trustpilot or a product-review app) with star "
@@ -744,7 +731,7 @@ def community(site: SiteView) -> Outcome:
         return Outcome("pass", 100, observations, evidence[:3],
                        "Give the community a job: host a monthly Q&A with the team and feature member "
                        "posts on the site, so customers keep coming back to talk to each other.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "a community")
     return Outcome("fail", 0, observations, [],
                    "Start a place where customers help each other (a forum, Discord or community group) and "
@@ -795,7 +782,7 @@ def accounts(site: SiteView) -> Outcome:
         return Outcome("pass", 100, observations, list(features.values())[:3],
                        "Use the account: greet returning customers by name and recommend from what they "
                        "bought or saved, so signing in is worth it.")
-    if static_shell(site):
+    if site.is_app_shell:
         return unseen(site, observations, "accounts")
     return Outcome("fail", 0, observations, [],
                    "Offer a customer account (order history, saved items, preferences) so returning visitors "

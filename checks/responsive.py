@@ -18,6 +18,7 @@ import re
 
 from connectedness.crawler.snapshot import Render
 
+from .anatomy import SITE_CHROME
 from .base import Evidence, Outcome, check, graded
 from .site import PageView, SiteView, css_path
 
@@ -185,11 +186,13 @@ def images(site: SiteView) -> Outcome:
     evidence: list[Evidence] = []
     examples: list[str] = []
     for page in site.pages:
-        chrome = {n.mem_id for n in page.tree.css("header img, nav img, footer img")}
         for img in page.tree.css("img"):
             attrs = img.attributes
             src = attrs.get("src") or ""
-            if img.mem_id in chrome or attrs.get("width") in ("1", "0"):
+            region = page.anatomy.region(img)
+            # a hero image beside the main content is content: only named or semantic chrome holds logos
+            logo = region.name in SITE_CHROME and not region.via.startswith("position:")
+            if attrs.get("width") in ("1", "0") or logo:
                 continue  # logos and icons in the page chrome, tracking pixels
             total += 1
             in_picture = img.parent is not None and img.parent.tag == "picture"

@@ -9,8 +9,9 @@ tests (:meth:`SiteView.from_html`).
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -22,13 +23,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from connectedness.crawler.snapshot import Feed, Page, SiteSnapshot
 from connectedness.crawler.urls import Scope
 
-_REGIONS = (
-    ("nav", "nav, [role=navigation]"),
-    ("header", "header, [role=banner]"),
-    ("footer", "footer, [role=contentinfo]"),
-    ("article", "article, main, [role=main]"),
-    ("aside", "aside, [role=complementary]"),
-)
+from .anatomy import PageAnatomy, Region
+
 _JSONLD_TYPE = re.compile(r"application/ld\+json", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 MAX_INLINE_SCRIPT = 50_000  # characters kept of one inline script: fingerprints live near the top
@@ -63,8 +59,9 @@ class Anchor:
     url: str  # absolute (joined with the page URL), fragment kept, not canonicalised
     text: str
     rel: tuple[str, ...]
-    region: str  # nav | header | footer | article | aside | body
+    region: str  # nav | header | footer | aside (site chrome) | article (main content) | body: from the anatomy
     node: LexborNode = field(repr=False)
+    region_via: str = ""  # why: "tag:footer", "class:footer-social", "position:after-main", "repeated on 4 pages"
 
     @property
     def scheme(self) -> str:
@@ -119,9 +116,6 @@ class Form:
         return css_path(self.node)
 
 
-_MOUNT_POINTS = "noscript, #app, #root, #__next, #__nuxt, #svelte, [data-reactroot], app-root"
-
-
 class PageView:
     """One page, parsed on demand."""
 
@@ -129,6 +123,9 @@ class PageView:
         self.page = page
         self.source = source
         self._html = html
+        # URL -> on how many of the site's pages it is linked from outside any region; set by the first
+        # SiteView that reads this page (a view sharing it with another reads the same snapshot).
+        self.link_repeats: Callable[[str], int] | None = None
 
     @property
     def url(self) -> str:
@@ -147,14 +144,14 @@ class PageView:
         return self._html if self._html is not None else self.page.text
 
     @cached_property
+    def anatomy(self) -> PageAnatomy:
+        """The page's chrome, main content, kind and app-shell verdict (checks/anatomy.py)."""
+        return PageAnatomy(self)
+
+    @property
     def is_app_shell(self) -> bool:
-        """A served page that is only a JavaScript app shell: scripts, a mount point or <noscript> note,
-        and no links, no forms, next to no text. Only a browser can see such a site."""
-        if self.source != "html" or self.anchors or self.forms:
-            return False
-        if not self.scripts and not any(s.strip() for s in self.inline_scripts):
-            return False
-        return self.tree.css_first(_MOUNT_POINTS) is not None and len(self.text) < 200
+        """A served page that is only a JavaScript app shell: only a browser can see such a site."""
+        return self.anatomy.is_app_shell
 
     @cached_property
     def tree(self) -> LexborHTMLParser:
@@ -172,33 +169,18 @@ class PageView:
         return ((node.attributes.get("lang") if node is not None else "") or "").strip()
 
     @cached_property
-    def _region_of(self) -> dict[int, str]:
-        regions: dict[int, str] = {}
-        for name, selector in _REGIONS:
-            for container in self.tree.css(selector):
-                for anchor in container.css("a[href]"):
-                    regions.setdefault(anchor.mem_id, name)
-        return regions
-
-    @cached_property
     def anchors(self) -> list[Anchor]:
-        regions = self._region_of
         result: list[Anchor] = []
-        for node in self.tree.css("a[href]"):
-            href = (node.attributes.get("href") or "").strip()
-            if not href:
-                continue
-            try:
-                url = urljoin(self.base, href)
-            except ValueError:
-                continue
+        for node, href, url, region in self.anatomy.links:
+            if region.name == "body" and self.link_repeats is not None:
+                region = _repeated(region, self.link_repeats(url.split("#", 1)[0]))
             rel = tuple((node.attributes.get("rel") or "").lower().split())
             text = squeeze(node.text(deep=True, separator=" "))
             if not text:
                 label = node.attributes.get("aria-label") or node.attributes.get("title") or ""
                 img = node.css_first("img[alt]")
                 text = squeeze(label or (img.attributes.get("alt") or "" if img is not None else ""))
-            result.append(Anchor(href, url, text[:300], rel, regions.get(node.mem_id, "body"), node))
+            result.append(Anchor(href, url, text[:300], rel, region.name, node, region.via))
         return result
 
     @cached_property
@@ -349,6 +331,11 @@ class PageView:
         return squeeze(node.text()) if node is not None else ""
 
 
+def _repeated(region: Region, pages: int) -> Region:
+    """A link outside any region that the site repeats on most pages is its chrome (a template's link bar)."""
+    return Region("nav", f"repeated on {pages} pages") if pages else region
+
+
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
     if isinstance(data, list):
         for item in data:
@@ -377,13 +364,16 @@ class SiteView:
         self.snapshot = snapshot
         doms = rendered_doms(snapshot) if rendered else {}
         reusable = {(v.page.final_url, v.source): v for v in share.pages} if share is not None else {}
-        self.pages = []
+        self.pages: list[PageView] = []
         for page in snapshot.pages:
             if page.status != 200:
                 continue
             dom = doms.get(page.final_url)
             source = "rendered" if dom is not None else "html"
             self.pages.append(reusable.get((page.final_url, source)) or PageView(page, source, dom))
+        for view in self.pages:
+            if view.link_repeats is None:
+                view.link_repeats = self._repeats
         self.scope = _scope_of(snapshot)
         self.cache: dict[object, object] = {}  # derived facts several checks share (fingerprint matches...)
 
@@ -402,6 +392,27 @@ class SiteView:
         snapshot = SiteSnapshot(first, scan_time, "complete", {}, home_url=first,
                                 scope=Scope.for_site(first).to_dict(), pages=built, feeds=feeds or [])
         return cls(snapshot)
+
+    @cached_property
+    def _loose_link_pages(self) -> dict[str, int]:
+        """URL -> how many pages link it from outside any region (no header, footer, main... around it)."""
+        counts: dict[str, int] = {}
+        for view in self.pages:
+            for url in view.anatomy.loose_links:
+                counts[url] = counts.get(url, 0) + 1
+        return counts
+
+    def _repeats(self, url: str) -> int:
+        """Pages a loose link is repeated on, when that is most of the site's pages (and at least two); else 0."""
+        if len(self.pages) < 2:
+            return 0
+        count = self._loose_link_pages.get(url, 0)
+        return count if count >= max(2, math.ceil(len(self.pages) / 2)) else 0
+
+    @cached_property
+    def is_app_shell(self) -> bool:
+        """Every page seen is an empty JavaScript app shell, so static checks cannot see the site."""
+        return bool(self.pages) and all(view.anatomy.is_app_shell for view in self.pages)
 
     @cached_property
     def scan_time(self) -> datetime:

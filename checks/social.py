@@ -29,16 +29,12 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from .anatomy import SITE_CHROME, app_shell_outcome
 from .base import Evidence, Outcome, check
-from .site import PageView, SiteView, css_path, node_types
+from .site import Anchor, PageView, SiteView, css_path, node_types
 from .social_links import NETWORKS, SocialLink, classify
 
-CHROME = frozenset({"header", "nav", "footer"})
-_LANDMARK_TAGS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
-_LANDMARK_ROLES = {"banner": "header", "navigation": "nav", "contentinfo": "footer", "complementary": "aside"}
-_CONTENT_TAGS = frozenset({"article", "blockquote", "q", "figure", "figcaption"})
-_EMBED_CLASS = re.compile(
-    r"\b(?:twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|reddit-embed|text-post-media)")
+CHROME = SITE_CHROME
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>\\,\]}]+")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 _TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\-:\u00b7]\s+")
@@ -51,7 +47,6 @@ _ORG_TYPE = re.compile(
     r"College|University|Library|(?<=[a-z])Service|(?<=[a-z])Group)$"
 )
 _NOT_ORG = frozenset({"ProductGroup", "WebSite", "WebPage"})
-SHELL_TEXT = 200  # characters of visible text under which a page without links is an app shell
 
 
 # ------------------------------------------------------------------ the shared scan
@@ -145,7 +140,7 @@ def scan(site: SiteView) -> SocialScan:
         pages=pages, sightings=sightings, by_page=_by_page(sightings), accounts=accounts, brand=brand,
         profiles=_choose(brand),
         rejected=_rejected(sightings, brand), same_as=[s for s in sightings if s.source in ("sameAs", "microdata")],
-        same_as_other=sorted(set(same_as_other)), invalid_jsonld=invalid, app_shell=is_app_shell(site),
+        same_as_other=sorted(set(same_as_other)), invalid_jsonld=invalid, app_shell=site.is_app_shell,
         brand_names=names,
     )
     site.cache["social.scan"] = result
@@ -159,31 +154,14 @@ def _by_page(sightings: list[Sighting]) -> dict[str, list[Sighting]]:
     return grouped
 
 
-def placement(node: LexborNode) -> str:
+def placement(anchor: Anchor) -> str:
     """Where a link sits: ``header``/``nav``/``footer`` (the page's chrome), ``aside``, ``content`` or ``body``.
 
-    Walks up from the link. An article, quote, figure or social embed makes it
-    content even inside a footer (a ``<footer>`` in a ``<blockquote>`` is the
-    quote's attribution, not the page footer). ``main`` makes it content
-    unless a landmark inside ``main`` was met first: such a nested header,
-    footer or sidebar is secondary (an author box, a page sidebar), so it
-    counts as ``aside``, which needs the home page or repetition to count.
+    Read from the page anatomy (checks/anatomy.py): an article, quote, figure or social embed is content
+    even inside a footer; a header, footer or sidebar inside ``main`` is secondary (an author box, a page
+    sidebar), so it counts as ``aside``, which needs the home page or repetition to count.
     """
-    landmark = ""
-    current = node.parent
-    while current is not None and current.tag not in ("body", "html", "-document", None):
-        tag = current.tag or ""
-        attrs = current.attributes
-        role = (attrs.get("role") or "").lower()
-        if tag in _CONTENT_TAGS or role == "article" or _EMBED_CLASS.search(attrs.get("class") or ""):
-            return "content"
-        if tag == "main" or role == "main":
-            return "aside" if landmark else "content"
-        if not landmark:
-            landmark = _LANDMARK_TAGS.get(tag) or _LANDMARK_ROLES.get(role, "")
-        current = current.parent
-    return landmark or "body"
-
+    return "content" if anchor.region == "article" else anchor.region
 
 def _link_sightings(page: PageView) -> list[Sighting]:
     """Social URLs in ``<a href>`` and ``<link rel=me>`` on one page."""
@@ -192,7 +170,7 @@ def _link_sightings(page: PageView) -> list[Sighting]:
         rel_me = "me" in anchor.rel
         link = classify(anchor.url, rel_me)
         if link is not None:
-            found.append(Sighting(link, page, placement(anchor.node), "a", rel_me, anchor.selector, anchor.href))
+            found.append(Sighting(link, page, placement(anchor), "a", rel_me, anchor.selector, anchor.href))
     for tag in page.link_tags:
         if "me" in tag["rel"].split() and (link := classify(tag["href"], True)) is not None:
             found.append(Sighting(link, page, "head", "link", True, 'link[rel="me"]', tag["href"]))
@@ -386,27 +364,8 @@ def _rejected(sightings: list[Sighting], brand: dict[str, Account]) -> list[dict
     return result
 
 
-def is_app_shell(site: SiteView) -> bool:
-    """Whether the served HTML is an empty JavaScript app shell: no links, scripts, almost no text.
-
-    Its social links exist only after a browser runs the scripts, so a
-    static reading cannot see them (``could_not_check``, not ``fail``).
-    """
-    home = site.home or (site.pages[0] if site.pages else None)
-    if home is None or home.anchors or len(home.text) >= SHELL_TEXT:
-        return False
-    # Only scripts a browser runs: a JSON-LD block is data and renders nothing.
-    return any((node.attributes.get("type") or "").strip().lower() in _JS_TYPES for node in home.tree.css("script"))
-
-
-_JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript"})
-
-
 # ------------------------------------------------------------------ content pages, share buttons, embeds
 
-_CONTENT_TYPES = frozenset({"article", "blogposting", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
-                            "opinionnewsarticle", "techarticle", "scholarlyarticle", "report", "recipe", "howto",
-                            "product", "productgroup", "podcastepisode", "liveblogposting"})
 # Only publishing sections: a URL under /product/ is as often a SaaS feature page as a product, so product
 # pages are recognised by their markup (JSON-LD Product, og:type product) instead.
 _POST_SECTIONS = frozenset({"blog", "blogs", "news", "posts", "post", "articles", "article", "stories", "story",
@@ -449,17 +408,14 @@ _EMBED_SELECTOR = ", ".join(f".{cls}" for cls in _EMBED_DOM) + ", #sb_instagram"
 def is_content_page(page: PageView) -> bool:
     """A post or product page: what visitors share.
 
-    Read from the page's own markup first (JSON-LD Article/BlogPosting/
+    Read from the page anatomy's kind first (JSON-LD Article/BlogPosting/
     NewsArticle/Product/Recipe/PodcastEpisode, ``og:type`` article or product,
-    ``article:published_time``), then from the URL's shape: a dated path
+    ``article:published_time``, a dated ``<article>``), then from the URL's shape: a dated path
     (``/2026/11/20/slug/``) or a page inside a blog, news or podcast section
     (``/blog/slug``) that is not a listing (``/blog/``, ``/blog/page/2``,
     ``/blog/tag/x``).
     """
-    if any(t.lower() in _CONTENT_TYPES for n in page.jsonld_nodes for t in node_types(n)):
-        return True
-    og_type = (page.meta_first("og:type") or "").lower()
-    if og_type.startswith(("article", "product")) or page.meta_first("article:published_time"):
+    if page.anatomy.kind in ("article", "product"):
         return True
     path = _path_of(page.url)
     if _DATED_PATH.search(path):
@@ -554,13 +510,10 @@ def _no_pages() -> Outcome:
                    "The site could not be read; run the audit again when it answers.")
 
 
-def _shell_outcome(observations: dict[str, Any]) -> Outcome:
-    observations["app_shell"] = True
-    return Outcome("could_not_check", None, observations, [],
-                   "The served HTML is an empty JavaScript app shell: its social links appear only after the "
-                   "scripts run. Audit it with a browser (rendered pages), and render the footer links and "
-                   "Organization JSON-LD on the server so every visitor and crawler sees them.")
-
+def _shell_outcome(site: SiteView, observations: dict[str, Any]) -> Outcome:
+    return app_shell_outcome(site, observations, "its social links",
+                             "Render the footer links and Organization JSON-LD on the server so every visitor and "
+                             "crawler sees them.")
 
 # ------------------------------------------------------------------ checks
 
@@ -592,7 +545,7 @@ def profiles(site: SiteView) -> Outcome:
         "app_shell": False,
     }
     if not facts.profiles and facts.app_shell:
-        return _shell_outcome(observations)
+        return _shell_outcome(site, observations)
     evidence = [e for a in accounts if a.url in chosen for e in _profile_evidence(a, home)]
     evidence += [Evidence(r["page"], r["selector"], "href", r["url"], r["reason"]) for r in facts.rejected[:10]]
     count = len(facts.profiles)
@@ -653,7 +606,7 @@ def same_as(site: SiteView) -> Outcome:
                           f"{b['error']}", source="jsonld") for b in facts.invalid_jsonld[:3]]
     if not listed and not linked:
         if facts.app_shell:
-            return _shell_outcome(observations)
+            return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, evidence,
                        "Once the brand links its social profiles, list them in Organization JSON-LD sameAs too.")
     if not listed:
@@ -691,7 +644,7 @@ def consistency(site: SiteView) -> Outcome:
     if not accounts:
         observations: dict[str, Any] = {"pages": len(pages), "pages_with_profiles": 0}
         if facts.app_shell:
-            return _shell_outcome(observations)
+            return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, [],
                        "Once the brand has social profiles, link them from the shared footer so every page shows them.")
     linked = [a for a in accounts if a.linked]
@@ -824,7 +777,7 @@ def share_buttons(site: SiteView) -> Outcome:
         return Outcome("not_applicable", None, observations, [],
                        "When the site publishes posts or product pages, give each one share buttons.")
     if facts.app_shell and not with_buttons:
-        return _shell_outcome(observations)
+        return _shell_outcome(site, observations)
     evidence = [Evidence(u, note="share: " + ", ".join(methods[u])) for u in with_buttons[:10]]
     evidence += [Evidence(u, note="no share buttons") for u in observations["pages_without"][:5]]
     share = len(with_buttons) / len(content)

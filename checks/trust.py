@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from .anatomy import app_shell_outcome
 from .base import Evidence, Outcome, Status, check
-from .hooks import static_shell
 from .site import Anchor, PageView, SiteView, css_path, squeeze
 
 # ----------------------------------------------------------------- https
@@ -209,10 +209,8 @@ def privacy(site: SiteView) -> Outcome:
                                  note=f"privacy policy link: {anchor.text[:60]}"))
     if consent is not None:
         evidence.append(consent[1])
-    if link is None and consent is None and static_shell(site):
-        return Outcome("could_not_check", None, {**observations, "js_shell": True}, [],
-                       "The pages only appear once JavaScript runs, so the privacy policy link could not be seen: "
-                       "re-run the audit with rendering switched on.")
+    if link is None and consent is None and site.is_app_shell:
+        return app_shell_outcome(site, {**observations, "js_shell": True}, "the privacy policy link")
     consent_ok = consent is not None or not third_party
     score = (80 if on_home else 50 if link else 0) + (20 if consent_ok and (link or consent) else 0)
     status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
