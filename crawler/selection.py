@@ -8,30 +8,31 @@ then everything else breadth-first. Every fetched page records its reason.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from urllib.parse import urlsplit
+
+from connectedness import vocabulary
 
 # Lower numbers are fetched first.
 PRIORITY = {"home": 0, "nav": 1, "footer": 2, "section": 3, "sitemap": 4, "link": 5}
 
-SECTIONS: dict[str, tuple[str, ...]] = {
-    "blog": ("blog", "blogs", "news", "stories", "story", "journal", "insights", "articles", "article",
-             "magazine", "press", "newsroom", "posts", "updates", "resources", "guides", "recipes"),
-    "shop": ("shop", "store", "products", "product", "collections", "collection", "catalog", "catalogue",
-             "cart", "basket", "bag", "checkout", "buy", "pricing", "plans", "menu"),
-    "contact": ("contact", "contact-us", "support", "help", "faq", "customer-service", "locations", "find-us",
-                "book", "booking", "reservations", "reserve", "demo"),
-    "about": ("about", "about-us", "company", "our-story", "team", "who-we-are", "mission"),
-    "community": ("community", "forum", "forums", "club", "members", "ambassadors", "reviews", "rewards",
-                  "loyalty", "referral"),
-    "podcast": ("podcast", "podcasts", "episodes", "listen", "radio"),
-    "video": ("video", "videos", "watch", "tv", "live"),
-    "events": ("events", "event", "webinars", "webinar", "workshops", "calendar", "tickets"),
+# Section -> the vocabulary terms that name it, as (concept, term): the words themselves, in every language,
+# are data in connectedness/vocabulary/ and shared with the checks.
+SECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "blog": tuple(("sections", t) for t in ("blog", "news", "press", "magazine", "articles", "post", "updates",
+                                             "resources", "guides", "recipes")),
+    "shop": (*(("sections", t) for t in ("shop", "products", "pricing")), ("commerce", "cart"),
+             ("commerce", "checkout")),
+    "contact": tuple(("sections", t) for t in ("contact", "help", "locations", "booking", "demo")),
+    "about": (("sections", "about"),),
+    "community": (*(("sections", t) for t in ("community", "members", "reviews")), ("commerce", "loyalty")),
+    "podcast": tuple(("sections", t) for t in ("podcast", "radio", "episodes", "listen")),
+    "video": tuple(("sections", t) for t in ("video", "live")),
+    "events": tuple(("sections", t) for t in ("events", "webinars", "workshops", "tickets")),
 }
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SEGMENT_TO_SECTION = {word: name for name, words in SECTIONS.items() for word in words}
-_TEXT_WORDS = {w: name for name, words in SECTIONS.items() for w in words if "-" not in w}
+_SECTION_OF = {key: name for name, keys in SECTIONS.items() for key in keys}
+_TERMS_BY_CONCEPT: dict[str, tuple[str, ...]] = {
+    concept: tuple(t for c, t in _SECTION_OF if c == concept) for concept, _ in _SECTION_OF}
 
 
 def section_of(url: str, anchor_text: str = "") -> str | None:
@@ -40,20 +41,20 @@ def section_of(url: str, anchor_text: str = "") -> str | None:
     if name is not None:
         return name
     if anchor_text:
-        for word in _WORD.findall(anchor_text.lower()):
-            if (name := _TEXT_WORDS.get(word)) is not None:
-                return name
+        for concept, terms in _TERMS_BY_CONCEPT.items():
+            if (term := vocabulary.find(concept, anchor_text, *terms)) is not None:
+                return _SECTION_OF[concept, term]
     return None
 
 
 @lru_cache(maxsize=65536)
 def _url_section(url: str) -> str | None:
-    for segment in urlsplit(url).path.lower().split("/"):
+    for segment in urlsplit(url).path.split("/"):
         if not segment:
             continue
-        name = _SEGMENT_TO_SECTION.get(segment) or _SEGMENT_TO_SECTION.get(segment.rsplit(".", 1)[0])
-        if name:
-            return name
+        for concept, terms in _TERMS_BY_CONCEPT.items():
+            if (term := vocabulary.segment_term(concept, segment, *terms)) is not None:
+                return _SECTION_OF[concept, term]
     return None
 
 
