@@ -56,7 +56,7 @@ class CrawlOutcome:
         """One line saying how it went."""
         if self.error:
             return self.error
-        assert self.snapshot is not None
+        assert self.snapshot is not None  # noqa: S101 - narrows the type; callers check .failed first
         if self.snapshot.failure:
             return f"{self.snapshot.failure.reason}: {self.snapshot.failure.message}"
         return f"{self.snapshot.status}: {len(self.snapshot.pages)} pages, {len(self.snapshot.issues)} issues"
@@ -177,7 +177,7 @@ async def scan_and_store(
         progress = rendering.watch(progress)
     try:
         crawl_outcome.snapshot = await crawl(job.url, job.settings, progress=progress)
-    except Exception as exc:  # noqa: BLE001 - a crawler bug on one site must not end a batch
+    except Exception as exc:  # logged: a crawler bug on one site must not end a batch
         log.exception("crawl of %s crashed", job.url)
         crawl_outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
         if rendering is not None:
@@ -205,7 +205,7 @@ async def scan_and_store(
                 save_snapshot, db, snapshot, brand=brand, group=job.group, started_at=started,
                 results=outcome.results, scorecard=outcome.scorecard,
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # logged: the scan is reported even when storing it failed
             log.exception("storing the scan of %s failed", job.url)
             crawl_outcome.error = f"storage_error: {type(exc).__name__}: {exc}"
     return outcome

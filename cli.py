@@ -10,8 +10,9 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,7 +27,14 @@ from connectedness.crawler.snapshot import CrawlIssue, Page
 from connectedness.crawler.urls import InvalidURL, parse_start_url
 
 if TYPE_CHECKING:
-    from connectedness.audit import CrawlOutcome
+    from connectedness.audit import CrawlJob, CrawlOutcome, ScanOutcome
+    from connectedness.checks import Check
+    from connectedness.crawler.engine import ProgressCallback
+    from connectedness.crawler.snapshot import Viewport
+    from connectedness.scoring import Profile
+    from connectedness.storage import Database
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="connectedness",
@@ -68,7 +76,7 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _open_db(url: str | None):  # type: ignore[no-untyped-def]
+def _open_db(url: str | None) -> Database:
     from connectedness.storage import open_database
 
     try:
@@ -103,7 +111,7 @@ FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
 
 
-def _usage(call, errors: type[Exception] | tuple[type[Exception], ...], prefix: str = ""):  # type: ignore[no-untyped-def]
+def _usage(call: Callable[[], T], errors: type[Exception] | tuple[type[Exception], ...], prefix: str = "") -> T:
     """``call()``, or a one-line error and exit code 2 when the user's input makes it raise ``errors``."""
     try:
         return call()
@@ -116,13 +124,13 @@ def _start_url(url: str) -> str:
     return _usage(lambda: parse_start_url(url), InvalidURL)
 
 
-def _viewports(spec: str):  # type: ignore[no-untyped-def]
+def _viewports(spec: str) -> tuple[Viewport, ...]:
     from connectedness.crawler.render import parse_viewports
 
     return _usage(lambda: parse_viewports(spec), ValueError, "--viewports: ")
 
 
-def _full_page(spec: str, sizes) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _full_page(spec: str, sizes: tuple[Viewport, ...]) -> tuple[str, ...]:
     names = tuple(n.strip().lower() for n in spec.split(",") if n.strip())
     if names == ("none",):
         return ()
@@ -134,12 +142,13 @@ def _full_page(spec: str, sizes) -> tuple[str, ...]:  # type: ignore[no-untyped-
     return names
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
+def _progress_bar() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=True)
 
 
-def _run_with_pages_bar(description: str, total: int, quiet: bool, make):  # type: ignore[no-untyped-def]
+def _run_with_pages_bar(description: str, total: int, quiet: bool,
+                        make: Callable[[ProgressCallback | None], Coroutine[Any, Any, T]]) -> T:
     """Run ``make(progress_callback)`` with a progress bar of pages fetched (stderr, terminals only)."""
     if quiet or not err.is_terminal:
         return run_async(make(None))
@@ -201,13 +210,13 @@ def crawl(
         raise typer.Exit(1)
 
 
-def _load_profile(profile: str):  # type: ignore[no-untyped-def]
+def _load_profile(profile: str) -> Profile:
     from connectedness.scoring.model import ProfileError, load_profile
 
     return _usage(lambda: load_profile(profile), ProfileError)
 
 
-def _load_checks(fingerprints: list[Path] | None):  # type: ignore[no-untyped-def]
+def _load_checks(fingerprints: list[Path] | None) -> list[Check]:
     from connectedness.checks import load_checks
     from connectedness.checks.fingerprints import use_extra_files
 
@@ -258,7 +267,7 @@ def scan(
                              time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
                              respect_robots=not ignore_robots, user_agent=user_agent)
 
-    def prepare():  # type: ignore[no-untyped-def]
+    def prepare() -> tuple[Callable[..., Awaitable[ScanOutcome]], CrawlJob, Database | None, list[Check], Profile]:
         """The checks, scoring and storage: imported and loaded while Chromium starts."""
         from connectedness.audit import CrawlJob, scan_and_store
 
@@ -266,7 +275,7 @@ def scan(
         database = None if no_store else _open_db(db)
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
-    async def audit(tick):  # type: ignore[no-untyped-def]
+    async def audit(tick: ProgressCallback | None) -> ScanOutcome:
         browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True, full_page=tall).start()
         try:
             scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
@@ -294,7 +303,7 @@ def scan(
         raise typer.Exit(1)
 
 
-def _stored_document(database, scan_id: int, profile: str | None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _stored_document(database: Database, scan_id: int, profile: str | None) -> dict[str, Any]:
     """The scan document of a stored scan: its newest scorecard, or one under ``profile`` (computed, not stored)."""
     from connectedness.checks import load_checks
     from connectedness.reports.scan import scan_document
@@ -350,7 +359,7 @@ def history(
     if not scans:
         err.print(f"[red]error:[/] no scans stored for brand {brand!r}")
         raise typer.Exit(1)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for row in reversed(scans):
         cards = load_scorecards(database, row.id)
         card = cards[-1][2] if cards else None
@@ -382,7 +391,7 @@ def list_checks(json_out: JsonOption = False) -> None:
     """Every registered check (built-in and from installed plug-ins): id, category, version, needs, default weight."""
     from connectedness.checks import load_checks
 
-    rows = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title, "needs": list(c.needs),
+    rows: list[dict[str, Any]] = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title, "needs": list(c.needs),
              "weight": c.weight, "description": c.description} for c in load_checks().values()]
     if json_out:
         _print_json(rows)
@@ -422,7 +431,7 @@ def rescore_command(
         err.print(f"[red]error:[/] no scan with id {', '.join(map(str, missing))}")
         raise typer.Exit(1)
     done = rescore(database, sorted(ids), chosen, list(load_checks().values()), recheck=recheck)
-    rows = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version, "overall": card.overall,
+    rows: list[dict[str, Any]] = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version, "overall": card.overall,
              "grade": card.grade} for sid, card in done]
     if json_out:
         _print_json(rows)
@@ -504,7 +513,7 @@ def scans(
     from connectedness.storage import list_scans
 
     rows = list_scans(_open_db(db), brand)
-    data = [
+    data: list[dict[str, Any]] = [
         {"id": s.id, "brand": s.brand.name, "group": s.brand.competitor_group, "started_at": s.started_at.isoformat(),
          "status": s.status, "pages": s.page_count, "issues": s.issue_count, "url": s.start_url,
          "failure": s.failure_reason}
@@ -547,7 +556,12 @@ def browser(
     Headless shells come first: they render the same pages at about half the CPU of the full browser.
     """
     from connectedness.crawler.browser import (
-        BrowserNotFound, can_install_with_apt, chromium_version, find_chromium, install_hint, install_with_apt,
+        BrowserNotFound,
+        can_install_with_apt,
+        chromium_version,
+        find_chromium,
+        install_hint,
+        install_with_apt,
     )
 
     try:
@@ -600,11 +614,11 @@ def demo(
             )
             for slug, site in sites.items()  # a brand's second host is crawled with its main site
         ]
-        profiles = {job.url: _load_profile(site.site.get("profile", "default")) for job, site in zip(jobs, sites.values())}
+        profiles = {job.url: _load_profile(site.site.get("profile", "default")) for job, site in zip(jobs, sites.values(), strict=True)}
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:
             task = bar.add_task("scanning the fixture sites", total=len(jobs))
-            async def audit_all():  # type: ignore[no-untyped-def]
+            async def audit_all() -> list[ScanOutcome]:
                 browser = None if no_browser else Browser().start()
                 try:
                     return await scan_batch(jobs, database, checks=checks, profile=lambda job: profiles[job.url],
@@ -619,7 +633,7 @@ def demo(
     report_path = db.parent / "report.md"
     report_path.write_text(demo_report_markdown(outcomes, seconds, shots=BlobLinks(database.blobs, report_path.parent)),
                            encoding="utf-8")
-    rows = [{"brand": o.crawl.brand, "group": o.crawl.job.group, "profile": o.scorecard.profile if o.scorecard else None,
+    rows: list[dict[str, Any]] = [{"brand": o.crawl.brand, "group": o.crawl.job.group, "profile": o.scorecard.profile if o.scorecard else None,
              "overall": o.scorecard.overall if o.scorecard else None, "grade": o.scorecard.grade if o.scorecard else None,
              "status": o.crawl.snapshot.status if o.crawl.snapshot else "failed", "scan_id": o.crawl.scan_id,
              "message": o.message, "url": o.crawl.job.url} for o in outcomes]
@@ -635,7 +649,7 @@ def demo(
                           r["message"] if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""), r["url"])
         out.print(table)
         out.print(f"{len(outcomes)} sites in {seconds:.1f} s. Database: {db}  Report: {report_path}")
-        out.print(f"Try: connectedness show SCAN_ID --db {db}   or: sqlite3 {db} "
+        out.print(f"Try: connectedness show SCAN_ID --db {db}   or: sqlite3 {db} "  # noqa: S608 - a hint, not a query
                   "'select check_id, status, score from check_results where scan_id = 1'")
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)

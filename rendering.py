@@ -120,13 +120,13 @@ class Browser:
             log.warning("browser failed (%s); relaunching", exc)
             await self.close()
             self._opening = None
-            await self.open()
-            if self.renderer is None:
+            relaunched = await self.open()  # a fresh name: mypy would keep self.renderer narrowed across the await
+            if relaunched.renderer is None:
                 snapshot.browser = self.unavailable
                 return
             try:
-                snapshot.renders = await self.renderer.render(urls, self.viewports)
-            except Exception as again:  # noqa: BLE001
+                snapshot.renders = await relaunched.renderer.render(urls, self.viewports)
+            except Exception as again:  # noqa: BLE001 - twice is enough: the site is scanned without renders
                 snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
 
 

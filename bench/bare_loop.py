@@ -82,7 +82,7 @@ def main() -> None:
     try:
         from uvloop import run as run_coro
     except ImportError:
-        from asyncio import run as run_coro  # type: ignore[assignment]
+        from asyncio import run as run_coro  # type: ignore[assignment]  # the fallback: its signature differs
     emit(run_coro(crawl(args.url, args.concurrency, args.max_pages)))
 
 

@@ -13,15 +13,16 @@ import json
 import os
 import sys
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from connectedness.checks import SiteView, load_checks, run_checks  # noqa: E402
-from connectedness.crawler import CrawlSettings, SiteSnapshot, run  # noqa: E402
-from connectedness.crawler.engine import crawl  # noqa: E402
-from connectedness.fixtures.server import serve_sites  # noqa: E402
+from connectedness.checks import SiteView, load_checks, run_checks
+from connectedness.crawler import CrawlSettings, SiteSnapshot, run
+from connectedness.crawler.engine import crawl
+from connectedness.fixtures.server import serve_sites
 
 GOAL_MS_PER_PAGE = 50.0
 
@@ -43,19 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--bench-url", help="also check 30 pages of this site (the bench site), if given")
     args = ap.parse_args(argv)
-    fast = dict(delay=0.0, time_budget=120.0)
+    fast: dict[str, Any] = {"delay": 0.0, "time_budget": 120.0}
     sites: dict[str, object] = {}
     with serve_sites() as server:
         for slug, site in server.sites.items():
             if not site.standalone:
                 continue
             hosts = tuple(urlsplit(server.origin(o)).netloc for o in site.own_sites)
-            snapshot = run(crawl(server.url(slug), CrawlSettings(brand_hosts=hosts, **fast)))  # type: ignore[arg-type]
+            snapshot = run(crawl(server.url(slug), CrawlSettings(brand_hosts=hosts, **fast)))
             sites[slug] = cpu_per_page(snapshot, args.repeat)
     if args.bench_url:
-        snapshot = run(crawl(args.bench_url, CrawlSettings(max_pages=30, **fast)))  # type: ignore[arg-type]
+        snapshot = run(crawl(args.bench_url, CrawlSettings(max_pages=30, **fast)))
         sites["bench-site-30-pages"] = cpu_per_page(snapshot, args.repeat)
-    worst = max(float(s["cpu_ms_per_page"]) for s in sites.values())  # type: ignore[index]
+    worst = max(float(s["cpu_ms_per_page"]) for s in sites.values())  # type: ignore[index]  # cpu_per_page dicts
     print(json.dumps({"sites": sites, "worst_cpu_ms_per_page": worst, "goal_ms_per_page": GOAL_MS_PER_PAGE,
                       "goal_met": worst < GOAL_MS_PER_PAGE}, indent=2))
     return 0

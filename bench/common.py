@@ -70,8 +70,9 @@ def install_loopback_guard() -> list[str]:
     _guard_uvloop(attempts)
     socket.getaddrinfo = getaddrinfo
     socket.gethostbyname = gethostbyname
-    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    # Patched on purpose: the bench must not reach anything but loopback.
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]  # see above
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]  # see above
     return attempts
 
 
@@ -94,7 +95,7 @@ def _guard_uvloop(attempts: list[str]) -> None:
             refuse("getaddrinfo", host)
             return await super().getaddrinfo(host, *args, **kwargs)
 
-        async def create_connection(  # type: ignore[override]
+        async def create_connection(  # type: ignore[override]  # forwards any arguments to uvloop
             self, factory: Any, host: Any = None, *args: Any, **kwargs: Any
         ) -> Any:
             refuse("create_connection", host)
@@ -105,7 +106,7 @@ def _guard_uvloop(attempts: list[str]) -> None:
                 refuse("sock_connect", address[0])
             await super().sock_connect(sock, address)
 
-    uvloop.Loop = GuardedLoop  # type: ignore[misc]
+    uvloop.Loop = GuardedLoop  # type: ignore[misc]  # replaced on purpose: every new loop is guarded
 
 
 def canonical(url: str) -> str:

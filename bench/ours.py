@@ -72,7 +72,7 @@ async def run(url: str, concurrency: int, max_pages: int) -> dict[str, object]:
     host = urlsplit(url).netloc
     statuses = Counter(
         str(getattr(p, "status", getattr(p, "status_code", "?")))
-        for p in (pages.values() if isinstance(pages, dict) else pages)
+        for p in pages
     )
     return {
         "pages": len(pages),

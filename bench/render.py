@@ -18,22 +18,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from connectedness.audit import key_pages  # noqa: E402
-from connectedness.crawler import CrawlSettings, run  # noqa: E402
-from connectedness.crawler.engine import crawl  # noqa: E402
-from connectedness.crawler.render import Renderer  # noqa: E402
-from connectedness.fixtures.server import serve_sites  # noqa: E402
+from connectedness.audit import key_pages
+from connectedness.crawler import CrawlSettings
+from connectedness.crawler.engine import crawl
+from connectedness.crawler.render import Renderer
+from connectedness.fixtures.server import FixtureServer, serve_sites
 
 GOAL_SECONDS_PER_PAGE = 0.8
 GOAL_SCAN_SECONDS = 5.0
 
 
-async def render_all(server) -> dict[str, object]:  # type: ignore[no-untyped-def]
+async def render_all(server: FixtureServer) -> dict[str, Any]:
     pages: dict[str, list[str]] = {}
     for slug, site in server.sites.items():
         if site.standalone:
@@ -92,7 +93,7 @@ def whole_scan(url: str) -> tuple[float, int]:
 def main() -> int:
     with serve_sites() as server:
         rendered = asyncio.run(render_all(server))
-        scans = {}
+        scans: dict[str, dict[str, Any]] = {}
         for slug, site in server.sites.items():
             if site.standalone:
                 runs = [whole_scan(server.url(slug)) for _ in range(3 if slug == "summit-outfitters" else 1)]

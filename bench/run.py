@@ -17,6 +17,7 @@ to stderr, so stdout is only the JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -102,10 +103,8 @@ class RssSampler:
             if self.proc is not None:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 for p in procs:
-                    try:
+                    with contextlib.suppress(Exception):  # psutil.NoSuchProcess: exited between listing and reading
                         total += p.memory_info().rss
-                    except Exception:  # noqa: BLE001 - exited between listing and reading
-                        pass
             with open(f"/proc/{self.pid}/status", "rb") as fh:
                 for line in fh:
                     if line.startswith(b"VmHWM:"):
@@ -114,7 +113,7 @@ class RssSampler:
                         total = int(line.split()[1]) * 1024
         except (OSError, ValueError):
             pass
-        except Exception:  # noqa: BLE001 - psutil.NoSuchProcess and friends
+        except Exception:  # noqa: BLE001, S110 - psutil.NoSuchProcess and friends; the last peak stands
             pass
         self.peak = max(self.peak, total)
 
@@ -313,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_checks:
             log("checks: CPU per page on the fixture sites and 30 bench pages ...")
             checks = subprocess.run([sys.executable, str(ROOT / "bench" / "checks.py"), "--bench-url", url],
-                                    cwd=ROOT, capture_output=True, text=True, timeout=args.timeout)
+                                    cwd=ROOT, capture_output=True, text=True, timeout=args.timeout, check=False)
             if checks.returncode == 0:
                 report.checks = json.loads(checks.stdout)
                 log(f"checks: worst {report.checks['worst_cpu_ms_per_page']} ms CPU per page")
@@ -323,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_render:
             log("render: seconds per page at three viewports, and a whole fixture-site scan ...")
             rendered = subprocess.run([sys.executable, str(ROOT / "bench" / "render.py")], cwd=ROOT,
-                                      capture_output=True, text=True, timeout=args.timeout)
+                                      capture_output=True, text=True, timeout=args.timeout, check=False)
             if rendered.returncode == 0:
                 report.render = json.loads(rendered.stdout)
                 log(f"render: {report.render['seconds_per_page_3_viewports']} s per page, whole scan "

@@ -92,7 +92,7 @@ class HttpProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = transport  # type: ignore[assignment]  # a TCP server: always an asyncio.Transport
 
     def data_received(self, data: bytes) -> None:
         buf = self.buf + data if self.buf else data

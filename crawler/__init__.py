@@ -17,13 +17,17 @@ _EXPORTS = {
     "RedirectHop": "snapshot", "RobotsFacts": "snapshot", "SiteSnapshot": "snapshot", "SitemapFacts": "snapshot",
     "InvalidURL": "urls", "parse_start_url": "urls",
 }
-__all__ = sorted(_EXPORTS)
+# Spelled out (not computed from _EXPORTS) so that ruff and mypy see the public names.
+__all__ = [
+    "CrawlIssue", "CrawlSettings", "Feed", "FeedEntry", "InvalidURL", "Page", "RedirectHop", "RobotsFacts",
+    "SiteSnapshot", "SitemapFacts", "crawl", "parse_start_url", "run",
+]
 
 if TYPE_CHECKING:
     from .engine import crawl
     from .loop import run
     from .settings import CrawlSettings
-    from .snapshot import CrawlIssue, Feed, FeedEntry, Page, RedirectHop, RobotsFacts, SiteSnapshot, SitemapFacts
+    from .snapshot import CrawlIssue, Feed, FeedEntry, Page, RedirectHop, RobotsFacts, SitemapFacts, SiteSnapshot
     from .urls import InvalidURL, parse_start_url
 
 

@@ -83,9 +83,9 @@ def find_chromium() -> BrowserLocation:
         if _executable(path):
             return BrowserLocation(path, "system")
     for name in SYSTEM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return BrowserLocation(path, "system")
+        found = shutil.which(name)
+        if found:
+            return BrowserLocation(found, "system")
     for path in SYSTEM_PATHS:
         if _executable(path):
             return BrowserLocation(path, "system")
@@ -106,15 +106,16 @@ def can_install_with_apt() -> bool:
 def install_with_apt() -> None:
     """Install Debian's chromium and its headless shell (root only). Raises CalledProcessError on failure."""
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    # apt-get from PATH, as the user would type it: this only runs as root, on the user's own machine.
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
     # With recommends: fonts come with it, and text metrics (issue: browser audit) need real fonts.
-    subprocess.run(["apt-get", "install", "-y", "-qq", *APT_PACKAGES], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *APT_PACKAGES], check=True, env=env)  # noqa: S607
 
 
 def chromium_version(location: BrowserLocation) -> str:
     """What the browser says its version is ("Chromium 156.0..."), or "" if it will not say."""
     try:
-        result = subprocess.run([location.path, "--version"], capture_output=True, text=True, timeout=30)
+        result = subprocess.run([location.path, "--version"], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return result.stdout.strip()

@@ -45,13 +45,13 @@ def decode_body(body: bytes, content_type: str) -> tuple[str, str, str, list[str
             return body.decode(name, errors="replace"), name, "bom", warnings
     declared: list[tuple[str, str]] = []
     raw_header = header_charset(content_type)
-    if (name := _known(raw_header)) is not None:
-        declared.append((name, "header"))
+    if (known := _known(raw_header)) is not None:
+        declared.append((known, "header"))
     elif raw_header:
         warnings.append(f"unknown_charset:{raw_header}")
     match = _META_CHARSET.search(body[:2048])
-    if match and (name := _known(match.group(1).decode("ascii", "replace"))) is not None:
-        declared.append((name, "meta"))
+    if match and (known := _known(match.group(1).decode("ascii", "replace"))) is not None:
+        declared.append((known, "meta"))
     for name, source in declared:
         try:
             return body.decode(name), name, source, warnings

@@ -21,7 +21,7 @@ from .robots import RobotsPolicy
 from .selection import PRIORITY, choose, section_of
 from .settings import CrawlSettings
 from .sitemaps import parse_sitemap
-from .snapshot import Asset, CrawlIssue, Feed, Page, RedirectHop, SiteSnapshot, SitemapFacts
+from .snapshot import Asset, CrawlIssue, Feed, Page, RedirectHop, SitemapFacts, SiteSnapshot
 from .urls import InvalidURL, Scope, canonicalize, host_key, origin, parse_start_url, resolve_link
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ class _Crawl:
         return SiteSnapshot(
             start_url=start,
             scan_time=self.scan_time,
-            status=status,  # type: ignore[arg-type]
+            status=status,  # type: ignore[arg-type]  # one of SiteSnapshot.status's literals, from run()
             settings=self.settings.to_dict(),
             home_url=self.home,
             scope=self.scope.to_dict(),
@@ -426,7 +426,7 @@ class _Crawl:
 
     async def _read_sitemaps(self) -> None:
         settings = self.settings
-        assert self.home is not None
+        assert self.home is not None  # noqa: S101 - narrows the type: run() fetched the home page first
         listed = [url for facts in self.robots.facts for url in facts.sitemaps]
         todo: list[tuple[str, str]] = []
         for raw in listed:
@@ -587,4 +587,4 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-from .loop import run  # noqa: E402 - re-exported: ``from connectedness.crawler.engine import run`` still works
+from .loop import run as run  # noqa: E402, PLC0414 - re-exported (the alias tells mypy): ``from connectedness.crawler.engine import run`` still works

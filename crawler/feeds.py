@@ -41,7 +41,7 @@ _NOT_FETCHED_REASONS = frozenset({"robots_disallowed", "feed_limit", "time_budge
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:
     """Whether a response is a feed, from its type or, for vague types, its first bytes."""
-    kind = content_type.split(";")[0].strip().lower()
+    kind = content_type.split(";", maxsplit=1)[0].strip().lower()
     if kind in ("application/rss+xml", "application/atom+xml", "application/feed+json"):
         return True
     head = body[:1024].lstrip().lower()
@@ -131,7 +131,7 @@ def _iso(struct: object) -> str | None:
     if struct is None:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(struct), UTC).isoformat()  # type: ignore[arg-type]
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC).isoformat()  # type: ignore[arg-type]  # feedparser (untyped) gives a struct_time
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -152,7 +152,7 @@ def parse_feed(url: str, body: bytes, found_via: str, content_type: str = "appli
         published = _iso(item.get("published_parsed") or item.get("updated_parsed"))
         entries.append(FeedEntry(item.get("title", ""), item.get("link", ""), published, enclosures))
     namespaces = sorted(parsed.get("namespaces", {}).keys())
-    itunes = "itunes" in namespaces or any(k.startswith("itunes_") for k in parsed.feed.keys())
+    itunes = "itunes" in namespaces or any(k.startswith("itunes_") for k in parsed.feed)
     error = None
     if parsed.get("bozo"):
         error = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ssl
 import time
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ class HttpxClient:
     ) -> None:
         # One TLS context for every lane: building one loads the CA bundle (tens of ms each).
         tls = ssl.create_default_context(cafile=certifi.where())
-        self._options = dict(
+        self._new_client = functools.partial(
+            httpx.AsyncClient,
             verify=tls,
             follow_redirects=False,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=None),
@@ -97,7 +99,7 @@ class HttpxClient:
         idle = self._idle.setdefault(host, [])
         if idle:
             return idle.pop()
-        client = httpx.AsyncClient(**self._options)  # type: ignore[arg-type]
+        client = self._new_client()
         self._all.append(client)
         return client
 

@@ -24,7 +24,7 @@ class Link:
 
     @property
     def text(self) -> str:
-        text = self.node.text(deep=True, separator=" ", strip=True)  # type: ignore[attr-defined]
+        text = self.node.text(deep=True, separator=" ", strip=True)  # type: ignore[attr-defined]  # a selectolax Node
         return " ".join(text.split())[:200]
 
 

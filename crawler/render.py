@@ -186,7 +186,6 @@ class Renderer:
 
     async def _render_page(self, page: Any, render: Render, in_flight: dict[str, int], blocked: list[str]) -> Render:
         """Load one page in a viewport's tab, measure it, keep its DOM and screenshots; never raises."""
-        url, viewport = render.url, render.viewport
         started = time.perf_counter()
         try:
             # The hard limit covers the whole render: a page whose script never yields would otherwise
@@ -249,7 +248,7 @@ class _Lane:
 
     async def _new_tab(self) -> Any:
         page = await self.context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and self._console(msg.text))
+        page.on("console", lambda msg: self._console(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self._console(str(exc)))
         page.on("request", lambda _r: self._count(1))
         page.on("requestfinished", lambda _r: self._count(-1))

@@ -7,6 +7,7 @@ docstrings below (``tests/test_docs.py`` keeps them in step).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -103,11 +104,11 @@ class CrawlSettings:
 
         tree = ast.parse(inspect.getsource(cls))
         docs: dict[str, str] = {}
-        body = tree.body[0].body  # type: ignore[attr-defined]
-        for node, nxt in zip(body, body[1:]):
+        body = tree.body[0].body  # type: ignore[attr-defined]  # body[0] is the ClassDef
+        for node, nxt in itertools.pairwise(body):
             if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
                 value = getattr(nxt, "value", None)
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    docs[node.target.id] = value.value  # type: ignore[union-attr]
+                    docs[node.target.id] = value.value  # type: ignore[union-attr]  # a field: a Name
         defaults = cls()
         return [(f.name, getattr(defaults, f.name), docs.get(f.name, "")) for f in fields(cls)]

@@ -7,6 +7,7 @@ Query order is kept because some sites route on it.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,7 +98,7 @@ def canonicalize(url: str) -> str:
     scheme = parts.scheme.lower()
     netloc = _canonical_netloc(parts, scheme)
     path = parts.path or "/"
-    if " " in path or "%" not in path and not path.isascii():
+    if " " in path or ("%" not in path and not path.isascii()):
         path = quote(path, safe="/%:@!$&'()*+,;=-._~")
     query = parts.query
     if query:
@@ -108,10 +109,8 @@ def canonicalize(url: str) -> str:
 def _canonical_netloc(parts: SplitResult, scheme: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host.isascii():
-        try:
+        with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
-        except UnicodeError:
-            pass
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     port = parts.port
@@ -218,7 +217,7 @@ def _resolve(base: str, href: str) -> str | None:
         parts = urlsplit(absolute)
         if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             return None
-        parts.port  # raises on a malformed port
+        _ = parts.port  # raises on a malformed port
     except ValueError:
         return None
     return canonicalize(absolute)
@@ -245,7 +244,7 @@ def host_key(url: str) -> str:
 @lru_cache(maxsize=16384)
 def registrable_domain(host: str) -> str | None:
     """``brand.co.uk`` for ``shop.brand.co.uk``; None for IP addresses and bare names."""
-    host = host.split(":")[0].strip("[]").lower()
+    host = host.split(":", maxsplit=1)[0].strip("[]").lower()
     try:
         ipaddress.ip_address(host)
         return None

@@ -14,8 +14,8 @@ from connectedness import __version__
 from connectedness.audit import CrawlOutcome, ScanOutcome
 from connectedness.checks.base import CATEGORIES
 from connectedness.crawler.snapshot import SiteSnapshot
-from connectedness.storage.blobs import BlobStore
 from connectedness.reports.scan import render_cells, scan_document, top_recommendations
+from connectedness.storage.blobs import BlobStore
 
 
 def _cell(text: object) -> str:

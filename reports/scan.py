@@ -27,7 +27,8 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scan-v1.schema.json
 
 
 def load_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapshot: SiteSnapshot,

@@ -9,6 +9,7 @@ Changes to these models go through a migration in ``storage/migrations``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -48,11 +49,11 @@ class Scan(Base):
     finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     scan_time: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC: the clock checks judge against
     tool_version: Mapped[str] = mapped_column(String(40))
-    settings: Mapped[dict] = mapped_column(JSON)
-    scope: Mapped[dict] = mapped_column(JSON)
-    robots: Mapped[list] = mapped_column(JSON)
-    sitemaps: Mapped[list] = mapped_column(JSON)
-    stats: Mapped[dict] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON)
+    robots: Mapped[list[Any]] = mapped_column(JSON)
+    sitemaps: Mapped[list[Any]] = mapped_column(JSON)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON)
     page_count: Mapped[int] = mapped_column(Integer)
     issue_count: Mapped[int] = mapped_column(Integer)
     browser: Mapped[str | None] = mapped_column(String(200))  # why nothing was rendered; null when rendered
@@ -92,10 +93,10 @@ class PageRow(Base):
     body_sha256: Mapped[str] = mapped_column(String(64))
     elapsed: Mapped[float] = mapped_column(Float)
     fetched_at: Mapped[str] = mapped_column(String(40))
-    headers: Mapped[dict] = mapped_column(JSON)
-    redirects: Mapped[list] = mapped_column(JSON)
-    warnings: Mapped[list] = mapped_column(JSON)
-    aliases: Mapped[list] = mapped_column(JSON)
+    headers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    redirects: Mapped[list[Any]] = mapped_column(JSON)
+    warnings: Mapped[list[Any]] = mapped_column(JSON)
+    aliases: Mapped[list[Any]] = mapped_column(JSON)
 
     scan: Mapped[Scan] = relationship(back_populates="pages")
 
@@ -114,7 +115,7 @@ class IssueRow(Base):
     depth: Mapped[int] = mapped_column(Integer)
     found_on: Mapped[str | None] = mapped_column(String(2048))
     chosen_because: Mapped[str] = mapped_column(String(50))
-    redirects: Mapped[list] = mapped_column(JSON)
+    redirects: Mapped[list[Any]] = mapped_column(JSON)
 
     scan: Mapped[Scan] = relationship(back_populates="issues")
 
@@ -132,7 +133,7 @@ class FeedRow(Base):
     title: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(2048))
     itunes: Mapped[bool] = mapped_column(Boolean)
-    namespaces: Mapped[list] = mapped_column(JSON)
+    namespaces: Mapped[list[Any]] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     newest_entry: Mapped[str | None] = mapped_column(String(40))
 
@@ -150,7 +151,7 @@ class FeedEntryRow(Base):
     title: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(2048))
     published: Mapped[str | None] = mapped_column(String(40))
-    enclosures: Mapped[list] = mapped_column(JSON)
+    enclosures: Mapped[list[Any]] = mapped_column(JSON)
 
     feed: Mapped[FeedRow] = relationship(back_populates="entries")
 
@@ -187,13 +188,13 @@ class CheckResultRow(Base):
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     score: Mapped[int | None] = mapped_column(Integer)
-    observations: Mapped[dict] = mapped_column(JSON)
-    evidence: Mapped[list] = mapped_column(JSON)
+    observations: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
     recommendation: Mapped[str] = mapped_column(Text)
     # "served_html" or "rendered_dom" when pages were rendered: whether the verdict needed the DOM
     # the page's scripts built; the served HTML's own verdict beside it.
     found_in: Mapped[str | None] = mapped_column(String(20))
-    served_html_verdict: Mapped[dict | None] = mapped_column(JSON)
+    served_html_verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     scan: Mapped[Scan] = relationship(back_populates="results")
 
@@ -211,7 +212,7 @@ class ScorecardRow(Base):
     overall: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    detail: Mapped[dict] = mapped_column(JSON)  # every check's weight and why it was or was not counted
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)  # every check's weight and why it was or was not counted
 
     scan: Mapped[Scan] = relationship(back_populates="scorecards")
     categories: Mapped[list[CategoryScoreRow]] = relationship(back_populates="scorecard", cascade="all, delete-orphan",
@@ -247,12 +248,12 @@ class RenderRow(Base):
     height: Mapped[int] = mapped_column(Integer)
     touch: Mapped[bool] = mapped_column(Boolean)
     scale: Mapped[float] = mapped_column(Float)
-    metrics: Mapped[dict] = mapped_column(JSON)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
     html_sha256: Mapped[str | None] = mapped_column(String(64))
     screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
     full_screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
-    console_errors: Mapped[list] = mapped_column(JSON)
-    blocked: Mapped[list] = mapped_column(JSON)
+    console_errors: Mapped[list[Any]] = mapped_column(JSON)
+    blocked: Mapped[list[Any]] = mapped_column(JSON)
     elapsed: Mapped[float] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
 

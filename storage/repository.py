@@ -16,14 +16,33 @@ from sqlalchemy.orm import Session, selectinload
 from connectedness import __version__
 from connectedness.checks.base import CheckResult
 from connectedness.crawler.snapshot import (
-    Asset, CrawlIssue, Feed, FeedEntry, Page, RedirectHop, Render, RobotsFacts, SiteSnapshot, SitemapFacts, Viewport,
+    Asset,
+    CrawlIssue,
+    Feed,
+    FeedEntry,
+    Page,
+    RedirectHop,
+    Render,
+    RobotsFacts,
+    SitemapFacts,
+    SiteSnapshot,
+    Viewport,
 )
 from connectedness.scoring.model import Scorecard
 
 from .blobs import BlobStore
 from .db import Database
 from .models import (
-    AssetRow, Brand, CategoryScoreRow, CheckResultRow, FeedEntryRow, FeedRow, IssueRow, PageRow, RenderRow, Scan,
+    AssetRow,
+    Brand,
+    CategoryScoreRow,
+    CheckResultRow,
+    FeedEntryRow,
+    FeedRow,
+    IssueRow,
+    PageRow,
+    RenderRow,
+    Scan,
     ScorecardRow,
 )
 
@@ -221,7 +240,7 @@ def _snapshot_from_rows(scan: Scan, blobs: BlobStore) -> SiteSnapshot:
     return SiteSnapshot(
         start_url=scan.start_url,
         scan_time=scan.scan_time,
-        status=scan.status,  # type: ignore[arg-type]
+        status=scan.status,  # type: ignore[arg-type]  # stored from the same Literal
         settings=scan.settings,
         home_url=scan.home_url,
         scope=scan.scope,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 
 import httpx
@@ -33,10 +33,13 @@ def fast_settings(**overrides: object) -> CrawlSettings:
     """Default settings without politeness waits, for tests against our own servers."""
     values: dict[str, object] = {"delay": 0.0, "backoff_base": 0.01, "time_budget": 60.0}
     values.update(overrides)
-    return CrawlSettings(**values)  # type: ignore[arg-type]
+    return CrawlSettings(**values)  # type: ignore[arg-type]  # fields of several types
 
 
-def mock_client(handler: Callable[[httpx.Request], httpx.Response], **settings: float) -> HttpxClient:
+Handler = Callable[[httpx.Request], httpx.Response] | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
+
+
+def mock_client(handler: Handler, **settings: float) -> HttpxClient:
     """An HttpxClient whose requests go to ``handler`` instead of the network."""
     return HttpxClient(
         user_agent=CrawlSettings().user_agent,
@@ -80,7 +83,8 @@ def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_db(request: pytest.FixtureRequest) -> Database:
     """The same test on a SQLite file and on PostgreSQL."""
-    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+    database: Database = request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+    return database
 
 
 FIXTURE_SCAN_TIME = "2026-11-23T12:00:00+00:00"
@@ -88,7 +92,7 @@ FIXTURE_SCAN_TIME = "2026-11-23T12:00:00+00:00"
 
 
 @pytest.fixture(scope="session")
-def fixture_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
+def fixture_view(fixture_sites: FixtureServer):
     """``fixture_view(slug)`` -> a SiteView of that fixture site, crawled once per session over loopback.
 
     The brand's own other hosts (``own_sites``) are in scope, robots.txt is
@@ -115,7 +119,7 @@ def fixture_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def rendered_view(fixture_sites: FixtureServer):  # type: ignore[no-untyped-def]
+def rendered_view(fixture_sites: FixtureServer):
     """``rendered_view(slug)`` -> a SiteView of that fixture site as ``scan`` sees it with a browser:
     crawled, its key pages rendered in a real Chromium at phone, tablet and desktop sizes, and those
     pages read from their rendered DOM. Every site is rendered on first use, in one browser."""
@@ -156,6 +160,6 @@ def audit_mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def view_for(audit_mode: str, fixture_view, rendered_view):  # type: ignore[no-untyped-def]
+def view_for(audit_mode: str, fixture_view, rendered_view):
     """``view_for(slug)`` in the current ``audit_mode``."""
     return rendered_view if audit_mode == "rendered" else fixture_view

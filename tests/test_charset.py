@@ -31,7 +31,7 @@ def test_undeclared_utf8_is_read_as_utf8() -> None:
 
 
 def test_bom_wins() -> None:
-    text, encoding, source, _ = decode_body(b"\xef\xbb\xbfhello", "text/html; charset=latin-1")
+    text, _encoding, source, _ = decode_body(b"\xef\xbb\xbfhello", "text/html; charset=latin-1")
     assert (text, source) == ("hello", "bom")
 
 

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from connectedness.checks.fingerprints import default_fingerprints
 from connectedness.checks import hooks
 from connectedness.checks.base import CheckResult
-from connectedness.checks.fingerprints import DATA_DIR
+from connectedness.checks.fingerprints import DATA_DIR, default_fingerprints
 from connectedness.checks.site import SiteView
 from connectedness.fixtures.server import load_sites
 

@@ -104,7 +104,7 @@ def test_overflow_fails_when_the_home_page_overflows_on_the_phone_and_names_the_
 def test_overflow_partial_on_another_page_only_by_a_few_px_or_only_at_tablet() -> None:
     wide = [{"selector": "div.promo", "right": 600, "width": 600}]
     other_page = overflow.run(site(at(PHONE), at(PHONE, ABOUT, overflow_px=225, offenders=wide)))
-    assert other_page.status == "partial" and 20 <= other_page.score <= 70
+    assert other_page.status == "partial" and other_page.score is not None and 20 <= other_page.score <= 70
     assert "div.promo" in other_page.recommendation
 
     few_px = overflow.run(site(at(PHONE, overflow_px=8, offenders=[{"selector": "hr", "right": 383, "width": 383}])))
@@ -152,7 +152,7 @@ def test_tap_targets_pass_partial_fail_and_worst_offenders_as_evidence() -> None
     assert (some.status, some.score, some.observations["cramped_share"]) == ("partial", 75, 0.05)
 
     many = tap_targets.run(site(at(PHONE, taps=19, cramped=12, worst=tiny)))
-    assert many.status == "fail" and many.score < 40
+    assert many.status == "fail" and many.score is not None and many.score < 40
     ev = many.evidence[0]
     assert (ev.selector, ev.snippet, ev.source) == ("td#footer > p > a", '10x4 px "Imprint"', "rendered")
     assert "td#footer > p > a" in many.recommendation
@@ -208,7 +208,7 @@ def test_speed_bands_on_the_phone() -> None:
 def phone_views(fixture_sites: FixtureServer) -> dict[str, SiteView]:
     slugs = ("alpine-trading", "summit-outfitters")
 
-    async def go():  # type: ignore[no-untyped-def]
+    async def go():
         async with Renderer() as renderer:
             return await renderer.render([fixture_sites.url(s) for s in slugs], (PHONE,))
 

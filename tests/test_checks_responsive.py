@@ -69,7 +69,7 @@ def test_images() -> None:
 
 
 @pytest.mark.parametrize("slug", [s for s in SITES if SITES[s].standalone])
-def test_fixture_sites_meet_their_static_responsive_truth(fixture_view, slug: str) -> None:  # type: ignore[no-untyped-def]
+def test_fixture_sites_meet_their_static_responsive_truth(fixture_view, slug: str) -> None:
     site = fixture_view(slug)
     truth = SITES[slug].truth["responsive"]
     vp = viewport.run(site).observations

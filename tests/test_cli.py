@@ -15,7 +15,7 @@ from connectedness.fixtures.server import FixtureServer
 runner = CliRunner()
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -18,12 +19,12 @@ runner = CliRunner()
 VALIDATOR = jsonschema.Draft202012Validator(load_schema())
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def scanned(fixture_sites: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
+def scanned(fixture_sites: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     db = tmp_path_factory.mktemp("scan") / "scan.db"
     result = invoke("scan", fixture_sites.url("summit-outfitters"), "--name", "Summit", "--group", "outdoor",
                     "--profile", "retail", "--delay", "0", "--db", str(db), "--json")
@@ -31,7 +32,7 @@ def scanned(fixture_sites: FixtureServer, tmp_path_factory: pytest.TempPathFacto
     return db, json.loads(result.stdout)
 
 
-def test_scan_json_follows_the_schema(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_scan_json_follows_the_schema(scanned) -> None:
     _, doc = scanned
     VALIDATOR.validate(doc)
     assert doc["brand"] == {"name": "Summit", "group": "outdoor"}
@@ -40,7 +41,7 @@ def test_scan_json_follows_the_schema(scanned) -> None:  # type: ignore[no-untyp
     assert "responsive.viewport" in ids and len(ids) == len(set(ids))
 
 
-def test_scan_is_stored_with_results_and_scorecard(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_scan_is_stored_with_results_and_scorecard(scanned) -> None:
     db, doc = scanned
     with sqlite3.connect(db) as con:
         assert con.execute("select count(*) from check_results").fetchone() == (len(doc["results"]),)
@@ -48,7 +49,7 @@ def test_scan_is_stored_with_results_and_scorecard(scanned) -> None:  # type: ig
         assert con.execute("select count(*) from category_scores").fetchone()[0] >= 6
 
 
-def test_show_reads_back_the_same_document(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_show_reads_back_the_same_document(scanned) -> None:
     db, doc = scanned
     shown = json.loads(invoke("show", str(doc["scan"]["id"]), "--db", str(db), "--json").stdout)
     VALIDATOR.validate(shown)
@@ -60,7 +61,7 @@ def test_show_reads_back_the_same_document(scanned) -> None:  # type: ignore[no-
     assert invoke("show", "999", "--db", str(db)).exit_code == 1
 
 
-def test_rescore_adds_a_scorecard_and_history_shows_it(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_rescore_adds_a_scorecard_and_history_shows_it(scanned) -> None:
     db, doc = scanned
     result = invoke("rescore", "--brand", "Summit", "--profile", "b2b", "--db", str(db), "--json")
     assert result.exit_code == 0
@@ -73,7 +74,7 @@ def test_rescore_adds_a_scorecard_and_history_shows_it(scanned) -> None:  # type
     assert invoke("history", "Nobody", "--db", str(db)).exit_code == 1
 
 
-def test_rescore_needs_a_target_and_a_real_profile(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_rescore_needs_a_target_and_a_real_profile(scanned) -> None:
     db, _ = scanned
     assert invoke("rescore", "--db", str(db)).exit_code == 2
     assert invoke("rescore", "--all", "--profile", "nonesuch", "--db", str(db)).exit_code == 2
@@ -107,7 +108,7 @@ def test_bad_fingerprint_file_is_a_usage_error(fixture_sites: FixtureServer, tmp
     assert result.exit_code == 2 and "bad.json" in result.stderr
 
 
-def test_scan_end_to_end_meets_the_retailers_ground_truth(scanned, fixture_sites: FixtureServer) -> None:  # type: ignore[no-untyped-def]
+def test_scan_end_to_end_meets_the_retailers_ground_truth(scanned, fixture_sites: FixtureServer) -> None:
     _, doc = scanned
     truth = fixture_sites.sites["summit-outfitters"].truth
     obs = {r["check_id"]: r["observations"] for r in doc["results"]}
@@ -120,7 +121,7 @@ def test_scan_end_to_end_meets_the_retailers_ground_truth(scanned, fixture_sites
     assert statuses <= {"pass", "partial", "fail", "not_applicable", "could_not_check"}
 
 
-def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> None:
     db, doc = scanned
     text = invoke("show", str(doc["scan"]["id"]), "--db", str(db)).stdout
     if any(r["status"] in ("partial", "fail") for r in doc["results"]):
@@ -128,7 +129,7 @@ def test_recommendations_keep_their_check_ids_in_the_table_output(scanned) -> No
         assert "1. [" in text, "square brackets are text, not rich markup"
 
 
-def test_show_prints_what_chromium_measured(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_show_prints_what_chromium_measured(scanned) -> None:
     db, doc = scanned
     text = invoke("show", str(doc["scan"]["id"]), "--db", str(db)).stdout
     assert "Rendered in Chromium" in text
@@ -159,7 +160,7 @@ def test_full_pages_only_at_viewports_that_are_rendered() -> None:
     assert result.exit_code == 2 and "--full-page" in result.stderr
 
 
-def test_the_scan_document_lists_renders_and_their_screenshot_files(scanned) -> None:  # type: ignore[no-untyped-def]
+def test_the_scan_document_lists_renders_and_their_screenshot_files(scanned) -> None:
     db, doc = scanned
     renders = doc["renders"]
     assert doc["scan"]["browser"] is None

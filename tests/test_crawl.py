@@ -37,7 +37,7 @@ class Site:
         return route(request) if callable(route) else route
 
 
-def go(site: Site, url: str = "https://brand.com/", **settings: object):  # type: ignore[no-untyped-def]
+def go(site: Site, url: str = "https://brand.com/", **settings: object):
     return run(crawl(url, fast_settings(**settings), client=mock_client(site)))
 
 

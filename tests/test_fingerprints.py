@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from connectedness.checks.fingerprints import Fingerprints, _read, _category_kinds
+from connectedness.checks.fingerprints import Fingerprints, _category_kinds, _read
 from connectedness.checks.site import SiteView
 
 SPEC = {
@@ -27,7 +28,7 @@ SPEC = {
 }
 
 
-def load(tmp_path: Path, spec: dict | None = None) -> Fingerprints:  # type: ignore[type-arg]
+def load(tmp_path: Path, spec: dict[str, Any] | None = None) -> Fingerprints:
     path = tmp_path / "mine.json"
     path.write_text(json.dumps(spec or SPEC))
     return Fingerprints(_read(path, _category_kinds()))
@@ -72,7 +73,7 @@ def test_user_files_extend_the_bundled_ones(tmp_path: Path) -> None:
     (tmp_path / "extra.json").write_text(json.dumps({"Zeta Chat": {"cats": [1001], "scriptSrc": "zeta\\.chat/w\\.js"}}))
     fingerprints = Fingerprints.load([tmp_path])
     assert "Zeta Chat" in fingerprints.of_kind("chat")
-    with pytest.raises(ValueError, match="broken.json"):
+    with pytest.raises(ValueError, match=r"broken\.json"):
         (tmp_path / "broken.json").write_text("[1, 2")
         Fingerprints.load([tmp_path / "broken.json"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,8 +42,8 @@ def label(server: FixtureServer, slug: str, url: str) -> str:
     return url
 
 
-def truth(slug: str) -> dict:  # type: ignore[type-arg]
-    crawl_truth = SITES[slug].truth.get("crawl")
+def truth(slug: str) -> dict[str, Any]:
+    crawl_truth: dict[str, Any] | None = SITES[slug].truth.get("crawl")
     assert crawl_truth, f"{slug}/site.toml has no [truth.crawl]"
     return crawl_truth
 

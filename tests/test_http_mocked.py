@@ -14,8 +14,8 @@ from connectedness.crawler.engine import _retry_after
 from connectedness.crawler.http import HttpxClient
 
 
-def fetch(url: str, max_bytes: int):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
+def fetch(url: str, max_bytes: int):
+    async def go():
         client = HttpxClient(user_agent="t", connect_timeout=1, read_timeout=1)
         try:
             return await client.get(url, max_bytes=max_bytes, deadline=5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import httpx
@@ -38,7 +39,7 @@ class Recorder:
 
 
 def gaps(starts: list[float]) -> list[float]:
-    return [b - a for a, b in zip(starts, starts[1:])]
+    return [b - a for a, b in itertools.pairwise(starts)]
 
 
 def test_per_host_concurrency_is_a_ceiling() -> None:

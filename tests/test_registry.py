@@ -44,7 +44,7 @@ def test_a_third_party_check_registers_beside_ours(tmp_path: Path, monkeypatch: 
 
 def test_a_duplicate_id_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install_plugin(tmp_path, monkeypatch, "copycat_checks", PLUGIN.replace("acme.has_title", "responsive.viewport"))
-    with pytest.raises(RegistryError, match="responsive.viewport"):
+    with pytest.raises(RegistryError, match=r"responsive\.viewport"):
         load_checks()
     sys.modules.pop("copycat_checks", None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,15 @@ PAGES = sorted(p.name for p in (LAB / "metrics-lab" / "public").glob("*.html") i
 
 
 @pytest.fixture(scope="module")
-def lab() -> FixtureServer:
+def lab() -> Iterator[FixtureServer]:
     """The metric lab (fixtures/lab/metrics-lab): one page per measurement."""
     with serve_sites(load_sites(LAB)) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def renders(lab: FixtureServer):  # type: ignore[no-untyped-def]
-    async def go():  # type: ignore[no-untyped-def]
+def renders(lab: FixtureServer):
+    async def go():
         async with Renderer() as renderer:
             return await renderer.render([lab.url("metrics-lab", f"/{name}") for name in PAGES], (PHONE, DESKTOP))
 
@@ -32,7 +33,7 @@ def renders(lab: FixtureServer):  # type: ignore[no-untyped-def]
     return {(r.url.rsplit("/", 1)[1], r.viewport.name): r for r in found}
 
 
-def test_every_page_renders_at_every_viewport_with_a_screenshot(renders) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_renders_at_every_viewport_with_a_screenshot(renders) -> None:
     assert len(renders) == len(PAGES) * 2
     for key, render in renders.items():
         assert render.error is None, key
@@ -40,7 +41,7 @@ def test_every_page_renders_at_every_viewport_with_a_screenshot(renders) -> None
         assert render.metrics["title"] == key[0]
 
 
-def test_overflow_names_the_widest_offender_and_ignores_scrolling_rows(renders) -> None:  # type: ignore[no-untyped-def]
+def test_overflow_names_the_widest_offender_and_ignores_scrolling_rows(renders) -> None:
     phone = renders[("overflow.html", "phone")].metrics
     assert 900 <= phone["scroll_width"] <= 901  # Chromium rounds sub-pixel widths up at DPR 3
     assert phone["overflow_px"] == phone["scroll_width"] - 375
@@ -50,21 +51,21 @@ def test_overflow_names_the_widest_offender_and_ignores_scrolling_rows(renders) 
     assert renders[("fits.html", "phone")].metrics["overflow_px"] == 0
 
 
-def test_text_size_histogram(renders) -> None:  # type: ignore[no-untyped-def]
+def test_text_size_histogram(renders) -> None:
     text = renders[("tiny-text.html", "phone")].metrics["text"]
     small = len("All of this text is ten pixels high.".replace(" ", ""))
     assert text["histogram"] == {"10": small, "20": 3}
     assert (text["small_characters"], text["characters"]) == (small, small + 3)
 
 
-def test_tap_targets_without_room_are_counted_and_named(renders) -> None:  # type: ignore[no-untyped-def]
+def test_tap_targets_without_room_are_counted_and_named(renders) -> None:
     taps = renders[("crowded.html", "phone")].metrics["tap_targets"]
     assert taps["count"] == 11
     assert taps["cramped"] == 10, "the ten tiny adjacent links; the spaced 48 px one is fine"
     assert taps["worst"][0]["selector"] == "body > a" and taps["worst"][0]["height"] < 24
 
 
-def test_a_page_without_viewport_meta_is_zoomed_out_on_the_phone(renders) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_without_viewport_meta_is_zoomed_out_on_the_phone(renders) -> None:
     phone = renders[("no-viewport.html", "phone")].metrics
     assert 980 <= phone["viewport"]["layout_width"] <= 981 and phone["viewport"]["scale"] < 0.5
     assert phone["overflow_px"] > 500 and phone["overflow_offenders"][0]["selector"] == "table#layout"
@@ -73,7 +74,7 @@ def test_a_page_without_viewport_meta_is_zoomed_out_on_the_phone(renders) -> Non
     assert desktop["text"]["small_characters"] == 0 and desktop["overflow_px"] == 0
 
 
-def test_a_page_that_disables_zoom_is_flagged(renders) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_that_disables_zoom_is_flagged(renders) -> None:
     from connectedness.checks.responsive import viewport
     from connectedness.checks.site import SiteView
 
@@ -86,11 +87,11 @@ def test_a_page_that_disables_zoom_is_flagged(renders) -> None:  # type: ignore[
     assert viewport.run(SiteView.from_html({fits.url: fits.html})).observations["zoom_disabled"] is False
 
 
-def test_a_viewport_meta_that_does_not_take_effect_is_caught(renders) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewport_meta_that_does_not_take_effect_is_caught(renders) -> None:
     from connectedness.checks.responsive import viewport
     from connectedness.checks.site import SiteView
 
-    def judged(name: str):  # type: ignore[no-untyped-def]
+    def judged(name: str):
         render = renders[(name, "phone")]
         view = SiteView.from_html({render.url: render.html})
         view.snapshot.renders = [render, renders[(name, "desktop")]]
@@ -106,11 +107,13 @@ def test_a_viewport_meta_that_does_not_take_effect_is_caught(renders) -> None:  
     assert fine.status == "pass" and fine.observations["effective"] is True
 
 
-def test_phones_ask_as_a_phone_and_say_who_is_asking(renders) -> None:  # type: ignore[no-untyped-def]
+def test_phones_ask_as_a_phone_and_say_who_is_asking(renders) -> None:
     import re
 
     def agent(viewport: str) -> str:
-        return re.search(r'<p id="ua">([^<]*)</p>', renders[("user-agent.html", viewport)].html).group(1)
+        found = re.search(r'<p id="ua">([^<]*)</p>', renders[("user-agent.html", viewport)].html)
+        assert found is not None
+        return found.group(1)
 
     phone, desktop = agent("phone"), agent("desktop")
     assert "Mobile" in phone and "Android" in phone and "HeadlessChrome" not in phone
@@ -118,14 +121,14 @@ def test_phones_ask_as_a_phone_and_say_who_is_asking(renders) -> None:  # type: 
     assert all(a.endswith("(site audit)") and "connectedness/" in a for a in (phone, desktop))
 
 
-def test_a_css_checkbox_menu_counts_as_a_menu_toggle(renders) -> None:  # type: ignore[no-untyped-def]
+def test_a_css_checkbox_menu_counts_as_a_menu_toggle(renders) -> None:
     phone = renders[("checkbox-menu.html", "phone")].metrics["nav"]
     assert phone == {"links": 3, "visible": 0, "menu_toggle": "body > header > label.nav-toggle-label"}
     desktop = renders[("checkbox-menu.html", "desktop")].metrics["nav"]
     assert desktop == {"links": 3, "visible": 3, "menu_toggle": None}
 
 
-def test_full_page_screenshots_are_capped_and_taken_on_the_phone(renders) -> None:  # type: ignore[no-untyped-def]
+def test_full_page_screenshots_are_capped_and_taken_on_the_phone(renders) -> None:
     tall = renders[("tall.html", "phone")]
     assert tall.metrics["page_height"] >= 5 * 812
     width, height = _jpeg_size(tall.full_screenshot)
@@ -147,7 +150,7 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
 
 
 def test_a_page_that_never_yields_hits_the_hard_limit_and_the_next_page_still_renders(lab: FixtureServer) -> None:
-    async def go():  # type: ignore[no-untyped-def]
+    async def go():
         async with Renderer(timeout=2.0) as renderer:
             return await renderer.render([lab.url("metrics-lab", f"/{HANGS}"), lab.url("metrics-lab", "/fits.html")],
                                          (PHONE,))
@@ -158,7 +161,7 @@ def test_a_page_that_never_yields_hits_the_hard_limit_and_the_next_page_still_re
     assert after.error is None and after.metrics["overflow_px"] == 0, "the same viewport renders on in a new tab"
 
 
-def test_script_built_content_is_in_the_rendered_dom_and_offsite_requests_are_blocked(renders) -> None:  # type: ignore[no-untyped-def]
+def test_script_built_content_is_in_the_rendered_dom_and_offsite_requests_are_blocked(renders) -> None:
     render = renders[("script-nav.html", "phone")]
     assert "Built by script" in render.html
     assert render.metrics["nav"]["links"] == 1
@@ -166,7 +169,7 @@ def test_script_built_content_is_in_the_rendered_dom_and_offsite_requests_are_bl
 
 
 def test_the_2013_brochure_fails_on_the_phone_and_the_retailer_fits(fixture_sites: FixtureServer) -> None:
-    async def go():  # type: ignore[no-untyped-def]
+    async def go():
         async with Renderer() as renderer:
             return await renderer.render([fixture_sites.url("alpine-trading"), fixture_sites.url("summit-outfitters")],
                                          (PHONE,))

@@ -13,7 +13,7 @@ from .conftest import mock_client
 UA = "connectedness/0.1.0 (+https://example.invalid)"
 
 
-def policy(handler, respect: bool = True) -> RobotsPolicy:  # type: ignore[no-untyped-def]
+def policy(handler, respect: bool = True) -> RobotsPolicy:
     return RobotsPolicy(mock_client(handler), user_agent=UA, respect=respect, deadline=5.0)
 
 

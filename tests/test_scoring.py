@@ -12,7 +12,7 @@ from connectedness.scoring.model import ProfileError, Scorecard
 
 
 def result(check_id: str, status: str, value: int | None) -> CheckResult:
-    return CheckResult(check_id, check_id.split(".")[0], "1", check_id, status, value, {}, [], "")  # type: ignore[arg-type]
+    return CheckResult(check_id, check_id.split(".", maxsplit=1)[0], "1", check_id, status, value, {}, [], "")  # type: ignore[arg-type]  # a str status
 
 
 RESULTS = [

@@ -8,9 +8,9 @@ from connectedness.checks.site import SiteView
 from connectedness.crawler import run
 from connectedness.crawler.engine import crawl
 from connectedness.crawler.feeds import feed_listing, is_feed_address, looks_like_feed, parse_feed
+from connectedness.crawler.sitemaps import SitemapTooLarge, parse_sitemap
 from connectedness.crawler.snapshot import SiteSnapshot
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
-from connectedness.crawler.sitemaps import SitemapTooLarge, parse_sitemap
 
 from .conftest import fast_settings
 
@@ -83,7 +83,8 @@ def test_json_feed() -> None:
 def test_broken_feed_is_recorded_not_fatal() -> None:
     feed = parse_feed("https://b.com/feed.xml", b"<rss><channel><title>T</title><item><title>x</item>", "anchor")
     assert feed.error is not None
-    assert parse_feed("https://b.com/f.json", b"{not json", "anchor").error.startswith("invalid JSON Feed")
+    error = parse_feed("https://b.com/f.json", b"{not json", "anchor").error
+    assert error is not None and error.startswith("invalid JSON Feed")
 
 
 def test_looks_like_feed() -> None:

@@ -46,7 +46,7 @@ def test_the_migrated_schema_matches_the_models(any_db: Database) -> None:
     assert diff == []
 
 
-def test_a_new_database_is_stamped_at_the_head(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_database_is_stamped_at_the_head(tmp_path) -> None:
     from alembic.migration import MigrationContext as Context
 
     from connectedness.storage.db import SCHEMA_HEAD
@@ -66,7 +66,7 @@ def test_the_schema_head_constant_is_alembics_head(any_db: Database) -> None:
     assert stored_revision(any_db.engine) == SCHEMA_HEAD
 
 
-def test_an_older_schema_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_schema_is_upgraded_on_open(tmp_path) -> None:
     from sqlalchemy import create_engine, inspect
 
     from connectedness.storage.db import SCHEMA_HEAD, stored_revision, upgrade
@@ -81,7 +81,7 @@ def test_an_older_schema_is_upgraded_on_open(tmp_path) -> None:  # type: ignore[
     assert "full_screenshot_sha256" in {c["name"] for c in inspect(opened.engine).get_columns("renders")}
 
 
-def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:
     path = tmp_path / "keep.db"
     first = open_database(str(path))
     scan_id = save_snapshot(first, sample_snapshot(), brand="Brand")
@@ -103,6 +103,7 @@ def test_round_trip_keeps_everything_checks_need(any_db: Database) -> None:
 def test_tables_are_queryable_with_plain_sqlite(db: Database) -> None:
     scan_id = save_snapshot(db, sample_snapshot(), brand="Brand", group="rivals")
     path = db.engine.url.database
+    assert path is not None
     with sqlite3.connect(path) as con:
         assert con.execute("select name, competitor_group from brands").fetchall() == [("Brand", "rivals")]
         assert con.execute("select status, page_count from scans where id=?", (scan_id,)).fetchone() == ("complete", 2)
@@ -135,7 +136,7 @@ def test_an_interrupted_save_writes_nothing(any_db: Database, monkeypatch: pytes
     snapshot = sample_snapshot()
     original_flush = db.sessions.class_.flush
 
-    def explode(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def explode(self, *args, **kwargs):
         original_flush(self, *args, **kwargs)  # rows are in the transaction...
         raise KeyboardInterrupt  # ...when the user presses Ctrl-C
 
@@ -200,6 +201,7 @@ def test_renders_and_screenshots_round_trip(any_db: Database) -> None:
 
         row = session.scalars(select(RenderRow)).one()
         assert (row.viewport, row.width, row.metrics["overflow_px"]) == ("phone", 375, 12)
+        assert row.screenshot_sha256 and row.full_screenshot_sha256
         assert any_db.blobs.path(row.screenshot_sha256, "jpg").read_bytes() == jpeg, "screenshots open as JPEG files"
         assert any_db.blobs.path(row.full_screenshot_sha256, "jpg").read_bytes() == full
 

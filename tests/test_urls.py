@@ -1,6 +1,13 @@
 import pytest
 
-from connectedness.crawler.urls import InvalidURL, Scope, canonicalize, parse_start_url, registrable_domain, resolve_link
+from connectedness.crawler.urls import (
+    InvalidURL,
+    Scope,
+    canonicalize,
+    parse_start_url,
+    registrable_domain,
+    resolve_link,
+)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from .score import Report, markdown_table, score_item
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = ROOT / "accuracy-output"
-PAGE_SETTINGS = {"max_pages": 1}
+PAGE_SETTINGS: dict[str, Any] = {"max_pages": 1}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

@@ -43,7 +43,7 @@ def reexec_inside(argv: list[str]) -> int:
 
 
 def _run(*command: str) -> None:
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise NamespaceError(f"{' '.join(command)} failed: {done.stderr.strip() or done.stdout.strip()}")
 

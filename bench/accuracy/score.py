@@ -112,7 +112,7 @@ def _score_social(report: Report, item: str, url: str, doc: dict[str, Any], labe
 
 def _day(value: str) -> date:
     """A date from ``YYYY-MM-DD...``; a month or a year alone is its first day."""
-    parts = (value[:10].split("-") + ["01", "01"])[:3]
+    parts = [*value[:10].split("-"), "01", "01"][:3]
     return date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 

@@ -11,7 +11,10 @@ engine = config.attributes.get("engine")
 if engine is None:  # run from the alembic command line: take the URL from alembic.ini or -x db=
     from sqlalchemy import create_engine
 
-    engine = create_engine(context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option("sqlalchemy.url"))
+    url = context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("no database: pass -x db=URL or set sqlalchemy.url in alembic.ini")
+    engine = create_engine(url)
 
 with engine.begin() as connection:
     context.configure(

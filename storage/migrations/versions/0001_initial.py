@@ -1,12 +1,11 @@
 """initial schema: brands, scans, pages, crawl issues, feeds
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 20:03:25.562560
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
