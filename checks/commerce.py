@@ -35,13 +35,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from .anatomy import app_shell_outcome
+from connectedness import vocabulary
+
+from .anatomy import app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
-from .site import PageView, SiteView, css_path, node_types, squeeze
+from .site import Anchor, PageView, SiteView, css_path, node_types, squeeze
 
 T = TypeVar("T")
 MAX_EVIDENCE = 5  # examples kept per kind of signal: enough to verify, short enough to read
@@ -112,21 +115,13 @@ _LOCALE_SEGMENT = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2,4})?$", re.IGNORECASE)
 _CART_QUERY = re.compile(r"(?:^|&)(?:add-to-cart|add_to_cart)=|route=checkout/(?:cart|checkout)|controller=(?:cart|order)\b",
                          re.IGNORECASE)
 _CART_DEEP = re.compile(r"/checkout/cart\b|/cart-show\b|/shoppingcart\.aspx?\b|/cart\.php\b", re.IGNORECASE)
-_CART_LABELS = frozenset({
-    "cart", "basket", "bag", "trolley", "shopping cart", "shopping basket", "shopping bag", "view cart",
-    "view basket", "view bag", "my cart", "my basket", "my bag", "your cart", "your basket", "your bag",
-    "checkout", "check out", "go to checkout", "proceed to checkout", "warenkorb", "kasse", "panier",
-    "carrito", "carrello", "winkelwagen", "varukorg", "koszyk",
-})
 _LABEL_NOISE = re.compile(r"[^\w\s]|[\d_]")
 _LABEL_FILLER = frozenset({"item", "items", "article", "articles", "artikel", "open", "icon"})
-_CARTISH = ("cart", "basket", "bag", "trolley", "warenkorb", "panier", "carrito", "carrello", "winkelwagen",
-            "varukorg", "koszyk", "buy")
-_ADD_TEXT = re.compile(
-    r"\b(?:add(?:ed)?\s+to\s+(?:cart|basket|bag|trolley)|in\s+den\s+warenkorb|ajouter\s+au\s+panier"
-    r"|a[ñn]adir\s+al\s+carrito|aggiungi\s+al\s+carrello|in\s+(?:de\s+)?winkelwagen|l[äa]gg\s+i\s+varukorgen"
-    r"|dodaj\s+do\s+koszyka)\b", re.IGNORECASE)
-_BUY_TEXT = re.compile(r"\bbuy\s+(?:it\s+)?now\b", re.IGNORECASE)  # only on buttons: as link text it is often a pitch
+MAX_LABEL_WORDS = 4  # a cart label is a name ("Cart", "Mein Warenkorb"), not a sentence
+MAX_BUTTON_LABEL = 40  # characters of a button label searched for "buy now": longer is a pitch, not a control
+MAX_ORDER_LABEL_WORDS = 8  # "Place an online order for <brand>" still is a link label
+# Terms of vocabulary/commerce.toml and vocabulary/storefront.toml.
+CART_TERMS = ("cart", "checkout")
 _ADD_ACTION = re.compile(
     r"/cart/add\b|[?&]add-to-cart=|/checkout/line-item/add\b|/checkout/cart/add\b|[?&]controller=cart\b"
     r"|/cart\.php\b|shoppingcart\.aspx?\b|cart-addproduct\b|route=checkout/cart/add\b", re.IGNORECASE)
@@ -135,6 +130,7 @@ _ADD_ATTR = re.compile(r"add[-_]?to[-_]?(?:cart|basket|bag)|addtocart|single_add
 _ADD_FIELDS = frozenset({"add-to-cart", "add_to_cart", "addtocart"})
 _PRODUCT_TYPES = ("Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts")
 _OFFER_TYPES = frozenset({"offer", "aggregateoffer"})
+_PUBLICATION_TYPES = frozenset({"creativework", "periodical", "newspaper", "website", "webpage", "publicationissue"})
 
 
 def cart_url_kind(url: str) -> str | None:
@@ -157,10 +153,55 @@ def cart_url_kind(url: str) -> str | None:
     return None
 
 
+def _label_words(text: str) -> str:
+    """A label without counts, prices and filler ("Basket (2 items)" -> "basket")."""
+    return " ".join(w for w in _LABEL_NOISE.sub(" ", text.lower()).split() if w not in _LABEL_FILLER)
+
+
 def is_cart_label(text: str) -> bool:
-    """Whether a link's whole label names the cart ("Cart", "Bag (2)", "View basket"), not prose around it."""
-    words = [w for w in _LABEL_NOISE.sub(" ", text.lower()).split() if w not in _LABEL_FILLER]
-    return 0 < len(words) <= 4 and " ".join(words) in _CART_LABELS
+    """Whether a link's whole label names the cart ("Cart", "Bag (2)", "Warenkorb", "購物車"), not prose around it.
+
+    The words are the ``cart`` and ``checkout`` terms of ``vocabulary/commerce.toml``, in every language.
+    """
+    label = _label_words(text)
+    return 0 < len(label.split()) <= MAX_LABEL_WORDS and \
+        vocabulary.pattern("commerce", *CART_TERMS).fullmatch(label) is not None
+
+
+def names_cart(names: str) -> bool:
+    """Whether class or id names call an element the cart ("button-cart", "shoppingCart", "mini-basket").
+
+    Read as words (``anatomy.name_words``), so "cartoon" or "cartography" is not a cart; the words are the
+    ``cart`` term of ``vocabulary/commerce.toml``, as a class name is often in the site's own language.
+    A BEM name says what the element is after its block: ``basket--continue`` is a "continue" link inside
+    a basket panel (which may be an order form for brochures), not the cart itself.
+    """
+    return any(vocabulary.segment_term("commerce", word, "cart")
+               for name in names.split() for word in name_words(_own_part(name)))
+
+
+def _own_part(name: str) -> str:
+    """The part of a BEM class name that names the element: ``block__element--modifier`` -> ``element``,
+    ``block--element`` -> ``element``; a name without BEM separators is itself."""
+    if "__" in name:
+        name = name.rsplit("__", 1)[1].split("--", 1)[0]
+    return name.rsplit("--", 1)[-1] or name
+
+
+def _is_add_label(label: str) -> bool:
+    """"Add to cart", "In den Warenkorb", "Do košíku"... anywhere in a control's label."""
+    return vocabulary.find("commerce", label[:MAX_TEXT_SCAN], "add_to_cart") is not None
+
+
+def _is_buy_button_label(label: str) -> bool:
+    """"Buy now", "Jetzt kaufen": only as the label of a button, and only a short one (longer is a pitch)."""
+    return len(label) <= MAX_BUTTON_LABEL and vocabulary.find("commerce", label, "buy_now") is not None
+
+
+def _is_order_online_label(text: str) -> bool:
+    """"Order online", "Online bestellen", "Place an online order for ...": a short link label."""
+    return len(text.split()) <= MAX_ORDER_LABEL_WORDS and \
+        vocabulary.find("storefront", text, "order_online") is not None
 
 
 @dataclass(slots=True)
@@ -173,6 +214,8 @@ class Storefront:
     products: dict[str, Evidence] = field(default_factory=dict)  # page path -> Product+Offer evidence
     offers: list[dict[str, str]] = field(default_factory=list)   # Offer prices from structured data
     offer_currencies: dict[str, Evidence] = field(default_factory=dict)
+    # "Order online" links to another host of the brand's own, whose shop the crawl did not see: weaker.
+    ordering_sites: list[Evidence] = field(default_factory=list)
 
     @property
     def cart(self) -> bool:
@@ -184,38 +227,88 @@ class Storefront:
         return self.cart or bool(self.products)
 
 
+def _anchor_label(anchor: Anchor) -> str:
+    """What a link says: its text, else its aria-label or title (an icon-only cart link)."""
+    return anchor.text or anchor.attr("aria-label") or anchor.attr("title")
+
+
 def _cart_links(site: SiteView, store: Storefront) -> None:
     for view, anchor in site.anchors():
-        if anchor.scheme not in ("http", "https") or not site.is_own(anchor.url):
+        label = _anchor_label(anchor)
+        if anchor.scheme not in ("http", "https"):
+            # A script-driven cart toggle (href="javascript:..." or "#") counts by its markup alone.
+            if anchor.scheme in ("javascript", "") or anchor.href.startswith("#"):
+                if names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
+                    _add(store.cart_links, Evidence(view.url, anchor.selector, "class", anchor.attr("class")[:80],
+                                                    note=f"cart control: {_clip(label, 60) or '(no text)'}"))
+            continue
+        if not site.is_own(anchor.url):
             continue
         kind = cart_url_kind(anchor.url)
-        if kind == "query" or _ADD_ATTR.search(anchor.attr("class")) or _ADD_TEXT.search(anchor.text):
+        if kind == "query" or _ADD_ATTR.search(anchor.attr("class")) or _is_add_label(anchor.text):
             _add(store.add_to_cart, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
                                              note=f"add-to-cart link: {_clip(anchor.text, 60)}"))
-        elif kind == "path" or is_cart_label(anchor.text):
+        elif kind == "path" or is_cart_label(label) or names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
             _add(store.cart_links, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
-                                            note=f"cart/checkout link: {_clip(anchor.text, 60) or '(no text)'}"))
+                                            note=f"cart/checkout link: {_clip(label, 60) or '(no text)'}"))
+        elif anchor.host != _host(view.url) and _is_order_online_label(label):
+            _add(store.ordering_sites, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
+                                                note=f"online ordering site: {_clip(label, 60)}"))
 
 
-def _add_to_cart_controls(site: SiteView, view: PageView, store: Storefront) -> None:
-    """Add-to-cart forms and buttons on one page (skipped fast when no cart word is in the HTML)."""
-    if not _mentions(site, view, _CARTISH):
-        return
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _add_to_cart_controls(view: PageView, store: Storefront) -> None:
+    """Add-to-cart forms and buttons on one page, and a cart widget's "your cart is empty"."""
     for form in view.forms:
         reason = ("action" if _ADD_ACTION.search(form.action) else
                   "field" if any(f.name in _ADD_FIELDS for f in form.fields) else
-                  "button text" if _ADD_TEXT.search(form.text) or _BUY_TEXT.search(form.text) else "")
+                  "button text" if _is_add_label(form.text) else "")
         if reason:
             _add(store.add_to_cart, Evidence(view.url, form.selector, "action", form.action[:160],
                                              note=f"add-to-cart form ({reason})"))
     for node in view.tree.css("button, input[type=submit], input[type=button], [data-hook]"):
         attrs = node.attributes
         label = squeeze(node.text(deep=True, separator=" ") if node.tag == "button" else attrs.get("value") or "")
+        label = label or attrs.get("aria-label") or ""
         marks = " ".join(filter(None, (attrs.get("class"), attrs.get("id"), attrs.get("name"),
                                        attrs.get("data-hook"))))
-        if _ADD_TEXT.search(label) or _BUY_TEXT.search(label) or _ADD_ATTR.search(marks):
+        if _is_add_label(label) or _is_buy_button_label(label) or _ADD_ATTR.search(marks) or \
+                (node.tag in ("button", "input") and names_cart(marks)):
             _add(store.add_to_cart, Evidence(view.url, css_path(node), snippet=_clip(label or marks, 80),
                                              note="add-to-cart button"))
+    if (phrase := _phrase_in_text(_text(view), "storefront", "cart_empty")) is not None:
+        _add(store.cart_links, Evidence(view.url, "body", snippet=_clip(phrase, 80),
+                                        note="cart widget (empty cart message)"))
+
+
+PHRASE_WINDOW = 80  # characters either side of a key word searched for the whole phrase
+MAX_KEY_HITS = 20  # occurrences of one key word looked at on a page
+
+
+@cache
+def _key_words(concept: str, term: str) -> tuple[str, ...]:
+    """The longest word of each phrase of a term: a substring test for these is far cheaper than the
+    phrase pattern over a whole page, and every phrase contains its key word."""
+    return tuple(sorted({max(w.split(), key=len) for w in vocabulary.words(concept, term)}))
+
+
+def _phrase_in_text(text: str, concept: str, term: str) -> str | None:
+    """The first phrase of a vocabulary term found in a page's text, searched only around its key words."""
+    low = text.lower()
+    pattern = vocabulary.pattern(concept, term)
+    for key in _key_words(concept, term):
+        start = low.find(key)
+        for _ in range(MAX_KEY_HITS):
+            if start < 0:
+                break
+            window = text[max(0, start - PHRASE_WINDOW): start + len(key) + PHRASE_WINDOW]
+            if (m := pattern.search(window)) is not None:
+                return m.group(0)
+            start = low.find(key, start + len(key))
+    return None
 
 
 def _offers_of(node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -245,12 +338,20 @@ def _offer_currency(offer: dict[str, Any]) -> str:
 
 def _product_offers(view: PageView) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """(Product, offers) pairs on a page, from JSON-LD Products and Offers whose itemOffered is a Product."""
-    pairs = [(node, offers) for node in view.nodes_of_type(*_PRODUCT_TYPES) if (offers := _offers_of(node))]
+    pairs = [(node, offers) for node in view.nodes_of_type(*_PRODUCT_TYPES)
+             if not _is_publication(node) and (offers := _offers_of(node))]
     for offer in view.nodes_of_type("Offer", "AggregateOffer"):
         item = offer.get("itemOffered")
-        if isinstance(item, dict) and {t.lower() for t in node_types(item)} & {t.lower() for t in _PRODUCT_TYPES}:
+        if isinstance(item, dict) and {t.lower() for t in node_types(item)} & {t.lower() for t in _PRODUCT_TYPES} \
+                and not _is_publication(item):
             pairs.append((item, [offer]))
     return pairs
+
+
+def _is_publication(node: dict[str, Any]) -> bool:
+    """A Product that is also the publication itself (``["CreativeWork", "Product"]``): the subscription
+    markup of a paywalled article, which sells reading, not goods from a shop."""
+    return bool({t.lower() for t in node_types(node)} & _PUBLICATION_TYPES)
 
 
 def _products(site: SiteView, store: Storefront) -> None:
@@ -289,7 +390,7 @@ def storefront(site: SiteView) -> Storefront:
         for view in site.pages:
             if cart_url_kind(view.url) == "path":
                 _add(store.cart_pages, Evidence(view.url, note="cart/checkout page fetched"))
-            _add_to_cart_controls(site, view, store)
+            _add_to_cart_controls(view, store)
         _products(site, store)
         return store
     return _memo(site, "storefront", build)
@@ -760,6 +861,9 @@ def storefront_check(site: SiteView) -> Outcome:
     pages 25, prices with a currency 15. Pass = a way to buy (cart or
     add-to-cart) plus product markup; partial = some signals; fail = none (a
     profile for B2B, media or local businesses weights this check at 0).
+    Without any of those, an "order online" link to another host of the
+    brand (an ordering site the crawl did not see) is partial, 35, with
+    ``kind`` "ordering_site": the weaker kind, since its shop was not seen.
     An empty JavaScript shell is ``could_not_check``.
     """
     store, cash = storefront(site), money(site)
@@ -777,6 +881,8 @@ def storefront_check(site: SiteView) -> Outcome:
         "signals": signals,
         "cart_links": _ev_dicts(store.cart_links + store.cart_pages),
         "add_to_cart": _ev_dicts(store.add_to_cart),
+        "kind": "shop" if store.sells else "ordering_site" if store.ordering_sites else None,
+        "ordering_sites": _ev_dicts(store.ordering_sites),
     }
     score = 35 * signals["cart_link"] + 25 * signals["add_to_cart"] + 25 * signals["product_markup"] \
         + 15 * signals["prices"]
@@ -794,6 +900,10 @@ def storefront_check(site: SiteView) -> Outcome:
         return Outcome("partial", score, observations, evidence,
                        "Your product pages describe offers but visitors cannot buy here: add a cart and checkout, "
                        "or link each product to the shops that sell it.")
+    if store.ordering_sites:
+        return Outcome("partial", 35, observations, store.ordering_sites[:2],
+                       "Orders are taken on a separate site: link it from every page and make sure it carries "
+                       "your brand, so visitors know the shop is yours.")
     return Outcome("fail", 0, observations, [],
                    "Visitors cannot buy anything on the site: if you sell products or services, add an online "
                    "shop (cart, checkout, product pages with prices) so customers anywhere can order directly.")

@@ -176,6 +176,111 @@ def test_add_to_cart_button_without_form_counts() -> None:
     assert result.observations["signals"]["add_to_cart"] is True
 
 
+# ----------------------------------------------------------------------------- storefronts in many languages and markups
+
+def _sells(body: str, head: str = "", lang: str = "en") -> bool:
+    return bool(storefront_check.run(view({"/": page(body, head, lang)})).observations["cart"])
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Warenkorb", True), ("Mein Warenkorb (3)", True), ("0 \u8cfc\u7269\u8eca", True), ("Koszyk", True),
+    ("Ko\u0161\u00edk 2", True), ("\u041a\u043e\u0440\u0437\u0438\u043d\u0430", True), ("Panier", True),
+    ("Zur Kasse", True), ("Winkelwagen bekijken en dan verder winkelen", False), ("Warenkorbanalyse", False),
+])
+def test_cart_labels_in_many_languages(label: str, expected: bool) -> None:
+    assert is_cart_label(label) is expected
+
+
+@pytest.mark.parametrize(("body", "lang"), [
+    ('<button type="submit">In den Warenkorb</button>', "de"),
+    ('<button class="btn">Dodaj do koszyka</button>', "pl"),
+    ('<form action="/p/1" method="post"><input type="submit" value="Ajouter au panier"></form>', "fr"),
+    ('<button type="button" id="button-cart" class="btn btn-primary">Order</button>', "en"),
+    ('<div class="top"><a href="javascript:void(0)" onclick="openCart()" class="shoppingCart">0</a></div>', "zh"),
+    ('<header><div class="panel"><h2>Warenkorb</h2><p>Ihr Warenkorb ist leer.</p></div></header>', "de"),
+    ('<a href="/adm/list.htm"><b>0</b><span>\u8cfc\u7269\u8eca</span></a>', "zh"),
+])
+def test_cart_controls_in_other_languages_and_markups(body: str, lang: str) -> None:
+    assert _sells(body, lang=lang)
+
+
+@pytest.mark.parametrize("body", [
+    # "cart" and "buy" in prose
+    '<main><p>Put the tent in your cart before Friday: buy now while stocks last.</p></main>',
+    '<main><p>Die Kinder schoben den Warenkorb durch den Laden. Jetzt kaufen? Lieber nicht.</p></main>',
+    # a script toggle whose class is only like a cart word, and the "continue" link of a basket panel
+    '<a href="javascript:void(0)" class="cartoon-gallery">Cartoons</a>',
+    '<div class="m-basket"><a href="#" id="m-basket--continue">Weiter</a>'
+    '<button id="m-basket--close"></button></div>',
+    # a long pitch on a button is not a "buy now" control
+    '<button>Why you should buy now, before prices go up next spring, explained</button>',
+])
+def test_storefront_traps_prose_and_look_alike_markup(body: str) -> None:
+    assert not _sells(body)
+
+
+def test_shop_plugin_in_theme_assets_and_builder_config_are_not_a_storefront() -> None:
+    head = ('<link rel="stylesheet" href="/wp-content/plugins/woocommerce/assets/css/woocommerce.css">'
+            '<script src="/wp-content/plugins/woocommerce/assets/js/cart-fragments.min.js"></script>')
+    config = ('<script>window.BUILDER_CONTEXT = {"commerce": {"checkoutUrl": "/checkout", "cartEnabled": true},'
+              ' "templateId": "shop"};</script>')
+    result = storefront_check.run(view({"/": page(f"<main><p>News of the day.</p>{config}</main>", head)}))
+    assert result.status == "fail" and result.observations["cart"] is False
+
+
+def test_affiliate_guide_and_product_tester_programme_are_not_a_storefront() -> None:
+    guide = page('<article><h1>The best tents</h1><p>Our pick costs $449.</p>'
+                 '<a class="add-to-cart-button" href="https://www.bigmarket.example/dp/123?tag=guide-20">Buy now</a>'
+                 '</article>')
+    tester = page('<main><h1>Become a product tester</h1><button>Jetzt als Produkttester bewerben</button></main>'
+                  + ld(json.dumps({"@context": "https://schema.org", "@type": "Product", "name": "Coffee"})))
+    for html in (guide, tester):
+        result = storefront_check.run(view({"/": html}))
+        assert result.status == "fail", html
+
+
+def test_paywall_subscription_markup_is_not_a_shop_product() -> None:
+    article = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "h",
+                          "isAccessibleForFree": False,
+                          "isPartOf": {"@type": ["CreativeWork", "Product"], "name": "The Daily",
+                                       "offers": {"@type": "Offer", "price": "9.90", "priceCurrency": "EUR"}}})
+    result = storefront_check.run(view({"/": page("<article><p>Story</p></article>" + ld(article))}))
+    assert result.observations["products"] == [] and result.status == "fail"
+    assert storefront_check.run(view({"/": page("<p>Tent</p>" + ld(product_jsonld()))})).observations["products"]
+
+
+def _brand_site(pages: dict[str, str]) -> SiteView:
+    """A brand with two more hosts of its own (as ``--brand-host`` or its registrable domain gives a real scan)."""
+    site = SiteView.from_html({"https://www.shop.example" + path: html for path, html in pages.items()})
+    for host in ("orders.shop.example", "shop.shop.example"):
+        site.scope.add(f"https://{host}/")
+    return site
+
+
+def test_order_online_link_to_the_brands_ordering_site_is_the_weaker_kind() -> None:
+    site = _brand_site({"/": page('<nav><a href="https://orders.shop.example/">Place an online order for Us</a>'
+                                  '</nav>')})
+    result = storefront_check.run(site)
+    assert result.status == "partial" and result.score == 35
+    assert result.observations["kind"] == "ordering_site" and result.observations["cart"] is False
+    assert result.evidence[0].snippet == "https://orders.shop.example/"
+    german = _brand_site({"/": page('<a href="https://shop.shop.example/">Jetzt online bestellen</a>', lang="de")})
+    assert storefront_check.run(german).observations["kind"] == "ordering_site"
+
+
+@pytest.mark.parametrize("pages", [
+    # a "SHOP" page that only says coming soon
+    {"/": page('<nav><a href="/shop/">SHOP</a></nav>'), "/shop/": page("<h1>Shop</h1><p>Coming soon!</p>")},
+    # "order online" through somebody else's delivery platform, and on the page's own host
+    {"/": page('<a href="https://delivery.example/r/123">Order online</a><a href="/order/">Order online</a>')},
+    # "order" alone to the brand's other host
+    {"/": page('<a href="https://orders.shop.example/">Order</a>')},
+])
+def test_shop_coming_soon_and_other_order_links_are_not_a_storefront(pages: dict[str, str]) -> None:
+    result = storefront_check.run(_brand_site(pages))
+    assert result.status == "fail" and result.observations["kind"] is None
+
+
 def test_product_inside_graph_and_in_a_top_level_list() -> None:
     graph = json.dumps({"@context": "https://schema.org", "@graph": [
         {"@type": "Organization", "name": "Shop"},
