@@ -28,16 +28,18 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborNode
 
 from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing
+from connectedness import vocabulary
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
 from .anatomy import CHROME, SITE_CHROME
 from .base import Evidence, Outcome, Status, check
 from .dates import (
-    WORD_RANK,
+    BLOG_TERM_RANK,
     ParsedDate,
     PostIndex,
     blog_prefix,
+    blog_term,
     collect_posts,
     date_from_url,
     is_podcast_feed,
@@ -57,12 +59,12 @@ EXTERNAL_BLOG_HOSTS = re.compile(
     r"beehiiv\.com|mirror\.xyz|svbtle\.com|bearblog\.dev|write\.as|typepad\.com|over-blog\.com)$")
 """Hosted blog platforms a brand may keep its blog on (linked as "Blog" from its own site)."""
 
-TEXT_WORDS = frozenset(WORD_RANK) - {"story", "post", "article"}
-"""Blog words accepted in link text: "Our story" is an about page, "Post" a button."""
-TEXT_WORD = re.compile(r"[a-z]+")
-PODCAST_WORDS = frozenset({"podcast", "podcasts", "episodes", "episode", "listen"})
-EVENT_WORDS = frozenset({"events", "event", "webinars", "webinar", "workshops", "calendar", "tickets", "live"})
-WEBINAR_WORD = re.compile(r"webinar|on-demand|livestream|live stream|virtual event", re.IGNORECASE)
+TEXT_TERMS = tuple(t for t in BLOG_TERM_RANK if t != "post")
+"""Blog terms accepted in link text: "Our story" is an about page, "Post" a button."""
+TEXT_WORD = re.compile(r"[^\W\d_]+")  # a word in any script
+PODCAST_TERMS = ("podcast", "episodes", "listen")  # of vocabulary/sections.toml, as are the two below
+EVENT_TERMS = ("events", "webinars", "workshops", "tickets", "live")
+WEBINAR_TERMS = ("webinars",)
 NOT_EVENT_TYPES = frozenset({"publicationevent", "broadcastevent", "ondemandevent"})
 PODCAST_TYPES = ("PodcastSeries", "PodcastEpisode", "PodcastSeason")
 DECORATIVE_VIDEO = ("autoplay", "muted", "loop")
@@ -187,7 +189,8 @@ class BlogCandidate:
     def rank(self) -> tuple[int, int, int, int, int, str]:
         """Sort key, best first: how it is reached, URL before label, word strength, links to it, shortness."""
         via = VIA_RANK[self.via] + (0 if self.on_home or self.via in ("sitemap", "feed") else 1)
-        return via, int(self.by_text), WORD_RANK.get(self.word, 3), -self.links, len(self.url), self.url
+        rank = BLOG_TERM_RANK.get(blog_term(self.word) or "", 3)
+        return via, int(self.by_text), rank, -self.links, len(self.url), self.url
 
 
 def _blog_word(anchor: Anchor) -> tuple[str, bool] | None:
@@ -199,17 +202,17 @@ def _blog_word(anchor: Anchor) -> tuple[str, bool] | None:
     is the about page) and are not themselves posts.
     """
     segments = _segments(anchor.url)
-    if segments and segments[-1] in WORD_RANK:
-        if any(s in WORD_RANK for s in segments[:-1]) and len(segments) > 2:
+    if segments and blog_term(segments[-1]) is not None:
+        if any(blog_term(s) is not None for s in segments[:-1]) and len(segments) > 2:
             return None  # /blog/category/news/: an archive inside the blog
         return segments[-1], False
     words = _words(anchor.text)
     if not words or len(words) > 3 or date_from_url(anchor.url) is not None:
         return None
-    if any(s in WORD_RANK for s in segments) or section_of(anchor.url) not in (None, "blog"):
+    if any(blog_term(s) is not None for s in segments) or section_of(anchor.url) not in (None, "blog"):
         return None
-    word = next((w for w in words if w in TEXT_WORDS), None)
-    return (word, True) if word is not None else None
+    found = vocabulary.pattern("sections", *TEXT_TERMS).search(anchor.text)
+    return (found.group(0).lower(), True) if found is not None else None
 
 
 def _fetched(site: SiteView) -> set[str]:
@@ -258,7 +261,7 @@ def _sitemap_candidates(site: SiteView, index_of: dict[str, BlogCandidate]) -> I
     for view in site.pages:
         found_on = (view.page.found_on or "").lower()
         segments = _segments(view.url)
-        if not segments or segments[-1] not in WORD_RANK or url_key(view.url) in index_of:
+        if not segments or blog_term(segments[-1]) is None or url_key(view.url) in index_of:
             continue
         if not (found_on.endswith(".xml") or "sitemap" in found_on):
             continue
@@ -514,7 +517,8 @@ def feeds_check(site: SiteView) -> Outcome:
 
 
 def _is_podcast_page(view: PageView) -> bool:
-    return any(s in PODCAST_WORDS for s in _segments(view.url)) or view.reason.endswith("podcast") \
+    return any(vocabulary.segment_term("sections", s, *PODCAST_TERMS) for s in _segments(view.url)) \
+        or view.reason.endswith("podcast") \
         or bool(view.nodes_of_type(*PODCAST_TYPES))
 
 
@@ -809,11 +813,11 @@ def _is_webinar(node: dict[str, Any], url: str) -> bool:
     mode = str(node.get("eventAttendanceMode", ""))
     location = node.get("location")
     virtual = "Online" in mode or (isinstance(location, dict) and "VirtualLocation" in node_types(location))
-    return virtual or bool(WEBINAR_WORD.search(f"{node.get('name', '')} {url}"))
+    return virtual or vocabulary.find("sections", f"{node.get('name', '')} {url}", *WEBINAR_TERMS) is not None
 
 
 def _is_events_page(view: PageView) -> bool:
-    return any(s in EVENT_WORDS for s in _segments(view.url))
+    return any(vocabulary.segment_term("sections", s, *EVENT_TERMS) for s in _segments(view.url))
 
 
 def _events_page_dates(view: PageView) -> list[date]:
@@ -825,7 +829,7 @@ def _events_page_dates(view: PageView) -> list[date]:
             days.append(parsed.day)
     for node in view.tree.css("[class*=date]"):
         text = squeeze(node.text(deep=True) or "")
-        if len(text) <= 100 and node.css_first("time") is None and (parsed := parse_text_date(text)) is not None:
+        if len(text) <= 100 and node.css_first("time") is None and (parsed := parse_text_date(text, view.lang)) is not None:
             days.append(parsed.day)
     return days
 
@@ -859,7 +863,8 @@ def events_check(site: SiteView) -> Outcome:
                                          snippet=f"{name} {record['start']}", note=record["type"], source="jsonld"))
     pages = [v for v in site.pages if _is_events_page(v)]
     page_dates = [d for v in pages for d in _events_page_dates(v)]
-    webinars = webinars or any("webinar" in _segments(v.url) for v in pages)
+    webinars = webinars or any(vocabulary.segment_term("sections", s, *WEBINAR_TERMS)
+                               for v in pages for s in _segments(v.url))
     upcoming_on_pages = sorted({d for d in page_dates if d >= today})
     observations: dict[str, Any] = {
         "present": bool(upcoming or past or page_dates),

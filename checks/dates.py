@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from connectedness import vocabulary
 from connectedness.crawler.snapshot import Feed
 
 from .anatomy import ARTICLE_TYPES, POST_META_KEYS
@@ -55,19 +56,24 @@ WEAK_META_KEYS = ("pubdate", "publishdate", "publish-date", "publication_date", 
                   "sailthru.date", "dc.date.issued", "dcterms.created", "dc.date", "date")
 """Meta keys that date a page that already looks like a post (elsewhere they may be a modification date)."""
 
-WORD_RANK: dict[str, int] = {
-    "blog": 0, "blogs": 0,
-    "news": 1, "journal": 1, "stories": 1, "insights": 1, "articles": 1, "magazine": 1, "posts": 1,
-    "newsroom": 1,
-    "story": 2, "article": 2, "post": 2, "updates": 2, "press": 2,
-}
-"""Words that name a posts section, strongest first ("Blog" beats "Press"); shared with active.blog."""
-BLOG_WORDS = frozenset(WORD_RANK)
-NOT_POST_SECTIONS = frozenset({"podcast", "podcasts", "episodes", "episode", "listen", "radio", "video", "videos",
-                               "watch", "tv", "events", "event", "webinars", "webinar", "workshops", "calendar",
-                               "tickets", "shop", "store", "products", "product", "collections", "cart",
-                               "checkout", "account", "my-account"})
-"""Path segments of sections whose dated items are not posts (episodes, events, videos, products)."""
+BLOG_TERM_RANK: dict[str, int] = {"blog": 0, "news": 1, "magazine": 1, "articles": 1, "press": 2, "post": 2,
+                                  "updates": 2}
+"""Terms of vocabulary/sections.toml that name a posts section, strongest first ("Blog" beats "Press");
+shared with active.blog. The words, in every language, are data."""
+NOT_POST_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sections", ("podcast", "episodes", "listen", "video", "events", "webinars", "workshops", "tickets", "shop",
+                  "products")),
+    ("commerce", ("cart", "checkout")),
+    ("forms", ("account",)),
+)
+"""Vocabulary terms of sections whose dated items are not posts (episodes, events, videos, products)."""
+
+
+def blog_term(segment: str) -> str | None:
+    """The posts-section term one path segment names (``blog``, ``aktuelles`` -> ``news``...), or None."""
+    return vocabulary.segment_term("sections", segment, *BLOG_TERM_RANK)
+
+
 ARCHIVE_SEGMENTS = frozenset({"page", "tag", "tags", "tagged", "category", "categories", "author", "authors",
                               "topic", "topics", "archive", "archives", "feed", "rss", "amp", "comments",
                               "embed", "trackback", "search"})
@@ -77,16 +83,10 @@ AUDIO_TYPES = ("audio/", "video/mp4", "video/x-m4v")  # podcast enclosures (vide
 
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?)?)?$")
-_MONTHS = {name: index for index, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-    ("november", "nov"), ("december", "dec")), start=1) for name in names}
-_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s.-]+{_MONTH}\.?,?[\s.-]+(\d{{4}})\b", re.IGNORECASE)
-_MDY = re.compile(rf"\b{_MONTH}\.?[\s.-]+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+_MONTH_NUMBER = {name: index for index, name in enumerate((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december"), start=1)}
 _YMD = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
-_MY = re.compile(rf"\b{_MONTH}\.?\s+(\d{{4}})\b", re.IGNORECASE)
 _DATED_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?([^/?#]+)")
 _DATE_CLASS = re.compile(r"(?<!vali)date|posted|publish", re.IGNORECASE)
 _NOT_OWN_DATE = re.compile(r"comment|related|reply|review|jdgm|sidebar|widget|share|footer|nav", re.IGNORECASE)
@@ -166,9 +166,34 @@ def _from_iso(match: re.Match[str]) -> ParsedDate | None:
     return ParsedDate(local.date(), local.astimezone(UTC), "datetime")
 
 
-def _day(year: str, month: str | int, day: str) -> ParsedDate | None:
+@lru_cache(maxsize=1)
+def _text_date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Day-month-year, month-day-year, year-month-day and month-year with month names in every language
+    of vocabulary/months.toml ("14. März 2019", "14 de marzo de 2019", "2019. március 14."), compiled once."""
+    month = f"({vocabulary.alternation('months')})"
+    dmy = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|º)?(?:\s+(?:of|de))?[\s.-]+{month}\.?,?(?:\s+(?:de|del))?"
+                     rf"[\s.-]+(\d{{4}})\b", re.IGNORECASE)
+    mdy = re.compile(rf"\b{month}\.?[\s.-]+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+    ymd = re.compile(rf"\b((?:19|20)\d{{2}})\.\s+{month}\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
+    my = re.compile(rf"\b{month}\.?\s+(?:(?:de|del)\s+)?(\d{{4}})\b", re.IGNORECASE)
+    return dmy, mdy, ymd, my
+
+
+def _month_number(word: str, lang: str) -> int:
+    """The month a name says; a name that says different months in different languages ("listopad":
+    November in Polish, October in Croatian) only in a page whose language settles it (KeyError if not)."""
+    by_language = vocabulary.terms_of("months", word.rstrip("."))
+    months = set(by_language.values())
+    if len(months) != 1:
+        months = {by_language[primary]} if (primary := lang.split("-")[0].lower()) in by_language else set()
+    if len(months) != 1:
+        raise KeyError(word)
+    return _MONTH_NUMBER[months.pop()]
+
+
+def _day(year: str, month: str | int, day: str, lang: str = "") -> ParsedDate | None:
     try:
-        number = month if isinstance(month, int) else _MONTHS[month.lower().rstrip(".")]
+        number = month if isinstance(month, int) else _month_number(month, lang)
         only = date(int(year), number, int(day))
     except (KeyError, ValueError):
         return None
@@ -177,30 +202,37 @@ def _day(year: str, month: str | int, day: str) -> ParsedDate | None:
     return ParsedDate(only, datetime(only.year, only.month, only.day, tzinfo=UTC), "date")
 
 
-def parse_text_date(text: str | None) -> ParsedDate | None:
-    """The first English date in prose: "14th March 2019", "March 14, 2019", "14 Mar 2019", "2019-03-14".
+def parse_text_date(text: str | None, lang: str = "") -> ParsedDate | None:
+    """The first date in prose, month names in any language of vocabulary/months.toml: "14th March 2019",
+    "March 14, 2019", "14 Mar 2019", "14. März 2019", "14 de marzo de 2019", "14 марта 2019", "2019-03-14".
 
     "March 2019" alone is a month. Numeric day/month orders (03/04/2019) are
-    ambiguous between countries and are not read.
+    ambiguous between countries and are not read. ``lang`` (the page's language) settles month names
+    that differ by language.
     """
     if not text:
         return None
+    dmy, mdy, ymd_named, my = _text_date_patterns()
     found: list[tuple[int, ParsedDate]] = []
     full = False  # a whole date was written, valid or not: never fall back to its month
-    if (m := _DMY.search(text)) is not None:
+    if (m := dmy.search(text)) is not None:
         full = True
-        if parsed := _day(m.group(3), m.group(2), m.group(1)):
+        if parsed := _day(m.group(3), m.group(2), m.group(1), lang):
             found.append((m.start(), parsed))
-    if (m := _MDY.search(text)) is not None:
+    if (m := mdy.search(text)) is not None:
         full = True
-        if parsed := _day(m.group(3), m.group(1), m.group(2)):
+        if parsed := _day(m.group(3), m.group(1), m.group(2), lang):
+            found.append((m.start(), parsed))
+    if (m := ymd_named.search(text)) is not None:
+        full = True
+        if parsed := _day(m.group(1), m.group(2), m.group(3), lang):
             found.append((m.start(), parsed))
     if (m := _YMD.search(text)) is not None and (parsed := _day(m.group(1), int(m.group(2)), m.group(3))):
         found.append((m.start(), parsed))
     if found:
         return min(found, key=lambda item: item[0])[1]
-    if not full and (m := _MY.search(text)) is not None:
-        first = _day(m.group(2), m.group(1), "1")
+    if not full and (m := my.search(text)) is not None:
+        first = _day(m.group(2), m.group(1), "1", lang)
         if first is not None:
             return ParsedDate(first.day, first.when, "month")
     return None
@@ -244,13 +276,10 @@ def _segments(url: str) -> list[str]:
     return [s.lower() for s in urlsplit(url).path.split("/") if s]
 
 
-def _stem(segment: str) -> str:
-    return segment.rsplit(".", 1)[0] if "." in segment else segment
-
-
 def not_post_section(url: str) -> bool:
     """Whether a URL sits in a section whose dated items are not posts (podcast, events, video, shop)."""
-    return any(_stem(s) in NOT_POST_SECTIONS for s in _segments(url))
+    return any(vocabulary.segment_term(concept, s, *terms) is not None
+               for s in _segments(url) for concept, terms in NOT_POST_TERMS)
 
 
 def blog_prefix(url: str) -> str:
@@ -370,8 +399,7 @@ class _Scan:
             return True
         if any(key.startswith(p) and len(key) > len(p) for p in self.blog_prefixes):
             return True
-        segments = [_stem(s) for s in _segments(url)]
-        return any(s in BLOG_WORDS for s in segments[:-1])
+        return any(blog_term(s) is not None for s in _segments(url)[:-1])
 
 
 def _article_nodes(view: PageView) -> list[dict[str, Any]]:
@@ -527,7 +555,7 @@ def _text_nodes(view: PageView) -> list[tuple[LexborNode, ParsedDate, str]]:
         text = squeeze(node.text(deep=True) or "")
         if not text or len(text) > MAX_DATE_TEXT:
             continue
-        parsed = parse_text_date(text)
+        parsed = parse_text_date(text, view.lang)
         if parsed is not None:
             found.append((node, parsed, text))
     return found

@@ -29,6 +29,8 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from connectedness import vocabulary
+
 from .anatomy import CHROME, app_shell_outcome
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
@@ -98,16 +100,10 @@ def _snippet(node: LexborNode, limit: int = 160) -> str:
 
 FormKind = Literal["newsletter", "contact", "comment", "search", "login", "cart", "other"]
 
-_NEWSLETTER_WORDS = re.compile(
-    r"news ?letter|subscri|sign[ -]?up|mailing[ -]list|e-?mail list|email updates|\bdigest\b|in your inbox|"
-    r"stay in the loop|join (?:our|the) list|infolettre|abonn|s'inscrire|inscri|anmeld|suscr|iscriviti|bolet[ií]n",
-    re.IGNORECASE)
 _OTHER_INTENT = re.compile(
     r"\b(?:log ?in|sign ?in|register|registration|webinar|download|demo|quote|book(?:ing)?|reserv\w*|apply|"
     r"checkout|rsvp|contact|enquir\w*|inquir\w*|message|trial|get started|password|search|coupon|gift card)\b",
     re.IGNORECASE)
-_CONTACT_WORDS = re.compile(r"contact|enquir|inquir|get in touch|message|callback|call back|kontakt|write to us",
-                            re.IGNORECASE)
 _EMAIL_HINT = re.compile(r"e-?mail", re.IGNORECASE)
 _NAME_HINT = re.compile(r"name|first|last|given|family|vorname|nachname|pr[eé]nom|\bnom\b", re.IGNORECASE)
 _SEARCH_NAMES = frozenset({"q", "s", "query", "search", "keyword", "keywords", "term", "search_query"})
@@ -256,7 +252,7 @@ def classify_form(form: Form) -> FormVerdict:
     words = own + " " + _context_words(form)
     if has_email:
         score = 0
-        if _NEWSLETTER_WORDS.search(words):
+        if vocabulary.find("newsletter", words):  # newsletter and signup words of every language
             score += 2
         if provider and provider not in GENERAL_FORM_TOOLS:
             score += 2
@@ -266,7 +262,7 @@ def classify_form(form: Form) -> FormVerdict:
         if score >= 2:
             return FormVerdict("newsletter", "email field with newsletter wording or a newsletter tool's markup",
                                provider, has_email)
-    if (has_email or any(f.type == "tel" for f in fields)) and _CONTACT_WORDS.search(words):
+    if (has_email or any(f.type == "tel" for f in fields)) and vocabulary.find("forms", words, "enquiry"):
         return FormVerdict("contact", "contact wording with an email or phone field", provider, has_email)
     return FormVerdict("other", "not a signup, contact, comment, search or login form", provider, has_email)
 
@@ -305,7 +301,7 @@ def _hosted_signups(site: SiteView) -> Iterator[tuple[PageView, str, str, str]]:
     an article that links someone else's Substack is not the brand's signup.
     """
     for view, anchor in site.anchors():
-        if anchor.region not in _SITE_CHROME and not _NEWSLETTER_WORDS.search(anchor.text):
+        if anchor.region not in _SITE_CHROME and not vocabulary.find("newsletter", anchor.text):
             continue
         for pattern, provider in _HOSTED_SIGNUP:
             if pattern.search(anchor.url):
@@ -407,13 +403,8 @@ def _rejected_summary(rejected: list[SeenForm]) -> list[dict[str, str]]:
 # ----------------------------------------------------------------- contact
 
 _CHANNEL_POINTS = {"form": 30, "mailto": 25, "tel": 25, "address": 20}
-_HELP_TEXT = re.compile(
-    r"(?:help|support)(?: (?:center|centre|desk|hub|site|portal))?|faqs?|frequently asked questions|"
-    r"knowledge ?base|customer (?:service|support|care)|help (?:&|and) (?:support|faqs?)|hilfe|aide|ayuda",
-    re.IGNORECASE)
 _HREF = re.compile(r"""href=["']([^"']+)""", re.IGNORECASE)
 _HELP_HOST = re.compile(r"^(?:help|support|faq|hilfe|aide|ayuda)\.", re.IGNORECASE)
-_CONTACT_TEXT = re.compile(r"contact|get in touch|find us|kontakt|contacto|contatti|nous contacter", re.IGNORECASE)
 _NOT_BRAND_ADDRESS = frozenset({"Place", "Event", "Person", "Offer", "Residence"})
 
 
@@ -455,7 +446,7 @@ def _help_centre(site: SiteView) -> tuple[str, Evidence | None]:
     for view, anchor in site.anchors():
         if anchor.scheme not in ("http", "https") or re.search(r"support us|donat", anchor.text, re.I):
             continue
-        if _HELP_TEXT.fullmatch(anchor.text.strip(" ?")) or _HELP_HOST.match(anchor.host):
+        if vocabulary.pattern("sections", "help").fullmatch(anchor.text.strip(" ?")) or _HELP_HOST.match(anchor.host):
             return anchor.url, Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
                                         note=f"help centre link: {anchor.text[:60]}")
     return "", None
@@ -464,7 +455,8 @@ def _help_centre(site: SiteView) -> tuple[str, Evidence | None]:
 def _contact_page(site: SiteView) -> str:
     for _, anchor in site.anchors():
         if anchor.scheme in ("http", "https") and site.is_own(anchor.url) and (
-                _CONTACT_TEXT.search(anchor.text) or re.search(r"/contact", _path(anchor.url), re.I)):
+                vocabulary.find("sections", anchor.text, "contact")
+                or vocabulary.path_pattern("sections", "contact").search(vocabulary.fold_path(_path(anchor.url)))):
             return anchor.url
     return ""
 
@@ -565,8 +557,8 @@ def booking(site: SiteView) -> Outcome:
 
 # ----------------------------------------------------------------- comments
 
-_CONTENT_PATH = re.compile(r"/(?:blogs?|news|posts?|articles?|journal|stories|insights|magazine)/[^/]+|/\d{4}/\d{2}/",
-                           re.IGNORECASE)
+_DATED_PATH = re.compile(r"/\d{4}/\d{2}/")
+_POST_TERMS = ("blog", "news", "magazine", "articles", "post")  # of vocabulary/sections.toml: a post lives below
 _NATIVE_COMMENTS = ("form#commentform, form.comment-form, form[action*='wp-comments-post'], .comment-list, "
                     ".commentlist, .comment-respond")
 _REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
@@ -576,7 +568,10 @@ def _is_content_page(view: PageView) -> bool:
     """An article or post: Article-like JSON-LD, og:type article or a published time, or a post-like URL."""
     if view.anatomy.is_article:
         return True
-    return bool(_CONTENT_PATH.search(_path(view.url)))
+    path = _path(view.url)
+    segments = [s for s in path.split("/") if s]
+    return bool(_DATED_PATH.search(path)) or any(
+        vocabulary.segment_term("sections", s, *_POST_TERMS) for s in segments[:-1])
 
 
 def _inside_reviews(node: LexborNode) -> bool:
@@ -690,9 +685,6 @@ def reviews(site: SiteView) -> Outcome:
 
 # ----------------------------------------------------------------- community
 
-_COMMUNITY_TEXT = re.compile(
-    r"\b(?:community|forums?|discussions?|discussion board|message board|ideas portal|feedback portal|"
-    r"user group|join the conversation)\b", re.IGNORECASE)
 _COMMUNITY_HOST = re.compile(r"^(?:community|forums?|discuss|discussions|ideas)\.", re.IGNORECASE)
 _NOT_A_HUB = re.compile(r"guideline|polic|standard|rules|investment|impact|in the community", re.IGNORECASE)
 
@@ -705,7 +697,7 @@ def _community_link(site: SiteView) -> tuple[PageView, Anchor] | None:
             continue
         if _COMMUNITY_HOST.match(anchor.host) and (site.is_own(anchor.url) or anchor.region in _SITE_CHROME):
             return view, anchor
-        if anchor.region in _SITE_CHROME and _COMMUNITY_TEXT.search(anchor.text) \
+        if anchor.region in _SITE_CHROME and vocabulary.find("sections", anchor.text, "community") \
                 and not _NOT_A_HUB.search(anchor.text):
             return view, anchor
     return None
@@ -740,10 +732,6 @@ def community(site: SiteView) -> Outcome:
 
 # ----------------------------------------------------------------- accounts
 
-_ACCOUNT_TEXT = re.compile(
-    r"^(?:sign ?in|log ?in|log on|my account|account|your account|my profile|member (?:login|sign in)|"
-    r"customer login|mein konto|mon compte|mi cuenta|il mio account|iniciar sesi[oó]n|se connecter|anmelden)$",
-    re.IGNORECASE)
 _ACCOUNT_PATH = re.compile(
     r"/(?:account|my-account|myaccount|login|log-in|signin|sign-in|sign_in|customer/account|users/sign_in)"
     r"(?:/|$|\.)", re.IGNORECASE)
@@ -756,7 +744,8 @@ def _account_features(site: SiteView) -> dict[str, Evidence]:
     for view, anchor in site.anchors():
         if anchor.scheme not in ("http", "https"):
             continue
-        is_account = _ACCOUNT_TEXT.match(anchor.text.strip()) or _ACCOUNT_PATH.search(_path(anchor.url))
+        is_account = vocabulary.pattern("forms", "account").fullmatch(anchor.text.strip()) \
+            or _ACCOUNT_PATH.search(_path(anchor.url))
         if "sign_in" not in found and is_account:
             found["sign_in"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
                                         note=f"account link: {anchor.text[:60]}")

@@ -29,6 +29,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborNode
 
+from connectedness import vocabulary
+
 from .anatomy import SITE_CHROME, app_shell_outcome
 from .base import Evidence, Outcome, check
 from .site import Anchor, PageView, SiteView, css_path, node_types
@@ -368,9 +370,8 @@ def _rejected(sightings: list[Sighting], brand: dict[str, Account]) -> list[dict
 
 # Only publishing sections: a URL under /product/ is as often a SaaS feature page as a product, so product
 # pages are recognised by their markup (JSON-LD Product, og:type product) instead.
-_POST_SECTIONS = frozenset({"blog", "blogs", "news", "posts", "post", "articles", "article", "stories", "story",
-                            "journal", "insights", "magazine", "recipes", "recipe", "guides", "guide", "podcast",
-                            "podcasts", "episodes", "episode"})
+_POST_TERMS = ("blog", "news", "magazine", "articles", "post", "press", "recipes", "guides", "podcast", "episodes")
+"""Terms of vocabulary/sections.toml (every language) whose sections publish posts."""
 _LISTING = frozenset({"page", "category", "categories", "tag", "tags", "author", "authors", "archive", "archives",
                       "feed", "topics", "topic", "search", "collections", "collection", "product-category"})
 _DATED_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/")
@@ -421,9 +422,13 @@ def is_content_page(page: PageView) -> bool:
     if _DATED_PATH.search(path):
         return True
     segments = [s.lower().rsplit(".", 1)[0] for s in path.split("/") if s]
-    if not segments or any(s in _LISTING for s in segments) or segments[-1] in _POST_SECTIONS:
+    if not segments or any(s in _LISTING for s in segments) or _post_section(segments[-1]):
         return False
-    return any(s in _POST_SECTIONS for s in segments[:-1])
+    return any(_post_section(s) for s in segments[:-1])
+
+
+def _post_section(segment: str) -> bool:
+    return vocabulary.segment_term("sections", segment, *_POST_TERMS) is not None
 
 
 def _path_of(url: str) -> str:

@@ -129,6 +129,8 @@ def words(concept: str, term: str, languages: tuple[str, ...] | None = None) -> 
 
 def fold(text: str) -> str:
     """Lower case without accents ("Actualités" -> "actualites", "Košík" -> "kosik", "Über" -> "uber")."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -172,6 +174,7 @@ def _source_of(words: set[tuple[str, ...]]) -> str:
     return "|".join(sorted(("".join(atoms) for atoms in words), key=lambda s: (-len(s), s)))
 
 
+@lru_cache(maxsize=1024)
 def _alternatives(concept: str, term: str, *, path: bool) -> tuple[str, str]:
     """The term's words as regex sources: (words that need boundaries, words of unspaced scripts)."""
     spaced: set[tuple[str, ...]] = set()
@@ -245,21 +248,58 @@ def path_pattern(concept: str, *terms: str) -> re.Pattern[str]:
     return re.compile(_source(concept, terms, path=True))
 
 
-@lru_cache(maxsize=256)
-def _segment_pattern(concept: str, terms: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?:{_source(concept, terms, path=True)})")
+_SLUG_SEPARATORS = re.compile(r"[-_.+\s']+")
+
+
+@cache
+def _segment_index(concept: str) -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
+    """Words as slugs without separators ("über uns" -> "uberuns", "ueberuns"): exact words -> term, and the
+    compound words as (kind, slug, term) with kind "prefix", "suffix" or "infix".
+
+    A dictionary, not a regex: the crawler asks this for every path segment of every link, and compiling
+    a thousand-word pattern would cost it a few hundred milliseconds at its first link.
+    """
+    exact: dict[str, str] = {}
+    compounds: list[tuple[str, str, str]] = []
+    for term, table in _data(concept).items():
+        for entries in table.values():
+            for word in entries:
+                head, tail = word.startswith("*"), word.endswith("*")
+                kind = "infix" if head and tail else "suffix" if head else "prefix" if tail else ""
+                for spelling in _spellings(word.strip("*")):
+                    slug = _SLUG_SEPARATORS.sub("", fold(spelling))
+                    if kind:
+                        compounds.append((kind, slug, term))
+                    else:
+                        exact.setdefault(slug, term)
+    return exact, tuple(dict.fromkeys(compounds))
 
 
 @lru_cache(maxsize=65536)
 def segment_term(concept: str, segment: str, *terms: str) -> str | None:
-    """The term one whole path segment names (``aktuelles`` -> ``news``; ``news-and-events`` -> None), or None.
+    """The term one whole path segment names (``aktuelles`` -> ``news``; ``news-and-more`` -> None), or None.
 
-    The segment is folded first; a file extension (``news.html``) is ignored.
+    The segment is percent-decoded and folded, a file extension (``news.html``) is ignored, and separators
+    do not count (``ueber-uns``, ``uber_uns`` and ``ueberuns`` all name ``about``); a compound word of the
+    data (``presse*``) may continue (``pressemitteilungen``).
     """
     folded = fold_path(segment)
     if "." in folded:
         folded = folded.rsplit(".", 1)[0]
-    return term_of(_segment_pattern(concept, terms).fullmatch(folded))
+    slug = _SLUG_SEPARATORS.sub("", folded)
+    if not slug:
+        return None
+    exact, compounds = _segment_index(concept)
+    term = exact.get(slug)
+    if term is not None and (not terms or term in terms):
+        return term
+    for kind, word, term in compounds:
+        if terms and term not in terms:
+            continue
+        if slug == word or (kind == "prefix" and slug.startswith(word)) or (
+                kind == "suffix" and slug.endswith(word)) or (kind == "infix" and word in slug):
+            return term
+    return None
 
 
 @lru_cache(maxsize=4096)
