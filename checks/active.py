@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -67,6 +67,14 @@ EVENT_TERMS = ("events", "webinars", "workshops", "tickets", "live")
 WEBINAR_TERMS = ("webinars",)
 NOT_EVENT_TYPES = frozenset({"publicationevent", "broadcastevent", "ondemandevent"})
 PODCAST_TYPES = ("PodcastSeries", "PodcastEpisode", "PodcastSeason")
+SECTION_PODCAST_TERMS = ("podcast",)
+"""What a podcast section is called in links (vocabulary/sections.toml): "episodes" alone may be a TV
+show's or an anime's, "listen" an article read aloud."""
+MAX_LABEL_WORDS = 6  # a navigation label ("Podcast - Loucos por automobilismo"), not a sentence
+AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|aac|oga|ogg|opus)$", re.IGNORECASE)
+AUDIO_DATA_ATTRIBUTE = re.compile(r"""\sdata-[\w-]+=["']([^"'\s]+\.(?:mp3|m4a|aac|oga|ogg|opus))(?:\?[^"']*)?["']""",
+                                  re.IGNORECASE)
+MIN_EPISODE_FILES = 2  # audio files on one page that make an episode list
 DECORATIVE_VIDEO = ("autoplay", "muted", "loop")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 PLAYER_SEGMENTS = frozenset({"player", "videoplayer", "video-player", "player-embed"})
@@ -95,11 +103,17 @@ DIRECTORIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(p
     ("Goodpods", r"^https?://goodpods\.com/podcasts/"),
     ("YouTube Music", r"^https?://music\.youtube\.com/(?:podcast|playlist)"),
     ("Google Podcasts", r"^https?://podcasts\.google\.com/feed/"),
+    ("SoundCloud", r"^https?://(?:www\.|m\.)?soundcloud\.com/(?!(?:discover|search|upload|pages|terms-of-use|"
+                   r"charts|stream|you|people|tags|mobile|jobs|imprint)(?:[/?#]|$))[\w-]+/?(?:[?#]|$)"),
+    ("Mixcloud", r"^https?://(?:www\.)?mixcloud\.com/(?!(?:discover|upload|select|about)(?:[/?#]|$))[\w-]+/?(?:[?#]|$)"),
 ))
 """Podcast directories and apps: a link to the brand's show there says "we have a podcast"."""
+AUDIO_CHANNELS = frozenset({"SoundCloud", "Mixcloud"})
+"""Audio platforms where a profile (not a show) is the brand's channel: counted from the site's chrome only,
+beside the other profile icons; a track linked from an article may be anyone's."""
 DIRECTORY_HOSTS = re.compile(r"apple\.com|spotify\.com|pca\.st|pocketcasts|overcast\.fm|castbox|podcastaddict|"
                              r"music\.amazon|iheart|castro\.fm|podchaser|tunein|deezer|player\.fm|goodpods|"
-                             r"music\.youtube|podcasts\.google", re.IGNORECASE)
+                             r"music\.youtube|podcasts\.google|soundcloud\.com|mixcloud\.com", re.IGNORECASE)
 """One cheap test before the per-directory patterns (most links go nowhere near a podcast app)."""
 
 CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.IGNORECASE))
@@ -538,10 +552,86 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
             chrome = anchor.region in CHROME
             if not (podcast_page or chrome or url_key(view.url) == home_key):
                 continue  # a guest appearance on someone else's show, linked from an article
+            if name in AUDIO_CHANNELS and not chrome:
+                continue
             found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}
             if len(evidence) < 5:
                 evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor), note=f"{name} link"))
     return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
+
+
+def _names_podcast(url: str) -> bool:
+    """The URL itself names a podcast: a whole path segment (``/podcasts/``, ``/podcast/episode-40/``) or a
+    host label (``podcast.brand.com``) in any language of vocabulary/sections.toml."""
+    parts = urlsplit(url)
+    labels = (parts.hostname or "").split(".")[:-2]  # subdomain labels only: never the brand's own name
+    return any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS)
+               for s in [*labels, *(s for s in parts.path.split("/") if s)])
+
+
+def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
+    """How an own link leads to the brand's podcast section (``url`` or ``label``), or None.
+
+    A URL that names a podcast counts from anywhere on the page; a short label ("Podcast", "Unser Podcast")
+    on a link elsewhere on the same host counts from the site's chrome only, where a site lists its own
+    sections. A sister site's podcast (another host of the group, only the label naming it) does not.
+    """
+    if anchor.scheme not in ("http", "https") or url_key(anchor.url) == url_key(view.url):
+        return None
+    if _names_podcast(anchor.url):
+        return "url"
+    words = _words(anchor.text)
+    if anchor.region not in CHROME or not words or len(words) > MAX_LABEL_WORDS or anchor.host != urlsplit(
+            view.url).hostname:
+        return None
+    return "label" if vocabulary.find("sections", anchor.text, *SECTION_PODCAST_TERMS) else None
+
+
+def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]]:
+    """Links to the brand's own podcast section or episodes: on the site or a brand host, or on another
+    domain when the site's header, navigation or footer links it (where a site lists its own sections;
+    another site's podcast linked from an article is not the brand's)."""
+    found: dict[str, dict[str, str]] = {}
+    evidence: list[Evidence] = []
+    for view, anchor in site.anchors():
+        key = url_key(anchor.url)
+        if key in found or (how := _podcast_link(view, anchor)) is None:
+            continue
+        own = site.is_own(anchor.url)
+        if not own and not (how == "url" and anchor.region in SITE_CHROME):
+            continue
+        found[key] = {"url": display_url(site, anchor.url), "by": how, "region": anchor.region,
+                      "host": "site" if own else "other", "page": display_url(site, view.url)}
+        if len(evidence) < 3:
+            evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor),
+                                     note=f"podcast section link ({anchor.region}, by {how})"))
+    return sorted(found.values(), key=lambda d: d["url"])[:MAX_LISTED], evidence
+
+
+def _audio_files(view: PageView) -> set[str]:
+    """Distinct audio files a page links or plays (``<a href="ep1.mp3">``, ``<audio src>``, ``<source>``)."""
+    found = {a.url.split("?", 1)[0] for a in view.anchors if AUDIO_FILE.search(urlsplit(a.url).path)}
+    for node in view.tree.css("audio[src], audio source[src]"):
+        src = (node.attributes.get("src") or "").strip()
+        if src:
+            found.add(urljoin(view.base, src).split("?", 1)[0])
+    # a broadcaster's own player: play buttons that carry their episode's file in a data attribute
+    found.update(urljoin(view.base, m.group(1)) for m in AUDIO_DATA_ATTRIBUTE.finditer(view.html))
+    return found
+
+
+def _episode_lists(site: SiteView) -> tuple[int, list[Evidence]]:
+    """Pages that list episodes as audio files: two or more files on a page, or any on a podcast page
+    (one clip beside a news report is not a podcast)."""
+    pages = 0
+    evidence: list[Evidence] = []
+    for view in site.pages:
+        files = _audio_files(view)
+        if len(files) >= MIN_EPISODE_FILES or (files and _is_podcast_page(view)):
+            pages += 1
+            if len(evidence) < 2:
+                evidence.append(Evidence(view.url, note=f"{len(files)} audio files: {', '.join(sorted(files)[:3])}"))
+    return pages, evidence
 
 
 def _audio_on_podcast_pages(site: SiteView) -> tuple[int, list[Evidence]]:
@@ -574,19 +664,23 @@ def _podcast_jsonld(site: SiteView) -> tuple[list[str], list[Evidence]]:
 @check(id="active.podcast", category="active", title="A podcast", weight=1, needs=("pages", "feeds"))
 def podcast_check(site: SiteView) -> Outcome:
     """Finds a podcast: a feed with the iTunes namespace or audio enclosures, embedded players (Buzzsprout,
-    Libsyn, Spotify for Podcasters, Simplecast, Transistor...), PodcastSeries/Episode markup, audio players
-    on podcast pages, and links to the show in podcast apps (Apple Podcasts, Spotify, Pocket Casts...).
+    Libsyn, Spotify for Podcasters, Simplecast, SoundCloud...), PodcastSeries/Episode markup, audio players
+    on podcast pages, pages listing episodes as audio files, links to the show in podcast apps (Apple
+    Podcasts, Spotify, Pocket Casts...) or to the brand's audio channel from the site's chrome, and links
+    to the brand's own podcast section (a URL naming it, or a "Podcast" label in the navigation or footer).
     A podcast with a feed passes (partial when its newest episode is over a year old); a podcast without
-    a feed is partial; none fails."""
+    a feed is partial (60), one seen only through a link to its section partial (50); none fails."""
     feeds = [f for f in site.feeds if is_podcast_feed(f)]
     episodes = [p.day for f in feeds for e in f.entries if (p := parse_datetime(e.published)) is not None]
     players = _detections(site, "podcast")
     directories, dir_evidence = _directory_links(site)
     audio, audio_evidence = _audio_on_podcast_pages(site)
     jsonld, jsonld_evidence = _podcast_jsonld(site)
+    sections, section_evidence = _podcast_sections(site)
+    episode_pages, episode_evidence = _episode_lists(site)
     newest = max(episodes) if episodes else None
     observations: dict[str, Any] = {
-        "present": bool(feeds or players or directories or audio or jsonld),
+        "present": bool(feeds or players or directories or audio or jsonld or sections or episode_pages),
         "feed": bool(feeds),
         "feeds": [display_url(site, f.url) for f in feeds],
         "itunes": any(f.itunes for f in feeds),
@@ -596,15 +690,23 @@ def podcast_check(site: SiteView) -> Outcome:
         "directory_links": directories[:MAX_LISTED],
         "audio_players": audio,
         "jsonld": jsonld,
+        "section_links": sections,
+        "episode_list_pages": episode_pages,
         "podcast_pages": [display_url(site, v.url) for v in site.pages if _is_podcast_page(v)][:MAX_LISTED],
     }
     evidence = [Evidence(f.url, snippet=f"{len(f.entries)} episodes; itunes namespace: {f.itunes}", source="feed")
                 for f in feeds[:2]]
     evidence += [e for d in players for e in d.evidence[:1]] + dir_evidence + audio_evidence + jsonld_evidence
+    evidence += episode_evidence + section_evidence
     if not observations["present"]:
         return Outcome("fail", 0, observations, [],
                        "No podcast found. If you have things to say at length, a short regular podcast with its own "
                        "RSS feed, listed in Apple Podcasts and Spotify, keeps you in customers' ears.")
+    if not (feeds or players or directories or audio or jsonld or episode_pages):
+        return Outcome("partial", 50, observations, evidence[:10],
+                       "Your podcast is only linked, with no player, episode list or feed we could see: give each "
+                       "episode a page with a player and show notes, and publish an RSS feed so people can "
+                       "subscribe in any app.")
     if not feeds:
         return Outcome("partial", 60, observations, evidence[:10],
                        "Your podcast has no RSS feed we could find: publish one (with the iTunes namespace and audio "

@@ -552,6 +552,66 @@ def test_directory_links_count_from_the_footer_but_not_from_an_article() -> None
     assert [d["directory"] for d in result.observations["directory_links"]] == ["Spotify"]
 
 
+def test_a_podcast_section_linked_from_the_navigation_is_a_podcast() -> None:
+    home = page('<header><nav><a href="/">Home</a><a href="/unser-podcast-1">Podcast</a></nav></header>'
+                "<main><p>Welcome.</p></main>")
+    result = run(active.podcast_check, view({HOME: home}))
+    obs = result.observations
+    assert obs["present"] is True and [(s["url"], s["by"]) for s in obs["section_links"]] == [("/unser-podcast-1", "label")]
+    assert (result.status, result.score) == ("partial", 50)
+    by_url = page('<main><article><p>Hear the <a href="/podcasts/episode-40-harbours/">whole interview</a>.</p>'
+                  "</article></main>")
+    assert run(active.podcast_check, view({HOME: by_url})).observations["section_links"][0]["by"] == "url"
+    subdomain = page('<footer><a href="https://podcast.brand.com/">Listen</a></footer>')
+    assert run(active.podcast_check, view({HOME: subdomain})).observations["present"] is True
+
+
+@pytest.mark.parametrize("html", [
+    # a sister site's show: another host of the group, only the label says podcast
+    '<footer><a href="https://gold.brand.com/gold-show">Gold Podcast</a></footer>',
+    # a podcast named in an article's link text, to an ordinary page
+    '<main><article><p>As she said on <a href="/interviews/maria/">the Daily podcast</a>.</p></article></main>',
+    # another site's podcast, linked from an article
+    '<main><article><p>Listen to <a href="https://other-news.example/podcasts/daily/">their show</a>.</p>'
+    "</article></main>",
+    # a TV show's episode guide: "episodes" alone is not a podcast
+    '<nav><a href="/guides/episoden.html">Episoden</a></nav>',
+    # a podcast mentioned in text, no link at all
+    "<main><p>The podcast of a rival network was discussed.</p></main>",
+])
+def test_links_that_are_not_the_brands_podcast(html: str) -> None:
+    assert run(active.podcast_check, view({HOME: page(html)})).observations["present"] is False
+
+
+def test_another_domain_of_the_brand_in_the_footer_names_its_podcast() -> None:
+    footer = page('<main><p>Travel advice.</p></main><footer><a href="https://www.ministry-sister.example/podcast">'
+                  "Podcasts</a></footer>")
+    obs = run(active.podcast_check, view({HOME: footer})).observations
+    assert [(s["host"], s["region"]) for s in obs["section_links"]] == [("other", "footer")]
+
+
+def test_an_episode_list_of_audio_files_is_a_podcast_but_one_news_clip_is_not() -> None:
+    episodes = page('<main><ul><li><a href="/media/ep-01.mp3">Episode 1</a></li>'
+                    '<li><a href="/media/ep-02.mp3">Episode 2</a></li></ul></main>')
+    result = run(active.podcast_check, view({HOME: page(NAV), SITE + "/shows/harbour/": episodes}))
+    assert (result.observations["present"], result.observations["episode_list_pages"]) == (True, 1)
+    buttons = page('<button class="play" data-sound-href="a1.mp3">Play</button>'
+                   '<button class="play" data-sound-href="a2.mp3">Play</button>')
+    assert run(active.podcast_check, view({HOME: buttons})).observations["episode_list_pages"] == 1
+    clip = page('<main><article><p>The mayor said:</p><audio controls src="/media/mayor.mp3"></audio>'
+                '<a href="/media/mayor.mp3">Download</a></article></main>')
+    assert run(active.podcast_check, view({HOME: page(NAV), SITE + "/news/mayor/": clip})).observations[
+        "present"] is False
+
+
+def test_the_brands_audio_channel_in_the_header_but_not_a_track_in_an_article() -> None:
+    header = page('<header><ul class="social"><li><a href="https://soundcloud.com/brand-radio"></a></li></ul></header>')
+    result = run(active.podcast_check, view({HOME: header}))
+    assert [d["directory"] for d in result.observations["directory_links"]] == ["SoundCloud"]
+    track = page('<main><article><p>A <a href="https://soundcloud.com/some-dj">mix we liked</a>.</p></article></main>')
+    assert run(active.podcast_check, view({HOME: track})).observations["present"] is False
+
+
 def test_a_dormant_podcast_is_partial() -> None:
     pod = feed(SITE + "/podcast.rss", [entry(SITE + "/ep-1/", ago(500), audio=True)], itunes=True)
     result = run(active.podcast_check, view({HOME: page(NAV)}, feeds=[pod]))
