@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -148,3 +149,136 @@ def test_the_word_prefilter_skips_pages_without_the_words() -> None:
     words = page_words("<p>Solarkraftwerk und Olarkweg</p><script src='https://cdn.example/app.js'></script>")
     assert not _pattern(r"static\.olark\.com/jsclient/").may_match(words)
     assert not may_be_on(_selector_needles("iframe[src*='player.vimeo.com/video/'], #disqus_thread"), words)
+
+
+# ----------------------------------------------------------------- the bundled data: market coverage
+
+MARKET_KINDS = ("chat", "email", "comments", "reviews", "booking", "podcast", "video", "platform")
+EVIDENCE_KEYS = ("scriptSrc", "scripts", "js", "dom", "html", "meta", "headers", "cookies", "url")
+
+
+@functools.cache
+def ours() -> Fingerprints:
+    """The bundled files, loaded once for these tests."""
+    return Fingerprints.load()
+
+
+def bundled() -> dict[str, dict[str, Any]]:
+    from connectedness.checks.fingerprints import DATA_DIR
+
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(DATA_DIR.glob("*.json")):
+        if path.name != "categories.json":
+            out.update(json.loads(path.read_text(encoding="utf-8")))
+    return out
+
+
+def test_every_bundled_technology_is_usable_and_of_a_kind_the_checks_ask_about() -> None:
+    kinds = _category_kinds()
+    asked = {*MARKET_KINDS, "community", "helpdesk", "loyalty", "subscriptions", "accounts"}
+    probe = SiteView.from_html({"https://b.com/": "<p>x</p>"}).pages[0].tree
+    fingerprints = ours()
+    for name, spec in bundled().items():
+        assert spec.get("cats") and {kinds.get(c) for c in spec["cats"]} <= asked, name
+        assert any(spec.get(key) for key in EVIDENCE_KEYS), f"{name} has no evidence kind"
+        tech = fingerprints.technologies[name]
+        for pattern in [*tech.html, *tech.script_src, *tech.scripts, *tech.url]:
+            assert pattern.regex is not None, name
+        for selector, _spec in tech.dom:
+            probe.css(selector)  # raises on a selector lexbor cannot read
+
+
+@pytest.mark.parametrize("kind", MARKET_KINDS)
+def test_each_kind_knows_at_least_thirty_tools(kind: str) -> None:
+    assert len(ours().of_kind(kind)) >= 30
+
+
+# A vendor's real embed, one evidence kind each, across kinds and regions.
+CASES: dict[str, str] = {
+    # script host (scriptSrc)
+    "JivoChat": "<script src='//code.jivosite.com/widget/AbC123' async></script>",
+    "Smartsupp": "<script src='https://www.smartsuppchat.com/loader.js?' async></script>",
+    "Channel Talk": "<script async src='https://cdn.channel.io/plugin/ch-plugin-web.js'></script>",
+    "GoMoxie": "<script async src='//asset.gomoxie.solutions/concierge/shop/client/concierge-client.js'></script>",
+    "SALESmanago": "<script src='https://www.salesmanago.pl/static/sm.js'></script>",
+    "Shoptet": "<script src='https://cdn.myshoptet.com/prj/abc/master/cms/libs/jquery.js'></script>",
+    "Viafoura": "<script async src='https://cdn.viafoura.net/entry/index.js'></script>",
+    "Trusted Shops": "<script async src='https://widgets.trustedshops.com/js/X0123.js'></script>",
+    "TheFork": "<script src='https://widget.thefork.com/loader.js'></script>",
+    # global in an inline script (scripts / js)
+    "Salesforce Embedded Service": "<script>embedded_svc.init('https://x.my.salesforce.com', 'https://x.force.com');</script>",
+    "Zoho SalesIQ": "<script>var $zoho=$zoho || {};$zoho.salesiq = $zoho.salesiq || {widgetcode:'abc'};</script>",
+    "VK community messages": "<script>VK.Widgets.CommunityMessages('vk_community_messages', 12345);</script>",
+    "Meiqia": "<script>_MEIQIA('entId', 1234);</script>",
+    "Marketo": "<script>MktoForms2.loadForm('//app-ab01.marketo.com', '123-ABC-456', 1001);</script>",
+    "Valine": "<script>new Valine({el: '#vcomments', appId: 'x'});</script>",
+    "PowerReviews": "<script>POWERREVIEWS.display.render({api_key: 'k', locale: 'en_US'});</script>",
+    # DOM marker
+    "WhatsApp chat": "<div class='floating-wa'><a href='https://wa.me/34600111222'><img alt='' src='/wa.svg'></a></div>",
+    "CleverReach": "<form class='layout_form cr_form' action='https://eu2.cleverreach.com/f/123-456/wcs/' method='post'></form>",
+    "Drupal comments": "<form class='comment-comment-form comment-form' action='/comment/reply/node/12/comment'></form>",
+    "Changyan": "<div id='SOHUCS' sid='post-12'></div>",
+    "Reevoo": "<reevoo-reviewable-badge sku='123'></reevoo-reviewable-badge>",
+    "Doctolib": "<a href='https://www.doctolib.fr/dentiste/lyon/jeanne-martin'>Prendre rendez-vous</a>",
+    "Planity": "<a href='https://www.planity.com/salon-lumiere-75011-paris-12345'>Réserver</a>",
+    # iframe host
+    "Rutube": "<iframe src='https://rutube.ru/play/embed/abc123' allowfullscreen></iframe>",
+    "Bilibili": "<iframe src='//player.bilibili.com/player.html?bvid=BV1xx' allowfullscreen></iframe>",
+    "Niconico": "<iframe src='https://embed.nicovideo.jp/watch/sm123456'></iframe>",
+    "Ausha": "<iframe src='https://player.ausha.co/?showId=abc&amp;display=horizontal'></iframe>",
+    "iVoox": "<iframe src='https://www.ivoox.com/player_ej_123456_6_1.html'></iframe>",
+    "Quandoo": "<iframe src='https://booking-widget.quandoo.de/iframe.html?agentId=2&amp;merchantId=1'></iframe>",
+    "Jetpack comments": "<iframe src='https://jetpack.wordpress.com/jetpack-comment/?blogid=1'></iframe>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_vendors_embed_is_found(name: str) -> None:
+    found = ours().detect(SiteView.from_html({"https://brand.example/": CASES[name]}))
+    assert name in found, f"{name} not found in its embed"
+
+
+def test_an_embed_names_only_its_vendor() -> None:
+    fingerprints = ours()
+    for name, html in CASES.items():
+        found = fingerprints.detect(SiteView.from_html({"https://brand.example/": html}))
+        assert set(found) == {name}, (name, set(found))
+
+
+def _traps(name: str, website: str) -> list[str]:
+    """Places that name a vendor without running it: a consent list, privacy text, a help link, a share link."""
+    quoted = json.dumps(name)
+    return [
+        f"<script type='application/json' id='consent'>{{\"vendors\": [{quoted}], \"purposes\": {{{quoted}: true}}}}"
+        "</script>",
+        f"<script>var cmp = {{vendors: [{quoted}, 'Hotjar'], labels: {{{name.replace(' ', '_')}Title: 1}}}};</script>",
+        f"<p>We use {name} to answer questions and measure our newsletter; see {website} for its privacy policy.</p>",
+        f"<a href='{website}'>{name}</a> <a href='{website}/help/getting-started'>Help with {name}</a>",
+        "<a href='https://wa.me/?text=Read%20this'>Share on WhatsApp</a><a href='https://www.facebook.com/sharer/"
+        "sharer.php?u=x'>Share</a><p>Solarkraftwerk und Olarkweg</p><script>var userLike = {ajaxurl: '/x'};</script>",
+    ]
+
+
+def test_no_technology_is_found_where_it_is_only_named() -> None:
+    fingerprints = ours()
+    specs = bundled()
+    pages = {}
+    for kind in MARKET_KINDS:  # one page of traps per kind: any hit on them is wrong
+        traps = [trap for name in fingerprints.of_kind(kind)
+                 for trap in _traps(name, (specs[name].get("website") or "https://vendor.example").rstrip("/"))]
+        pages[f"https://brand.example/{kind}"] = "\n".join(traps)
+    found = fingerprints.detect(SiteView.from_html(pages))
+    assert not found, {name: [e.snippet for e in hit.evidence[:2]] for name, hit in found.items()}
+
+
+def test_a_phone_link_in_the_social_menu_is_not_a_chat_widget() -> None:
+    html = ("<ul class='social'><li><a href='https://api.whatsapp.com/send?phone=+34600111222'>600 111 222</a></li>"
+            "</ul>")
+    assert "WhatsApp chat" not in ours().detect(SiteView.from_html({"https://brand.example/": html}))
+
+
+def test_woocommerce_review_forms_are_not_comments() -> None:
+    html = ("<div id='reviews' class='woocommerce-Reviews'><form action='/wp-comments-post.php' id='commentform'>"
+            "<p class='comment-form-rating'><select id='rating'></select></p></form></div>")
+    found = ours().detect(SiteView.from_html({"https://shop.example/p/1": html}))
+    assert not [n for n, d in found.items() if "comments" in d.kinds]
