@@ -148,4 +148,4 @@ def graded(found: float, full: float) -> tuple[Status, int]:
         raise ValueError("full must be positive")
     share = max(0.0, min(1.0, found / full))
     score = round(100 * share)
-    return ("pass" if share >= 1 else "partial" if share > 0 else "fail"), score
+    return ("pass" if share >= 1 else "partial" if score > 0 else "fail"), score

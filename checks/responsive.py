@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 import re
+from dataclasses import dataclass
 
 from connectedness.crawler.snapshot import Render
 
@@ -61,8 +62,10 @@ def viewport(site: SiteView) -> Outcome:
     without disabling zoom. Without it a phone renders the desktop layout shrunk to fit; disabling
     zoom locks out readers who need to enlarge text (WCAG 1.4.4). When pages were rendered, the meta must
     also take effect: Chromium must lay them out at the phone's width. Pass: home page has it, zoom
-    allowed, key pages agree (and it takes effect); partial: has it but zoom is disabled, some key pages
-    lack it, or a rendered page is still laid out wider than the phone; fail: none."""
+    allowed, key pages agree (and it takes effect); partial: has it but zoom is disabled or some key pages
+    lack it (the share of key pages without a problem, between 30 and 80), or a rendered page is still laid
+    out wider than the phone (40); fail: none. ``decided_by`` is ``"rendered"`` when Chromium's layout width
+    decided, else ``"static"``."""
     pages = _key_pages(site)
     if not pages:
         return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.")
@@ -109,6 +112,7 @@ def viewport(site: SiteView) -> Outcome:
                                      snippet=f"declares width=device-width, laid out {layout} px wide"))
     observations["measured"] = measured
     observations["effective"] = (not ineffective) if measured else None
+    observations["decided_by"] = "rendered" if ineffective else "static"
     if ineffective:
         return Outcome("partial", 40, observations, evidence,
                        f"The viewport meta is there but Chromium still laid {ineffective[0]} out wider than the phone: "
@@ -119,7 +123,9 @@ def viewport(site: SiteView) -> Outcome:
         advice = ("Remove user-scalable=no and maximum-scale from the viewport meta: visitors must be able to "
                   "zoom to read." if locked_pages else
                   f"Add the viewport meta to the {len(missing)} key page(s) that lack it: " + ", ".join(missing[:3]))
-        return Outcome("partial", min(score, 80), observations, evidence, advice)
+        # The home page has the meta, so phones lay it out at their width: that is worth something even
+        # when every key page blocks zoom (graded() alone would say 0, and 0 is a fail, not a partial).
+        return Outcome("partial", max(VIEWPORT_DECLARED_FLOOR, min(score, 80)), observations, evidence, advice)
     return Outcome("pass", 100, observations, evidence,
                    "Keep the viewport meta on every template; check new templates before they ship.")
 
@@ -130,7 +136,12 @@ def media_queries(site: SiteView) -> Outcome:
     """Width media queries in inline ``<style>``, the brand's linked stylesheets (read by the crawler)
     and ``<link media>``, or a responsive framework's grid classes. Their presence means the layout is
     written to change with the screen. Pass: width queries found; partial: only framework class names;
-    fail: none. Stylesheets on other hosts are not read and are listed."""
+    fail: none. Stylesheets on other hosts are not read and are listed.
+
+    The browser outranks the source: when no width query was found but pages were rendered and Chromium
+    laid every one out at the phone's width without sideways scrolling at every viewport, the layout
+    reflows (fluid widths, flex or grid, CSS we could not read): pass, 100. ``decided_by`` says which
+    evidence decided: ``"static"`` (the CSS) or ``"rendered"`` (what Chromium measured)."""
     sources: list[dict[str, object]] = []
     evidence: list[Evidence] = []
     for page in _key_pages(site):
@@ -161,11 +172,19 @@ def media_queries(site: SiteView) -> Outcome:
     unread = sorted({t["href"] for p in _key_pages(site) for t in p.link_tags
                      if "stylesheet" in t["rel"].split() and t["href"] not in read})
     framework = sorted({m for p in _key_pages(site)[:3] for m in _FRAMEWORK.findall(p.html)})[:5]
+    layout = RenderedLayout.of(site)
     observations = {"media_queries": bool(sources), "sources": sources, "queries": sum(int(s["queries"]) for s in sources),
-                    "framework_classes": framework, "stylesheets_not_read": unread}
+                    "framework_classes": framework, "stylesheets_not_read": unread,
+                    "decided_by": "rendered" if layout.measured and not sources else "static",
+                    "rendered_reflows": layout.reflows}
     if sources:
         return Outcome("pass", 100, observations, evidence,
                        "Keep testing each breakpoint on real phones; the browser audit measures whether it works.")
+    if layout.reflows:
+        return Outcome("pass", 100, observations, evidence + layout.evidence,
+                       "No width media queries were found in the CSS we could read, but Chromium laid every page "
+                       "out without sideways scrolling at every screen size measured: the layout reflows. Keep "
+                       "checking new templates at phone width.")
     if framework:
         return Outcome("partial", 60, observations, evidence,
                        "Responsive grid classes are used but no width media queries were found in the site's own CSS: "
@@ -204,7 +223,8 @@ def images(site: SiteView) -> Outcome:
             elif len(examples) < 5:
                 examples.append(f"{page.url} {src}"[:200])
     observations = {"responsive_images": total > 0 and responsive * 2 >= total, "images": total,
-                    "responsive": responsive, "fixed_examples": examples}
+                    "responsive": responsive, "fixed_examples": examples,
+                    "decided_by": "static"}  # a render shows how an image fits, not which file size was sent
     if total == 0:
         return Outcome("not_applicable", None, observations, [], "No content images were found on the pages read.")
     status, score = graded(responsive, max(1, total / 2))
@@ -218,6 +238,7 @@ def images(site: SiteView) -> Outcome:
 # Browser-measured checks: what Chromium measured at each viewport (crawler/metrics.js). They need renders; with
 # none (no browser, --no-browser) they are could_not_check, never fail: a missing browser is not the site's fault.
 
+VIEWPORT_DECLARED_FLOOR = 30  # score of a home page whose viewport meta works but blocks zoom
 OVERFLOW_TOLERANCE = 1  # px: Chromium rounds sub-pixel widths up
 OVERFLOW_MINOR = 20  # px: overflow below this everywhere is a nudge, not a broken layout
 LEGIBLE_PX = 12  # metrics.js counts text drawn under 12 CSS px (times the zoom) as small
@@ -298,6 +319,43 @@ class _Rendered:
 
 def _overflow_px(render: Render) -> int:
     return int(render.metrics.get("overflow_px") or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedLayout:
+    """What Chromium measured about the layout as a whole, for the static checks to defer to.
+
+    ``reflows`` is True when every render without an error fits its screen (no sideways scrolling) and
+    every touch render was laid out at the device's width; False when one did not; None when nothing
+    usable was rendered, or no touch viewport was (a desktop-only render cannot say a layout reflows).
+    """
+
+    measured: bool
+    reflows: bool | None
+    evidence: list[Evidence]
+
+    @classmethod
+    def of(cls, site: SiteView) -> RenderedLayout:
+        rendered = _Rendered(site)
+        if not rendered.ok or not rendered.touch:
+            return cls(False, None, [])
+        misfits = [r for r in rendered.ok if _overflow_px(r) > OVERFLOW_TOLERANCE or _wider_than_device(r)]
+        shown = misfits[:3] or rendered.phone[:3]
+        evidence = [Evidence(r.url, note=_where(r), source="rendered", screenshot=_shot(r),
+                             snippet=f"laid out {_layout_width(r)} px wide, {_overflow_px(r)} px of sideways "
+                                     f"scrolling on the {r.viewport.width} px screen") for r in shown]
+        return cls(True, not misfits, evidence)
+
+
+def _layout_width(render: Render) -> int | None:
+    width = (render.metrics.get("viewport") or {}).get("layout_width")
+    return int(width) if width is not None else None
+
+
+def _wider_than_device(render: Render) -> bool:
+    """A touch render laid out wider than the device (no effective viewport meta): a shrunken desktop page."""
+    width = _layout_width(render)
+    return render.viewport.touch and width is not None and width > render.viewport.width + 1
 
 
 @check(id="responsive.overflow", category="responsive", title="No sideways scrolling at any screen size (measured)",

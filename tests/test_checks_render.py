@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectedness.checks.responsive import legible_text, navigation, overflow, speed, tap_targets
+from connectedness.checks.responsive import (
+    legible_text,
+    media_queries,
+    navigation,
+    overflow,
+    speed,
+    tap_targets,
+    viewport,
+)
 from connectedness.checks.site import SiteView
 from connectedness.crawler import run
 from connectedness.crawler.render import DESKTOP, PHONE, TABLET, Renderer
 from connectedness.crawler.snapshot import Render, Viewport
-from connectedness.fixtures.server import FixtureServer, load_sites
+from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 
 HOME, ABOUT = "https://b.com/", "https://b.com/about/"
 RENDERED = (overflow, legible_text, tap_targets, navigation, speed)
@@ -77,6 +86,34 @@ def test_a_failed_render_is_listed_and_left_out() -> None:
     assert result.status == "pass" and result.observations["checked"] == 6
     assert result.observations["render_errors"] == [{"url": ABOUT, "viewport": "phone",
                                                      "error": "Error: net::ERR_CONNECTION_REFUSED"}]
+
+
+# ----------------------------------------------------------------------------- static checks defer to renders
+
+def test_no_width_queries_but_chromium_measured_a_reflowing_layout_is_a_pass_decided_by_the_render() -> None:
+    """A static check may not say "fixed layout, rebuild mobile-first" about a page that fits every screen."""
+    static = media_queries.run(site())
+    assert (static.status, static.observations["decided_by"]) == ("fail", "static")
+    measured = media_queries.run(site(*everywhere()))
+    assert (measured.status, measured.score) == ("pass", 100)
+    assert measured.observations["decided_by"] == "rendered" and measured.observations["media_queries"] is False
+    assert "rebuild" not in measured.recommendation.lower()
+    assert measured.evidence and all(e.source == "rendered" for e in measured.evidence)
+
+
+@pytest.mark.parametrize(("renders", "status"), [
+    ([at(PHONE, overflow_px=300), at(DESKTOP)], "fail"),  # scrolls sideways on the phone
+    ([at(DESKTOP)], "fail"),  # a desktop render alone cannot say the layout reflows on phones
+])
+def test_a_measured_overflow_or_no_touch_render_leaves_the_static_verdict(renders: list[Render], status: str) -> None:
+    result = media_queries.run(site(*renders))
+    assert result.status == status
+    assert result.observations["rendered_reflows"] is (False if len(renders) == 2 else None)
+
+
+def test_a_phone_layout_wider_than_the_device_is_not_a_reflow() -> None:
+    shrunk = Render(HOME, PHONE, {**metrics(), "viewport": {"width": 375, "height": 812, "layout_width": 980}})
+    assert media_queries.run(site(shrunk, at(DESKTOP))).observations["rendered_reflows"] is False
 
 
 def test_overflow_pass_when_nothing_sticks_out() -> None:
@@ -302,3 +339,32 @@ def test_a_server_rendered_site_keeps_its_findings_as_served_html(rendered_view:
         assert by_id[check_id].status == "pass", check_id
         assert by_id[check_id].found_in == "served_html", check_id
         assert by_id[check_id].served_html_verdict is None
+
+
+def test_metric_lab_pages_in_chromium_decide_the_static_responsive_checks() -> None:
+    """The metric lab's pages carry no width media query: the one that fits every screen passes on what
+    Chromium measured, the one that overflows still fails, and blocked zoom stays a partial above 0."""
+    lab = load_sites(Path(__file__).resolve().parents[1] / "fixtures" / "lab")
+    public = Path(__file__).resolve().parents[1] / "fixtures" / "lab" / "metrics-lab" / "public"
+    with serve_sites(lab) as server:
+        urls = {name: server.url("metrics-lab", f"/{name}") for name in ("fits.html", "overflow.html",
+                                                                        "zoom-disabled.html")}
+
+        async def go() -> list[Render]:
+            async with Renderer() as renderer:
+                return await renderer.render(list(urls.values()), (PHONE, TABLET, DESKTOP))
+
+        found = run(go())
+    for name, url in urls.items():
+        view = SiteView.from_html({url: (public / name).read_text()})
+        view.snapshot.renders = [r for r in found if r.url == url]
+        assert all(r.error is None for r in view.snapshot.renders), name
+        result = media_queries.run(view)
+        assert result.observations["media_queries"] is False, name
+        if name == "overflow.html":
+            assert (result.status, result.observations["rendered_reflows"]) == ("fail", False)
+        else:
+            assert (result.status, result.observations["decided_by"]) == ("pass", "rendered"), name
+        if name == "zoom-disabled.html":
+            zoom = viewport.run(view)
+            assert zoom.status == "partial" and zoom.score is not None and zoom.score > 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from connectedness.checks.base import graded
 from connectedness.checks.responsive import images, media_queries, parse_viewport, viewport, zoom_disabled
 from connectedness.checks.site import SiteView
 from connectedness.crawler.snapshot import Asset
@@ -34,6 +35,15 @@ def test_viewport_pass_partial_fail() -> None:
     assert (none.status, none.score, none.observations["viewport_meta"]) == ("fail", 0, False)
     some = viewport.run(view(good, about="<p>no meta here</p>"))
     assert some.status == "partial" and some.observations["pages_without"] == ["https://b.com/about/"]
+
+
+def test_a_check_scored_0_is_a_fail_never_a_partial() -> None:
+    """Zoom blocked on the home page alone: the meta still works, so partial with a score above 0."""
+    locked = viewport.run(view('<meta name="viewport" content="width=device-width, user-scalable=no">'))
+    assert locked.status == "partial" and locked.score is not None and locked.score > 0
+    assert locked.observations["decided_by"] == "static"
+    assert graded(1, 1000) == ("fail", 0)  # a share that rounds to 0 is a fail
+    assert graded(1, 100) == ("partial", 1)
 
 
 def test_media_queries_inline_linked_and_link_media() -> None:
