@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectedness import vocabulary
 
-from .anatomy import CHROME, app_shell_outcome
+from .anatomy import CHROME, app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
-from .site import Anchor, Form, PageView, SiteView, css_path, node_types, squeeze
+from .site import Anchor, Form, FormField, PageView, SiteView, css_path, node_types, squeeze
 
 _SITE_CHROME = CHROME
 HOOK_KINDS = frozenset({"chat", "email", "reviews", "booking", "comments", "community", "helpdesk", "accounts"})
@@ -100,6 +100,26 @@ def _snippet(node: LexborNode, limit: int = 160) -> str:
 
 FormKind = Literal["newsletter", "contact", "comment", "search", "login", "cart", "other"]
 
+SIGNUP_TERMS = ("newsletter", "subscribe")
+"""Terms of vocabulary/newsletter.toml that say a form or its heading is an email signup."""
+
+
+def says_signup(text: str) -> bool:
+    """Whether text names a newsletter or asks to subscribe, in any language of the vocabulary."""
+    return vocabulary.find("newsletter", text, *SIGNUP_TERMS) is not None
+
+
+def names_newsletter(text: str) -> bool:
+    """Whether text names the newsletter itself ("Newsletter", "Nieuwsbrief"): stronger than "Subscribe"."""
+    return vocabulary.find("newsletter", text, "newsletter") is not None
+
+
+def says_unsubscribe(text: str) -> bool:
+    return vocabulary.find("newsletter", text, "unsubscribe") is not None
+
+
+# A price beside "subscribe" makes it a paid subscription offer, not a free list (symbols and ISO codes, no words).
+_PRICE = re.compile(r"[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|£|kč|zł|kr|eur|usd|gbp|chf)\b", re.IGNORECASE)
 _OTHER_INTENT = re.compile(
     r"\b(?:log ?in|sign ?in|register|registration|webinar|download|demo|quote|book(?:ing)?|reserv\w*|apply|"
     r"checkout|rsvp|contact|enquir\w*|inquir\w*|message|trial|get started|password|search|coupon|gift card)\b",
@@ -141,13 +161,18 @@ class FormVerdict:
     has_email: bool
 
 
+def _hidden_mark(attrs: dict[str, str | None]) -> bool:
+    """Hidden by markup: ``hidden``, ``aria-hidden``, an inline ``display: none`` or a class named "hidden"."""
+    return attrs.get("aria-hidden") == "true" or "hidden" in attrs or bool(
+        _HIDDEN_STYLE.search(attrs.get("style") or "")) or "hidden" in name_words(attrs.get("class") or "")
+
+
 def _hidden_by_ancestor(node: LexborNode, form_node: LexborNode) -> bool:
     current = node.parent
     for _ in range(4):
         if current is None or current.mem_id == form_node.mem_id:
             return False
-        attrs = current.attributes
-        if attrs.get("aria-hidden") == "true" or "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+        if _hidden_mark(current.attributes):
             return True
         current = current.parent
     return False
@@ -160,18 +185,23 @@ def _entry_fields(form: Form) -> list[FieldFacts]:
         if facts.type in _NON_ENTRY_TYPES:
             continue
         attrs = node.attributes
-        if attrs.get("tabindex") == "-1" or _HONEYPOT_NAME.search(facts.name) \
-                or _HIDDEN_STYLE.search(attrs.get("style") or "") or _hidden_by_ancestor(node, form.node):
+        if attrs.get("tabindex") == "-1" or _hidden_mark(attrs) or _HONEYPOT_NAME.search(facts.name) \
+                or _hidden_by_ancestor(node, form.node):
             continue
         hints = " ".join((facts.name, facts.id.lower(), facts.placeholder, facts.autocomplete, facts.label))
         fields.append(FieldFacts(facts.tag, facts.type, facts.name, hints))
     return fields
 
 
+OWN_TEXT = 1500  # characters of a form's own text read for its purpose (its submit button may come late)
+LEAD_TEXT = 300  # characters a heading or blurb just before a form may have to count as the form's title
+LEAD_LEVELS = 5  # wrappers a form may sit in below its heading (site builders nest them deep)
+
+
 def _own_words(form: Form) -> str:
     """Words of the form itself: class/id/role, data-* names, labels and text, submit button values."""
     node = form.node
-    parts = [form.role, form.text]
+    parts = [form.role, _visible_text(node, OWN_TEXT)]
     parts.extend((n.attributes.get("value") or "") for n in node.css("input[type=submit], input[type=image]"))
     parts.extend(v or "" for k, v in node.attributes.items() if k.startswith("data-") and len(v or "") < 60)
     return squeeze(" ".join(parts)).lower()
@@ -190,7 +220,42 @@ def _context_words(form: Form) -> str:
         if len(parent_text) < 400:
             parts.append(parent_text)
         parent = parent.parent
+    parts.extend(_lead_texts(form.node))
     return squeeze(" ".join(parts)).lower()
+
+
+def _visible_text(node: LexborNode, limit: int) -> str:
+    """The node's text without its ``<style>`` and ``<script>`` contents (a pasted embed code starts with CSS)."""
+    parts: list[str] = []
+    size = 0
+    for child in node.traverse(include_text=True):
+        if child.tag != "-text" or child.parent is None or child.parent.tag in ("style", "script", "noscript"):
+            continue
+        text = child.text_content or ""
+        parts.append(text)
+        size += len(text)
+        if size > limit:
+            break
+    return squeeze(" ".join(parts))[:limit]
+
+
+def _lead_texts(node: LexborNode) -> Iterator[str]:
+    """The short text just before the form (or before its wrapper): the "Get our newsletter" heading above it."""
+    current: LexborNode | None = node
+    for _ in range(LEAD_LEVELS):
+        if current is None or current.tag in ("body", "main"):
+            return
+        sibling = current.prev
+        for _ in range(3):
+            if sibling is None:
+                break
+            if sibling.tag not in ("-text", "-comment", "script", "style"):
+                text = squeeze(sibling.text(deep=True, separator=" "))
+                if 0 < len(text) <= LEAD_TEXT:
+                    yield text
+                    return
+            sibling = sibling.prev
+        current = current.parent
 
 
 def _form_provider(form: Form) -> str:
@@ -230,9 +295,13 @@ def classify_form(form: Form) -> FormVerdict:
     """Sort a form into what it is for. The order of the rules is the point:
 
     password -> login; search markers -> search; comment markers -> comment;
-    cart/checkout -> cart; a message box -> contact; then an email field plus
-    newsletter words or a newsletter tool's markup, without other intents
-    (register, log in, contact...) or many extra fields -> newsletter.
+    cart/checkout -> cart; a message box -> contact; two email fields ->
+    other (e-mail a friend); a price -> other (a paid subscription); then an
+    email field plus newsletter words (vocabulary/newsletter.toml, in the form,
+    its container or the heading just before it) or a newsletter tool's
+    markup, without other intents (register, log in, contact, webinar...) or
+    more than one extra field (a name, a ZIP code or list checkboxes are
+    fine) -> newsletter.
     """
     fields = _entry_fields(form)
     has_email = any(f.is_email for f in fields)
@@ -248,17 +317,22 @@ def classify_form(form: Form) -> FormVerdict:
         return FormVerdict("cart", "add-to-cart or checkout form", provider, has_email)
     if any(f.tag == "textarea" for f in fields):
         return FormVerdict("contact", "has a message box", provider, has_email)
+    if sum(1 for f in fields if f.is_email) > 1:
+        return FormVerdict("other", "two email fields: sends to someone else (e-mail a friend)", provider, has_email)
     own = _own_words(form)
     words = own + " " + _context_words(form)
+    if has_email and _PRICE.search(own):
+        return FormVerdict("other", "a price beside the email field: a paid subscription offer", provider, has_email)
     if has_email:
         score = 0
-        if vocabulary.find("newsletter", words):  # newsletter and signup words of every language
+        if says_signup(words):  # newsletter and signup words of every language
             score += 2
         if provider and provider not in GENERAL_FORM_TOOLS:
             score += 2
         if _OTHER_INTENT.search(own):  # the form's own labels say what it is for; a nearby "Contact" heading does not
             score -= 2
-        score -= sum(1 for f in fields if not (f.is_email or f.is_name or f.type in _CHOICE_TYPES))
+        # One extra field (company, ZIP code, country) is still a signup; a longer form is something else.
+        score -= max(0, sum(1 for f in fields if not (f.is_email or f.is_name or f.type in _CHOICE_TYPES)) - 1)
         if score >= 2:
             return FormVerdict("newsletter", "email field with newsletter wording or a newsletter tool's markup",
                                provider, has_email)
@@ -283,6 +357,9 @@ def site_forms(site: SiteView) -> list[SeenForm]:
 
 # ----------------------------------------------------------------- newsletter
 
+NewsletterKind = Literal["form", "popup", "link"]
+KIND_RANK: dict[str, int] = {"form": 3, "popup": 2, "link": 1}
+
 _HOSTED_SIGNUP = (
     (re.compile(r"eepurl\.com/|\.list-manage\.com/subscribe", re.I), "mailchimp"),
     (re.compile(r"manage\.kmail-lists\.com/subscriptions/subscribe", re.I), "klaviyo"),
@@ -292,25 +369,242 @@ _HOSTED_SIGNUP = (
     (re.compile(r"confirmsubscription\.com/|\.createsend\.com/t/", re.I), "campaign-monitor"),
     (re.compile(r"^https?://[a-z0-9-]+\.substack\.com/?(?:subscribe|embed)?(?:[?#]|$)", re.I), "substack"),
 )
+# A discussion list (Mailman, LISTSERV, Google Groups) is a forum by e-mail, not the brand's newsletter.
+_DISCUSSION_LIST = re.compile(r"/(?:mailman|listinfo|pipermail|sympa|listserv|cgi-bin/wa)\b|groups\.google\.|"
+                              r"googlegroups\.|groups\.io/", re.IGNORECASE)
+# A link to one issue (a PDF, "Newsletter 2019/03") is something to read, not a way to sign up.
+_ISSUE_LINK = re.compile(r"\.(?:pdf|docx?)(?:[?#]|$)|\b(?:19|20)\d\d\b", re.IGNORECASE)
+# Class and id words of a layer shown later (a pop-up, modal, slide-in): a form there is a pop-up signup.
+_LAYER_WORDS = frozenset({"modal", "popup", "pop", "lightbox", "overlay", "dialog", "flyout", "slidein", "exit",
+                          "interstitial", "optin"})
+LAYER_DEPTH = 12  # ancestors searched for the pop-up layer a form sits in
+_BUTTONS = ("button, input[type=submit], input[type=button], input[type=image], [role=button], "
+            "a[href^='javascript'], a[href='#'], a[class*=button], a[class*=btn], [onclick]")
+TEMPLATES = 20  # <template> elements per page whose content is read (a form a script inserts later)
+TEMPLATE_HTML = 50_000  # characters of one template read
+WIDGET_TEXT = 1500  # characters a container of a loose email field may hold and still be one widget
+WIDGET_DEPTH = 5  # wrappers between a loose email field and its button
+PLACEHOLDER_TEXT = 600  # characters around an empty provider placeholder read for its signup heading
+_NOT_PLACEHOLDERS = frozenset({"script", "link", "meta", "style", "noscript", "iframe", "img", "head", "html", "a",
+                               "button", "form", "body"})
+PLACEHOLDER_OWN_TEXT = 80  # a placeholder is (nearly) empty until the script fills it
 
 
-def _hosted_signups(site: SiteView) -> Iterator[tuple[PageView, str, str, str]]:
-    """Links and iframes to a provider's hosted signup page: (page, url, provider, selector).
+@dataclass(slots=True)
+class Signup:
+    """One way onto the list found on a page: a form, a form in a pop-up, or a link to the signup page."""
 
-    A link counts when it sits in the site's navigation, header or footer or says "newsletter"/"subscribe":
-    an article that links someone else's Substack is not the brand's signup.
-    """
-    for view, anchor in site.anchors():
-        if anchor.region not in _SITE_CHROME and not vocabulary.find("newsletter", anchor.text):
+    kind: NewsletterKind
+    view: PageView
+    provider: str
+    evidence: Evidence
+
+
+def _in_hidden_layer(node: LexborNode) -> bool:
+    """Whether the node sits in a pop-up, modal or hidden layer that only a script will show."""
+    current = node.parent
+    for _ in range(LAYER_DEPTH):
+        if current is None or current.tag in ("body", "html"):
+            return False
+        attrs = current.attributes
+        if current.tag == "dialog" or attrs.get("role") in ("dialog", "alertdialog") or "hidden" in attrs \
+                or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+            return True
+        if _LAYER_WORDS.intersection(name_words(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")):
+            return True
+        current = current.parent
+    return False
+
+
+def _inside_form(node: LexborNode) -> bool:
+    current = node.parent
+    while current is not None:
+        if current.tag == "form":
+            return True
+        current = current.parent
+    return False
+
+
+def _widget_container(field_node: LexborNode) -> LexborNode | None:
+    """The nearest wrapper of a loose email field that also holds its button: the widget a script submits."""
+    current = field_node.parent
+    for _ in range(WIDGET_DEPTH):
+        if current is None or current.tag in ("body", "html", "main", "form"):
+            return None
+        if current.css_first(_BUTTONS) is not None:
+            return current if len(current.text(deep=True)) <= WIDGET_TEXT else None
+        current = current.parent
+    return None
+
+
+def _widget_as_form(view: PageView, container: LexborNode) -> Form:
+    """A script-submitted widget read as a form, so :func:`classify_form` judges it by the same rules."""
+    labels = {(lab.attributes.get("for") or ""): squeeze(lab.text(deep=True, separator=" ")).lower()
+              for lab in container.css("label")}
+    fields = []
+    for node in container.css("input, textarea, select"):
+        attrs = node.attributes
+        kind = (attrs.get("type") or ("text" if node.tag == "input" else node.tag or "")).lower()
+        fields.append(FormField(node.tag or "", kind, (attrs.get("name") or "").lower(), attrs.get("id") or "",
+                                (attrs.get("placeholder") or attrs.get("aria-label") or "").lower(),
+                                (attrs.get("autocomplete") or "").lower(), labels.get(attrs.get("id") or "", "")))
+    attrs = container.attributes
+    role = " ".join(filter(None, (attrs.get("role"), attrs.get("class"), attrs.get("id")))).lower()
+    return Form(view.url, "post", fields, role, squeeze(container.text(deep=True, separator=" "))[:500].lower(),
+                container)
+
+
+def widget_forms(view: PageView) -> list[Form]:
+    """Email fields outside any ``<form>`` (Vue/React widgets, JS-submitted footers), one per widget, and the
+    forms inside ``<template>`` elements, which the parser keeps out of the page until a script inserts them."""
+    found = _loose_fields(view, view.tree.css("input"))
+    for template in view.tree.css("template")[:TEMPLATES]:
+        inner = (template.html or "")[:TEMPLATE_HTML]
+        fragment = LexborHTMLParser(inner[inner.find(">") + 1:].removesuffix("</template>")).body
+        if fragment is not None:
+            found += [_widget_as_form(view, f) for f in fragment.css("form")]
+            found += _loose_fields(view, fragment.css("input"))
+    return found
+
+
+def _loose_fields(view: PageView, inputs: list[LexborNode]) -> list[Form]:
+    containers: dict[int, LexborNode] = {}
+    for node in inputs:
+        attrs = node.attributes
+        kind = (attrs.get("type") or "text").lower()
+        hints = " ".join(attrs.get(k) or "" for k in ("name", "id", "placeholder", "class", "aria-label"))
+        if kind != "email" and not (kind == "text" and _EMAIL_HINT.search(hints)):
             continue
-        for pattern, provider in _HOSTED_SIGNUP:
-            if pattern.search(anchor.url):
-                yield view, anchor.url, provider, anchor.selector
+        if _inside_form(node):
+            continue
+        container = _widget_container(node)
+        if container is not None:
+            containers.setdefault(container.mem_id, container)
+    return [_widget_as_form(view, c) for c in containers.values()]
+
+
+def site_widgets(site: SiteView) -> list[SeenForm]:
+    """Every email widget outside a ``<form>`` with its verdict (once per site view; newsletter only)."""
+    def build(s: SiteView) -> list[SeenForm]:
+        return [SeenForm(v, f, classify_form(f)) for v in s.pages for f in widget_forms(v)]
+    return list(_cached(site, "widgets", build))
+
+
+def _words_around(node: LexborNode) -> str:
+    """Class names and short texts of a placeholder's wrappers, plus the heading before it."""
+    parts: list[str] = []
+    current: LexborNode | None = node
+    for _ in range(3):
+        if current is None or current.tag in ("body", "html", "main"):
+            break
+        attrs = current.attributes
+        parts.extend((attrs.get("class") or "", attrs.get("id") or ""))
+        text = squeeze(current.text(deep=True, separator=" ")) if current.tag != "script" else ""
+        if len(text) <= PLACEHOLDER_TEXT:
+            parts.append(text)
+        current = current.parent
+    parts.extend(_lead_texts(node))
+    return " ".join(parts)
+
+
+def _placeholders(site: SiteView, view: PageView) -> Iterator[tuple[LexborNode, str]]:
+    """Empty elements an email tool's script fills with its form, and the inline scripts that draw one.
+
+    Only tools fingerprinted on this page are tried, with their own ``dom`` selectors and inline-script
+    patterns (``checks/fingerprints/*.json``), so a tool named once in a consent list draws nothing here.
+    """
+    technologies = default_fingerprints().technologies
+    for detection in detected(site, "email"):
+        tech = technologies.get(detection.name)
+        if tech is None or not any(e.url == view.url for e in detection.evidence):
+            continue
+        for selector, _spec in tech.dom:
+            try:
+                nodes = view.tree.css(selector)
+            except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped, as the matcher does
+                continue
+            for node in nodes:
+                if node.tag not in _NOT_PLACEHOLDERS and node.css_first("input") is None and not _inside_form(node) \
+                        and len(node.text(deep=True).strip()) <= PLACEHOLDER_OWN_TEXT:
+                    yield node, slug(tech.name)
+        if tech.scripts:
+            for script in view.tree.css("body script:not([src])"):
+                if any(p.search(script.text() or "") for p in tech.scripts):
+                    yield script, slug(tech.name)
+
+
+def _scripted_signups(site: SiteView) -> Iterator[Signup]:
+    """Signup forms a provider's script draws into the page: a placeholder with signup words around it.
+
+    A tool made only for newsletters (Klaviyo, Mailchimp...) needs no words; a general form tool
+    (HubSpot) needs newsletter or subscribe words beside its placeholder, and no other intent.
+    """
+    for view in site.pages:
+        for node, provider in _placeholders(site, view):
+            words = _words_around(node)
+            if provider in GENERAL_FORM_TOOLS and not (says_signup(words) and not _OTHER_INTENT.search(words)):
+                continue
+            kind: NewsletterKind = "popup" if _in_hidden_layer(node) else "form"
+            yield Signup(kind, view, provider, Evidence(view.url, selector=css_path(node), snippet=_snippet(node),
+                                                         note=f"signup form drawn by {provider}'s script"))
+            break
+
+
+def _hosted_provider(url: str) -> str:
+    return next((provider for pattern, provider in _HOSTED_SIGNUP if pattern.search(url)), "")
+
+
+def _link_signup(site: SiteView, anchor: Anchor) -> str | None:
+    """The provider ("" for the brand's own page) when a link clearly leads to the newsletter signup, else None.
+
+    A provider's hosted signup page counts from the site chrome or with signup words; any other link
+    must name the newsletter itself ("Subscribe" alone may sell a paid subscription) and lead to the
+    brand's own site or open a script signup (``javascript:``), never to unsubscribe, a discussion list
+    or one issue of the newsletter.
+    """
+    hosted = _hosted_provider(anchor.url)
+    if hosted:
+        return hosted if anchor.region in _SITE_CHROME or says_signup(anchor.text) else None
+    text = anchor.text
+    if not names_newsletter(text) or says_unsubscribe(text) or says_unsubscribe(_path(anchor.url)):
+        return None
+    if _DISCUSSION_LIST.search(anchor.url) or _ISSUE_LINK.search(anchor.url) or _ISSUE_LINK.search(text):
+        return None
+    if anchor.scheme == "javascript" or anchor.scheme in ("http", "https") and site.is_own(anchor.url):
+        return ""
+    return None
+
+
+def _link_signups(site: SiteView) -> Iterator[Signup]:
+    """Links to the signup page: a "Newsletter" link to the brand's page or a provider's hosted page."""
+    for view, anchor in site.anchors():
+        provider = _link_signup(site, anchor)
+        if provider is not None:
+            yield Signup("link", view, provider,
+                         Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                  note=f"newsletter link ({provider or 'own page'}): {anchor.text[:60]}"))
+
+
+def _iframe_signups(site: SiteView) -> Iterator[Signup]:
+    """A provider's hosted signup form embedded in an iframe: a form on the page."""
     for view in site.pages:
         for src, node in view.iframes:
-            for pattern, provider in _HOSTED_SIGNUP:
-                if pattern.search(src):
-                    yield view, src, provider, css_path(node)
+            provider = _hosted_provider(src)
+            if provider:
+                kind: NewsletterKind = "popup" if _in_hidden_layer(node) else "form"
+                yield Signup(kind, view, provider, Evidence(view.url, selector=css_path(node), attribute="src",
+                                                            snippet=src, note=f"hosted signup form ({provider})"))
+
+
+def _form_signups(site: SiteView) -> Iterator[Signup]:
+    """Newsletter forms and widgets; one hidden in a pop-up or modal is a ``popup``."""
+    for seen in [*site_forms(site), *site_widgets(site)]:
+        if seen.verdict.kind != "newsletter":
+            continue
+        kind: NewsletterKind = "popup" if _in_hidden_layer(seen.form.node) else "form"
+        provider = seen.verdict.provider or _page_email_tool(site, seen.view.url)
+        via = "newsletter form" if seen.form.node.tag == "form" else "newsletter widget (no <form>, sent by script)"
+        yield Signup(kind, seen.view, provider, _form_evidence(seen, f"{via} ({provider or 'provider unknown'})"))
 
 
 def _page_email_tool(site: SiteView, url: str) -> str:
@@ -325,48 +619,54 @@ def _form_evidence(seen: SeenForm, note: str) -> Evidence:
     return Evidence(seen.view.url, selector=seen.form.selector, snippet=_snippet(seen.form.node), note=note)
 
 
+def _signups(site: SiteView) -> list[Signup]:
+    """Every way onto the list, strongest kind first (form, pop-up, link), the brand's forms before iframes."""
+    found = [*_form_signups(site), *_iframe_signups(site), *_scripted_signups(site), *_link_signups(site)]
+    return sorted(found, key=lambda s: -KIND_RANK[s.kind])
+
+
 @check(id="hooks.newsletter", category="hooks", title="Newsletter or email signup", weight=3)
 def newsletter(site: SiteView) -> Outcome:
-    """An email signup form (an email field meant for a list, not a search box, comment, contact or login form),
-    or a link to a provider's hosted signup page; the provider from the form's own markup or the page's scripts.
+    """An email signup, by kind (``kind`` in observations, with ``kinds`` for all found):
 
-    Pass: a signup form on the home page or on most pages. Partial (70): only on an inner page, or only a
-    link to a hosted signup page. Partial (30): an email tool's script is installed but no form is in the
-    HTML (``present`` stays false). Fail: none.
+    * ``form``: an email field meant for a list (not a search box, comment, contact, login, e-mail-a-friend
+      or paid-subscription form), in a ``<form>``, in a script-submitted widget, in a provider's iframe, or
+      an empty provider placeholder its script fills (with signup words beside it for general form tools);
+    * ``popup``: such a form inside a pop-up, modal or hidden layer that a script shows later;
+    * ``link``: a link that names the newsletter and leads to the brand's signup page, or a link to a
+      provider's hosted signup page.
+
+    A link is worth less than a form on the page, since a visitor must go and find the form:
+    pass (100) for a form on the home page or on at least half the pages; partial 70 for a form on inner
+    pages only, 60 for a pop-up only, 50 for a link only; partial 30 when an email tool's script is installed
+    but no signup is in the HTML (``present`` stays false); fail (0) for none.
     """
-    forms = site_forms(site)
-    signups = [s for s in forms if s.verdict.kind == "newsletter"]
-    rejected = [s for s in forms if s.verdict.has_email and s.verdict.kind != "newsletter"]
-    hosted = list(_hosted_signups(site))
-    provider = ""
-    for seen in signups:
-        provider = seen.verdict.provider or _page_email_tool(site, seen.view.url)
-        if provider:
-            break
-    if not provider and hosted and not signups:
-        provider = hosted[0][2]
+    signups = _signups(site)
+    rejected = [s for s in [*site_forms(site), *site_widgets(site)]
+                if s.verdict.has_email and s.verdict.kind != "newsletter"]
+    best = signups[0].kind if signups else ""
+    provider = next((s.provider for s in signups if s.kind == best and s.provider), "") or next(
+        (s.provider for s in signups if s.provider), "")
+    form_pages = sorted({s.view.url for s in signups if s.kind == "form"})
     home = site.home
-    signup_pages = sorted({s.view.url for s in signups})
-    on_home = home is not None and home.url in signup_pages
+    on_home = home is not None and home.url in form_pages
+    hosted = next((s.evidence.snippet for s in signups if s.provider and s.kind == "link" or
+                   s.evidence.attribute == "src"), "")
     observations: dict[str, Any] = {
-        "present": bool(signups or hosted), "provider": provider, "on_home": on_home,
-        "pages_with_form": len(signup_pages), "hosted_signup": hosted[0][1] if hosted else "",
+        "present": bool(signups), "kind": best, "kinds": sorted({s.kind for s in signups}, key=lambda k: -KIND_RANK[k]),
+        "provider": provider, "on_home": on_home, "pages_with_form": len(form_pages), "hosted_signup": hosted,
         "not_newsletters": _rejected_summary(rejected),
     }
-    evidence = [_form_evidence(s, f"newsletter form ({s.verdict.provider or 'provider unknown'})")
-                for s in _one_per_page_and_kind(signups, 2)]
-    evidence += [Evidence(v.url, selector=sel, attribute="href", snippet=url, note=f"hosted signup ({p})")
-                 for v, url, p, sel in hosted[:1]]
+    evidence = _signup_evidence(signups)
     evidence += [_form_evidence(s, f"email field, but a {s.verdict.kind} form: {s.verdict.reason}")
                  for s in _one_per_page_and_kind(rejected, 3)]
-    if signups and (on_home or len(signup_pages) * 2 >= len(site.pages)):
+    if best == "form" and (on_home or len(form_pages) * 2 >= len(site.pages)):
         return Outcome("pass", 100, observations, evidence,
                        "Keep the signup visible on every page and send a welcome email within minutes, so the "
                        "people who raise their hand hear back while they still care.")
-    if signups or hosted:
-        return Outcome("partial", 70, observations, evidence,
-                       "Put the email signup in the footer of every page, home page included: today visitors "
-                       "have to dig for it, so most never join the list.")
+    if best:
+        score = {"form": 70, "popup": 60, "link": 50}[best]
+        return Outcome("partial", score, observations, evidence, _NEWSLETTER_ADVICE[best])
     if site.is_app_shell:
         return unseen(site, observations, "the newsletter signup")
     tools = detected(site, "email")
@@ -379,6 +679,30 @@ def newsletter(site: SiteView) -> Outcome:
     return Outcome("fail", 0, observations, evidence,
                    "Add a one-field email signup to the footer of every page (with a line on what subscribers "
                    "get and how often): it turns one-off visitors into an audience you can talk to again.")
+
+
+_NEWSLETTER_ADVICE = {
+    "form": "Put the email signup in the footer of every page, home page included: today visitors have to dig "
+            "for it, so most never join the list.",
+    "popup": "Add the signup to the footer of every page as well as the pop-up: many visitors close pop-ups "
+             "unread, and search engines never see them.",
+    "link": "Put the signup form itself in the footer of every page instead of only a link to it: every extra "
+            "click loses most of the people who would have joined.",
+}
+
+
+def _signup_evidence(signups: list[Signup], limit: int = 3) -> list[Evidence]:
+    """The strongest finding first, then one per other kind and page."""
+    out: list[Evidence] = []
+    seen: set[tuple[str, str]] = set()
+    for signup in signups:
+        key = (signup.view.url, signup.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(signup.evidence)
+        if len(out) >= limit:
+            break
+    return out
 
 
 def _one_per_page_and_kind(items: list[SeenForm], limit: int) -> list[SeenForm]:

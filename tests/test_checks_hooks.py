@@ -183,6 +183,98 @@ def test_a_hosted_signup_link_in_the_footer_counts_but_an_article_link_to_a_subs
     assert article.observations["present"] is False and article.status == "fail"
 
 
+# ----------------------------------------------------------------- newsletter: kinds and the classes of miss
+
+def newsletter_of(body: str, head: str = "") -> CheckResult:
+    return hooks.newsletter.run(site(body, head))
+
+
+@pytest.mark.parametrize("link", [
+    "<nav><a href='/newsletter/'>Newsletter</a></nav>",
+    "<footer><a href='/subscribe.html'>Subscribe to our newsletter</a></footer>",
+    "<header><a href='/service/anmelden'>BUND-Newsletter</a></header>",
+    "<p><a href='/nieuwsbrief'>Schrijf je in voor de nieuwsbrief</a></p>",
+    "<nav><a href='javascript:openSignup()'>Newsletter</a></nav>",
+])
+def test_a_link_that_names_the_newsletter_is_a_link_signup_worth_less_than_a_form(link: str) -> None:
+    result = newsletter_of(link)
+    assert result.observations["present"] is True and result.observations["kind"] == "link"
+    assert result.status == "partial" and result.score == 50
+    form = newsletter_of(link + "<footer><form><input type=email name=email><button>Subscribe</button></form></footer>")
+    assert form.observations["kind"] == "form" and form.score == 100
+
+
+@pytest.mark.parametrize("link", [
+    "<nav><a href='/subscribe'>Subscribe</a></nav>",  # "Subscribe" alone: often a paid subscription
+    "<footer><a href='/newsletter/unsubscribe'>Unsubscribe from the newsletter</a></footer>",
+    "<aside><a href='https://brand.example/mailman/listinfo/dev'>Developers mailing list</a></aside>",
+    "<p><a href='/files/newsletter-2019-03.pdf'>Newsletter March 2019</a></p>",
+    "<p><a href='https://other.example/newsletter'>Their newsletter</a></p>",
+])
+def test_links_that_are_not_a_way_onto_the_brands_list(link: str) -> None:
+    result = newsletter_of(link)
+    assert result.observations["present"] is False and result.observations["kind"] == ""
+
+
+def test_an_email_field_outside_a_form_is_a_script_submitted_signup_widget() -> None:
+    widget = """<footer><div class="nl-box"><h3>Newsletter</h3><div class="row">
+      <input type="text" id="nlText" placeholder="Wpisz swój adres e-mail"><a href="#" class="btn">Zapisz się</a>
+      </div></div></footer>"""
+    result = newsletter_of(widget)
+    assert result.observations["kind"] == "form" and result.status == "pass"
+    assert "widget" in result.evidence[0].note
+    search = newsletter_of("<div><input type=text name=q placeholder='Search'><button>Go</button></div>")
+    assert search.observations["present"] is False
+
+
+def test_a_form_a_script_inserts_from_a_template_is_read() -> None:
+    template = """<template id="nl"><div><nlform><span>Newsletter Gutschein</span>
+      <input type="email" name="user"><button type="submit">anmelden</button></nlform></div></template>"""
+    assert newsletter_of(template).observations["kind"] == "form"
+
+
+def test_a_signup_form_in_a_hidden_modal_is_a_popup() -> None:
+    modal = """<div class="signup-modal" style="display:none"><form><p>Join our newsletter</p>
+      <input type="email" name="email"><button>Sign up</button></form></div>"""
+    result = newsletter_of(modal)
+    assert result.observations["kind"] == "popup" and result.score == 60
+
+
+def test_a_provider_placeholder_filled_by_script_needs_signup_words_for_a_general_form_tool() -> None:
+    loader = "<script src='https://js.hsforms.net/forms/v2.js'></script>"
+    newsletter_box = (f"<section><h3>Subscribe to email updates</h3><p>Our monthly newsletter.</p>{loader}"
+                      "<script>hbspt.forms.create({portalId: '1', formId: 'x'});</script></section>")
+    drawn = newsletter_of(newsletter_box)
+    assert drawn.observations["kind"] == "form" and drawn.observations["provider"] == "hubspot"
+    contact_box = (f"<section><h3>Contact our sales team</h3>{loader}"
+                   "<script>hbspt.forms.create({portalId: '1', formId: 'y'});</script></section>")
+    assert newsletter_of(contact_box).observations["present"] is False
+
+
+@pytest.mark.parametrize(("form", "kind"), [
+    ("""<form><h3>Send this article to a friend</h3><input type=email name=from placeholder="Your e-mail">
+        <input type=email name=to placeholder="Friend's e-mail"><button>Send</button></form>""", "other"),
+    ("""<form><h3>Subscribe: all articles for $4.99 a month</h3><input type=email name=email>
+        <button>Subscribe</button></form>""", "other"),
+    ("""<form><h3>Register for our webinar</h3><input type=email name=email><button>Register</button></form>""",
+     "other"),
+    ("""<form class="comment-form" action="/wp-comments-post.php"><textarea name=comment></textarea>
+        <input type=email name=email><label><input type=checkbox name=subscribe> Notify me of new comments by
+        email (subscribe)</label><button>Post</button></form>""", "comment"),
+])
+def test_forms_with_an_email_field_that_are_not_newsletters(form: str, kind: str) -> None:
+    assert verdict(form).kind == kind
+    assert newsletter_of(form).observations["present"] is False
+
+
+def test_a_newsletter_form_may_ask_one_extra_field_and_hide_its_spam_trap_by_class() -> None:
+    form = """<form><h3>Get our newsletter</h3><input type=email name=email><input type=text name=zip>
+      <input type=text name=token class="hidden"><button>Go</button></form>"""
+    assert verdict(form).kind == "newsletter"
+    longer = form.replace("name=zip>", "name=zip><input type=text name=company><input type=text name=job>")
+    assert verdict(longer).kind != "newsletter"
+
+
 def test_an_email_tool_without_a_form_is_partial_and_not_present() -> None:
     head = "<script src='https://static.klaviyo.com/onsite/js/klaviyo.js?company_id=AbC'></script>"
     result = hooks.newsletter.run(site("<p>Hi</p>", head))
