@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing
+from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing, is_feed_address
 from connectedness import vocabulary
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
@@ -489,15 +489,21 @@ def _unread_evidence(unread: FeedListing) -> Evidence:
 def feeds_check(site: SiteView) -> Outcome:
     """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">
     on any host, linked from the site's header, navigation or footer, linked from pages, or at common
-    paths), and the advertised ones it could not read, with the reason. A feed with entries, advertised
-    in a page's head or the site's chrome, passes; one found only by probing or by an in-page link is
-    partial, as is an advertised feed that could not be read (robots.txt, a bound, no answer: 70; an
-    HTTP error or not a feed: 40) or an empty one (40); none at all fails."""
-    unread = [entry for entry in feed_listing(site.snapshot) if entry.state != "parsed" and entry.advertised]
+    paths), the advertised ones it could not read, with the reason, and visible feed links it did not
+    follow (``linked``: a feed address on the brand's hosts or in its chrome, or an own link saying
+    RSS). A feed with entries, advertised in a page's head or the site's chrome, passes; one found only
+    by probing or by an in-page link is partial, as is an advertised feed that could not be read
+    (robots.txt, a bound, no answer: 70; an HTTP error or not a feed: 40), a visible feed link this scan
+    did not read (60) or an empty feed (40); none at all fails."""
+    listing = feed_listing(site.snapshot)
+    unread = [entry for entry in listing if entry.state != "parsed" and entry.advertised]
     records = [_feed_record(site, f) for f in site.feeds]
     observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records,
-                                    "advertised_not_read": [_unread_record(site, u) for u in unread[:MAX_LISTED]]}
-    if not records and not unread:
+                                    "advertised_not_read": [_unread_record(site, u) for u in unread[:MAX_LISTED]],
+                                    "linked": [{"url": display_url(site, a.url), "text": a.text[:80],
+                                                "region": a.region, "page": display_url(site, v.url)}
+                                               for v, a in linked[:MAX_LISTED]]}
+    if not records and not unread and not linked:
         return Outcome("fail", 0, observations, [],
                        "Publish an RSS or Atom feed of your posts and link it in every page's <head> "
                        '(<link rel="alternate" type="application/rss+xml">): readers, newsletters and '
@@ -557,6 +563,31 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
             found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}
             if len(evidence) < 5:
                 evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor), note=f"{name} link"))
+# "RSS" is the one word for a feed that every language uses as it is (an acronym, not vocabulary).
+_RSS_WORD = re.compile(r"(?<![A-Za-z])RSS(?![A-Za-z])", re.IGNORECASE)
+
+
+def _feed_links(site: SiteView, known: set[str]) -> list[tuple[PageView, Anchor]]:
+    """Visible links to the brand's feeds that the crawl did not read (a one-page scan reads no body
+    link): a feed address (``/feed/``, ``/rss``, ``index.rss``, ``rss.cms``) on the brand's own hosts
+    anywhere on the page or in the site's chrome on any host, or an own-host link whose text says RSS
+    (a feed or a feed directory page: "RSS", "RSS-Feeds abonnieren"). Another site's feed linked from an
+    article, a share dialog and a ``#`` button that a script fills are not the brand's feed links."""
+    found: dict[str, tuple[PageView, Anchor]] = {}
+    for view in site.pages:
+        for anchor in view.anchors:
+            if anchor.scheme not in ("http", "https") or anchor.href.lstrip().startswith("#"):
+                continue
+            url = anchor.url.split("#", 1)[0]
+            if url in known or url in found or url_key(url) == url_key(view.url):
+                continue
+            own = site.is_own(url)
+            address = is_feed_address(url)
+            if (address and (own or anchor.region in SITE_CHROME)) or (own and _RSS_WORD.search(anchor.text)):
+                found[url] = (view, anchor)
+    return list(found.values())
+
+
     return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
 
 
@@ -567,6 +598,7 @@ def _names_podcast(url: str) -> bool:
     labels = (parts.hostname or "").split(".")[:-2]  # subdomain labels only: never the brand's own name
     return any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS)
                for s in [*labels, *(s for s in parts.path.split("/") if s)])
+    linked = _feed_links(site, {entry.url for entry in listing})
 
 
 def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
@@ -577,6 +609,8 @@ def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
     sections. A sister site's podcast (another host of the group, only the label naming it) does not.
     """
     if anchor.scheme not in ("http", "https") or url_key(anchor.url) == url_key(view.url):
+    evidence += [Evidence(v.url, a.selector, "href", a.url, note=f"feed link not read by this scan ({a.region})")
+                 for v, a in linked[: max(0, 5 - len(evidence))]]
         return None
     if _names_podcast(anchor.url):
         return "url"
@@ -595,6 +629,11 @@ def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Eviden
     evidence: list[Evidence] = []
     for view, anchor in site.anchors():
         key = url_key(anchor.url)
+    if linked and not records:
+        return Outcome("partial", 60, observations, evidence,
+                       f"Your pages link a feed ({linked[0][1].url}) but do not declare it: add "
+                       '<link rel="alternate" type="application/rss+xml"> to every page\'s <head> so browsers, '
+                       "readers and aggregators find it without hunting for the link.")
         if key in found or (how := _podcast_link(view, anchor)) is None:
             continue
         own = site.is_own(anchor.url)

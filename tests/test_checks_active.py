@@ -494,6 +494,32 @@ def test_probed_or_empty_feeds_are_partial() -> None:
     assert run(active.feeds_check, view({HOME: page(NAV)}, feeds=[empty])).score == 40
 
 
+@pytest.mark.parametrize(("body", "linked"), [
+    ('<main><p>Posts</p><a href="/blog/rss/">RSS</a></main>', "/blog/rss/"),  # own feed address in the body
+    ('<div class="site-footer"><a href="https://feeds.feedhost.example/brand">Subscribe</a></div>',
+     "https://feeds.feedhost.example/brand"),  # a feed host, linked from the site's chrome
+    ('<main><a href="/syndication/42">RSS</a></main>', "/syndication/42"),  # own link whose text says RSS
+    ('<footer><a href="/service/newsletter">Newsletter und RSS-Newsfeeds</a></footer>', "/service/newsletter"),
+])
+def test_visible_feed_links_count_as_a_linked_feed(body: str, linked: str) -> None:
+    result = run(active.feeds_check, view({HOME: page(NAV + body)}))
+    assert (result.status, result.score) == ("partial", 60)
+    assert [item["url"] for item in result.observations["linked"]] == [linked]
+    assert "<head>" in result.recommendation
+
+
+@pytest.mark.parametrize("body", [
+    '<article><p>Read <a href="https://other-news.example/feed/">their feed</a>.</p></article>',  # another site's
+    '<main><a href="#" class="rss-button">RSS</a></main>',  # a button a script fills
+    '<article><a href="https://www.facebook.com/dialog/feed?app_id=1">Share</a></article>',  # a share dialog
+    '<article><a href="https://social.example/brand">Our social feed</a></article>',  # "feed" is not RSS
+    '<main><a href="https://other.example/rss-guide">RSS explained</a></main>',  # RSS words, another site
+])
+def test_links_that_are_not_the_brands_feed(body: str) -> None:
+    result = run(active.feeds_check, view({HOME: page(NAV + body)}))
+    assert (result.status, result.observations["linked"]) == ("fail", [])
+
+
 # ============================================================================================== podcast
 
 
