@@ -485,6 +485,31 @@ def _unread_evidence(unread: FeedListing) -> Evidence:
                     note=f"advertised feed not read: {unread.reason}")
 
 
+# "RSS" is the one word for a feed that every language uses as it is (an acronym, not vocabulary).
+_RSS_WORD = re.compile(r"(?<![A-Za-z])RSS(?![A-Za-z])", re.IGNORECASE)
+
+
+def _feed_links(site: SiteView, known: set[str]) -> list[tuple[PageView, Anchor]]:
+    """Visible links to the brand's feeds that the crawl did not read (a one-page scan reads no body
+    link): a feed address (``/feed/``, ``/rss``, ``index.rss``, ``rss.cms``) on the brand's own hosts
+    anywhere on the page or in the site's chrome on any host, or an own-host link whose text says RSS
+    (a feed or a feed directory page: "RSS", "RSS-Feeds abonnieren"). Another site's feed linked from an
+    article, a share dialog and a ``#`` button that a script fills are not the brand's feed links."""
+    found: dict[str, tuple[PageView, Anchor]] = {}
+    for view in site.pages:
+        for anchor in view.anchors:
+            if anchor.scheme not in ("http", "https") or anchor.href.lstrip().startswith("#"):
+                continue
+            url = anchor.url.split("#", 1)[0]
+            if url in known or url in found or url_key(url) == url_key(view.url):
+                continue
+            own = site.is_own(url)
+            address = is_feed_address(url)
+            if (address and (own or anchor.region in SITE_CHROME)) or (own and _RSS_WORD.search(anchor.text)):
+                found[url] = (view, anchor)
+    return list(found.values())
+
+
 @check(id="active.feeds", category="active", title="RSS / Atom feeds", weight=1, needs=("pages", "feeds"))
 def feeds_check(site: SiteView) -> Outcome:
     """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">
@@ -498,6 +523,7 @@ def feeds_check(site: SiteView) -> Outcome:
     listing = feed_listing(site.snapshot)
     unread = [entry for entry in listing if entry.state != "parsed" and entry.advertised]
     records = [_feed_record(site, f) for f in site.feeds]
+    linked = _feed_links(site, {entry.url for entry in listing})
     observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records,
                                     "advertised_not_read": [_unread_record(site, u) for u in unread[:MAX_LISTED]],
                                     "linked": [{"url": display_url(site, a.url), "text": a.text[:80],
@@ -511,6 +537,8 @@ def feeds_check(site: SiteView) -> Outcome:
     evidence = [Evidence(f.url, snippet=f"{f.kind}: {len(f.entries)} entries, found via {f.found_via}",
                          source="feed") for f in site.feeds[:5]]
     evidence += [_unread_evidence(u) for u in unread[: max(0, 5 - len(evidence))]]
+    evidence += [Evidence(v.url, a.selector, "href", a.url, note=f"feed link not read by this scan ({a.region})")
+                 for v, a in linked[: max(0, 5 - len(evidence))]]
     good = [f for f in site.feeds if f.entries]
     advertised = bool(unread) or any(f.found_via in ADVERTISED_VIA for f in good)
     if good and advertised:
@@ -529,6 +557,11 @@ def feeds_check(site: SiteView) -> Outcome:
         return Outcome("partial", 40, observations, evidence,
                        f"Your pages advertise a feed ({first.url}) that does not give one ({first.reason}): "
                        "fix the link or the feed so readers who subscribe get your posts.")
+    if linked and not records:
+        return Outcome("partial", 60, observations, evidence,
+                       f"Your pages link a feed ({linked[0][1].url}) but do not declare it: add "
+                       '<link rel="alternate" type="application/rss+xml"> to every page\'s <head> so browsers, '
+                       "readers and aggregators find it without hunting for the link.")
     return Outcome("partial", 40, observations, evidence,
                    "Your feed has no entries (or could not be read): make sure it lists your latest posts.")
 
@@ -563,31 +596,6 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
             found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}
             if len(evidence) < 5:
                 evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor), note=f"{name} link"))
-# "RSS" is the one word for a feed that every language uses as it is (an acronym, not vocabulary).
-_RSS_WORD = re.compile(r"(?<![A-Za-z])RSS(?![A-Za-z])", re.IGNORECASE)
-
-
-def _feed_links(site: SiteView, known: set[str]) -> list[tuple[PageView, Anchor]]:
-    """Visible links to the brand's feeds that the crawl did not read (a one-page scan reads no body
-    link): a feed address (``/feed/``, ``/rss``, ``index.rss``, ``rss.cms``) on the brand's own hosts
-    anywhere on the page or in the site's chrome on any host, or an own-host link whose text says RSS
-    (a feed or a feed directory page: "RSS", "RSS-Feeds abonnieren"). Another site's feed linked from an
-    article, a share dialog and a ``#`` button that a script fills are not the brand's feed links."""
-    found: dict[str, tuple[PageView, Anchor]] = {}
-    for view in site.pages:
-        for anchor in view.anchors:
-            if anchor.scheme not in ("http", "https") or anchor.href.lstrip().startswith("#"):
-                continue
-            url = anchor.url.split("#", 1)[0]
-            if url in known or url in found or url_key(url) == url_key(view.url):
-                continue
-            own = site.is_own(url)
-            address = is_feed_address(url)
-            if (address and (own or anchor.region in SITE_CHROME)) or (own and _RSS_WORD.search(anchor.text)):
-                found[url] = (view, anchor)
-    return list(found.values())
-
-
     return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
 
 
@@ -598,7 +606,6 @@ def _names_podcast(url: str) -> bool:
     labels = (parts.hostname or "").split(".")[:-2]  # subdomain labels only: never the brand's own name
     return any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS)
                for s in [*labels, *(s for s in parts.path.split("/") if s)])
-    linked = _feed_links(site, {entry.url for entry in listing})
 
 
 def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
@@ -609,8 +616,6 @@ def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
     sections. A sister site's podcast (another host of the group, only the label naming it) does not.
     """
     if anchor.scheme not in ("http", "https") or url_key(anchor.url) == url_key(view.url):
-    evidence += [Evidence(v.url, a.selector, "href", a.url, note=f"feed link not read by this scan ({a.region})")
-                 for v, a in linked[: max(0, 5 - len(evidence))]]
         return None
     if _names_podcast(anchor.url):
         return "url"
@@ -629,11 +634,6 @@ def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Eviden
     evidence: list[Evidence] = []
     for view, anchor in site.anchors():
         key = url_key(anchor.url)
-    if linked and not records:
-        return Outcome("partial", 60, observations, evidence,
-                       f"Your pages link a feed ({linked[0][1].url}) but do not declare it: add "
-                       '<link rel="alternate" type="application/rss+xml"> to every page\'s <head> so browsers, '
-                       "readers and aggregators find it without hunting for the link.")
         if key in found or (how := _podcast_link(view, anchor)) is None:
             continue
         own = site.is_own(anchor.url)
