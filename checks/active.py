@@ -32,7 +32,7 @@ from connectedness import vocabulary
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
-from .anatomy import CHROME, SITE_CHROME
+from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME
 from .base import Evidence, Outcome, Status, check
 from .dates import (
     BLOG_TERM_RANK,
@@ -59,8 +59,9 @@ EXTERNAL_BLOG_HOSTS = re.compile(
     r"beehiiv\.com|mirror\.xyz|svbtle\.com|bearblog\.dev|write\.as|typepad\.com|over-blog\.com)$")
 """Hosted blog platforms a brand may keep its blog on (linked as "Blog" from its own site)."""
 
-TEXT_TERMS = tuple(t for t in BLOG_TERM_RANK if t != "post")
-"""Blog terms accepted in link text: "Our story" is an about page, "Post" a button."""
+TEXT_TERMS = tuple(t for t in BLOG_TERM_RANK if t not in ("post", "articles"))
+"""Blog terms accepted in link text: "Our story" is an about page, "Post" a button, and "Articles",
+"Artykuły", "Articoli" the goods of a shop as often as its posts (in a URL they still count)."""
 TEXT_WORD = re.compile(r"[^\W\d_]+")  # a word in any script
 PODCAST_TERMS = ("podcast", "episodes", "listen")  # of vocabulary/sections.toml, as are the two below
 EVENT_TERMS = ("events", "webinars", "workshops", "tickets", "live")
@@ -128,6 +129,10 @@ CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patt
 CHANNEL_HOSTS = re.compile(r"youtube\.com|vimeo\.com|tiktok\.com|twitch\.tv|dailymotion\.com", re.IGNORECASE)
 
 MAX_LISTED = 20  # entries kept in list observations
+NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode"})
+NOT_POST_TYPES = frozenset({"recipe", "howto"})
+"""schema.org types of a page that is a recipe or how-to card, whatever its og:type says."""
+"""Page kinds the anatomy calls a post that are not a blog or news post (an episode is the podcast's)."""
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -207,13 +212,15 @@ class BlogCandidate:
         return via, int(self.by_text), rank, -self.links, len(self.url), self.url
 
 
-def _blog_word(anchor: Anchor) -> tuple[str, bool] | None:
+def _blog_word(anchor: Anchor, lang: str = "") -> tuple[str, bool] | None:
     """The word naming the blog section an own link goes to, and whether it came from the text, not the URL.
 
     The URL's last segment is the strong signal (``/blog/``, ``/news.html``,
     ``/blogs/journal/``). The link text ("Blog", "All posts") is used only for
     short labels, on URLs that name no other section ("Our story" -> /about/
-    is the about page) and are not themselves posts.
+    is the about page) and are not themselves posts, and only when the word names
+    that section in the page's own language (``lang``): Danish "Magasin" is a magazine,
+    French "Magasin" a shop, Italian "Stampa foto" photo printing.
     """
     segments = _segments(anchor.url)
     if segments and blog_term(segments[-1]) is not None:
@@ -226,16 +233,33 @@ def _blog_word(anchor: Anchor) -> tuple[str, bool] | None:
     if any(blog_term(s) is not None for s in segments) or section_of(anchor.url) not in (None, "blog"):
         return None
     found = vocabulary.pattern("sections", *TEXT_TERMS).search(anchor.text)
-    return (found.group(0).lower(), True) if found is not None else None
+    if found is None or not _means_in(found.group(0), lang):
+        return None
+    return found.group(0).lower(), True
 
 
-def _fetched(site: SiteView) -> set[str]:
-    """Keys of every page the crawl fetched (memoised on the view)."""
-    cached = site.cache.get("active.fetched")
+def _means_in(word: str, lang: str) -> bool:
+    """The word names the same posts section in the page's language, or in English, which sites everywhere
+    borrow ("News", "Blog"). On a page that does not say its language, any word but a false friend
+    (vocabulary/false_friends.toml: "Magasin" is a French shop, "Stampa" Italian printing)."""
+    primary = lang.split("-")[0].lower()
+    if not primary:
+        return not vocabulary.terms_of("false_friends", word)
+    meanings = vocabulary.terms_of("sections", word)
+    return "en" in meanings or primary in meanings
+
+
+def _refused(site: SiteView) -> set[str]:
+    """Keys of the URLs the crawl was refused (robots.txt) or got an HTTP error for (memoised on the view).
+
+    A page the crawl simply did not reach (a page limit, a one-page scan) is still a section the site links.
+    """
+    cached = site.cache.get("active.refused")
     if isinstance(cached, set):
         return cached
-    keys = {url_key(v.url) for v in site.pages} | {url_key(v.page.url) for v in site.pages}
-    site.cache["active.fetched"] = keys
+    keys = {url_key(i.url) for i in site.snapshot.issues
+            if i.reason == "robots_disallowed" or i.reason.startswith("http_")}
+    site.cache["active.refused"] = keys
     return keys
 
 
@@ -255,14 +279,14 @@ def _anchor_candidate(site: SiteView, view: PageView, anchor: Anchor, home_key: 
     host = _host_kind(site, url)
     if host is None or (host != "external" and not_post_section(url)):
         return None
-    named = _blog_word(anchor)
+    named = _blog_word(anchor, view.lang)
     region = anchor.region
     if named is None and host == "external" and region in SITE_CHROME:
         named = ("blog", True)  # a hosted-blog platform in the site's navigation is the blog, whatever the label
     if named is None:
         return None
     word, by_text = named
-    if by_text and host == "site" and url_key(url) not in _fetched(site):
+    if by_text and host == "site" and url_key(url) in _refused(site):
         return None  # "Draft posts" -> a page robots.txt keeps private is not the public blog
     via = region if region in SITE_CHROME else "link"
     evidence = Evidence(view.url, anchor.selector, "href", _snippet(anchor),
@@ -337,6 +361,8 @@ def blog_check(site: SiteView) -> Outcome:
     links as its blog; falls back to sitemap pages that list posts and to feed links. Linked from the home
     page's navigation or footer passes; reachable only some other way is partial; none fails."""
     candidates = find_blog(site)
+    if not candidates and (articles := _article_pages(site)):
+        return _articles_outcome(site, articles)
     if not candidates:
         return Outcome("fail", 0, {"blog": "", "found_via": "", "host": "", "candidates": []}, [],
                        "Start a blog or news section and link it from your main navigation: regular stories, "
@@ -353,6 +379,52 @@ def blog_check(site: SiteView) -> Outcome:
     }
     status, score, advice = _blog_grade(best, shown)
     return Outcome(status, score, observations, [best.evidence], advice)
+
+
+def _article_pages(site: SiteView) -> list[PageView]:
+    """Pages that are themselves a post or a news article, as the page anatomy reads them (``og:type``,
+    Article/NewsArticle/BlogPosting markup, a published time, a dated URL); a podcast episode is not one."""
+    return [v for v in site.pages if _is_post_page(v)]
+
+
+def _is_post_page(view: PageView) -> bool:
+    """The anatomy calls the page an article, and nothing says it is a product or a recipe card instead: a
+    shop's product page carries its reviews' ``datePublished``, a brand's recipe page ``og:type=article``."""
+    anatomy = view.anatomy
+    if not anatomy.is_article or anatomy.kind_via in NOT_ARTICLE_VIA:
+        return False
+    if anatomy.kind_via.startswith("json-ld:") and anatomy.kind_via != "json-ld:podcastepisode":
+        return not _product_markup(view)  # an Article node of its own still loses to a Product
+    return not (_card_markup(view) or _product_markup(view))
+
+
+def _product_markup(view: PageView) -> bool:
+    types = {t.lower() for node in view.jsonld_nodes for t in node_types(node)}
+    og_type = (view.meta_first("og:type") or "").lower()
+    return bool(types & PRODUCT_TYPES) or og_type.startswith("product") or view.tree.css_first(
+        '[itemtype*="schema.org/Product" i]') is not None
+
+
+def _card_markup(view: PageView) -> bool:
+    """Recipe or how-to markup (JSON-LD or microdata): the page is a card of its kind, not a post."""
+    types = {t.lower() for node in view.jsonld_nodes for t in node_types(node)}
+    return bool(types & NOT_POST_TYPES) or view.tree.css_first(
+        '[itemtype$="schema.org/Recipe" i], [itemtype$="schema.org/HowTo" i]') is not None
+
+
+def _articles_outcome(site: SiteView, articles: list[PageView]) -> Outcome:
+    """No section linked, but the site publishes posts: partial (50), since readers cannot browse them."""
+    first = articles[0]
+    observations: dict[str, Any] = {
+        "blog": "", "found_via": "article", "on_home": False, "host": "site", "label": "",
+        "candidates": [], "article_pages": [display_url(site, v.url) for v in articles[:MAX_LISTED]],
+        "article_via": first.anatomy.kind_via,
+    }
+    evidence = Evidence(first.url, note=f"the page is an article ({first.anatomy.kind_via})",
+                        source="jsonld" if first.anatomy.kind_via.startswith("json-ld") else "html")
+    return Outcome("partial", 50, observations, [evidence],
+                   "You publish posts, but no link leads to a blog or news section that lists them: add one to "
+                   "the main navigation so readers can find the rest.")
 
 
 def _blog_grade(best: BlogCandidate, shown: str) -> tuple[Status, int, str]:

@@ -371,6 +371,41 @@ def test_links_that_are_not_the_blog(link: str) -> None:
     assert (result.status, result.score) == ("fail", 0)
 
 
+def test_a_page_that_is_itself_a_post_shows_a_blog_even_without_a_section_link() -> None:
+    post = page("<main><article><h1>Harbour news</h1><p>Text.</p></article></main>",
+                head='<meta property="og:type" content="article">')
+    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/harbour-bridge-reopens/": post}))
+    obs = result.observations
+    assert (result.status, result.score, obs["found_via"]) == ("partial", 50, "article")
+    assert obs["article_pages"] == ["/harbour-bridge-reopens/"]
+
+
+@pytest.mark.parametrize("html", [
+    # a product page whose reviews carry datePublished
+    page('<div itemscope itemtype="https://schema.org/Product"><h1>Boots</h1><div itemprop="review" itemscope '
+         'itemtype="https://schema.org/Review"><meta itemprop="datePublished" content="2026-10-01"></div></div>'),
+    # a brand's recipe card that calls itself an article
+    page('<div itemscope itemtype="http://schema.org/Recipe"><h1>Pancakes</h1></div>',
+         head='<meta property="og:type" content="article">'),
+])
+def test_product_and_recipe_pages_are_not_posts(html: str) -> None:
+    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/boots-or-pancakes/": html}))
+    assert result.status == "fail"
+
+
+def test_section_labels_in_the_pages_language_count_without_fetching_the_section() -> None:
+    german = '<html lang="de"><body><nav><a href="/ueber-uns/">Über uns</a><a href="/seite-7/">Aktuelles</a>' \
+             "</nav></body></html>"
+    result = run(active.blog_check, view({HOME: german}))
+    assert (result.status, result.observations["blog"], result.observations["label"]) == \
+        ("pass", "/seite-7/", "aktuelles")
+    # the same word of another language, where it means a shop or printing, is not a blog
+    for html in ('<html lang="fr"><body><nav><a href="/nos-adresses/">Magasin</a></nav></body></html>',
+                 '<html><body><nav><a href="/nos-adresses/">Magasin</a></nav></body></html>',
+                 '<html><body><nav><a href="https://foto.brand.com/">Stampa foto</a></nav></body></html>'):
+        assert run(active.blog_check, view({HOME: html})).status == "fail", html
+
+
 def test_sitemap_blog_page_with_posts_is_partial_and_an_empty_shell_is_not_a_blog() -> None:
     listing = page("<main>" + "".join(f'<a href="/blog/post-{n}/">Post {n}</a>' for n in range(3)) + "</main>")
     for body, expected in ((listing, "/blog/"), (page('<div id="app"></div><script src="/app.js"></script>'), "")):
