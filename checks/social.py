@@ -1,22 +1,34 @@
 """Social: the brand is where its customers talk (CRITERIA.md section 4, Connect).
 
 Five checks read one shared scan of the site (built once, kept in
-``site.cache``): every link to a social network, classified by
+``site.cache``): every link to a social network (``<template>`` contents
+included: a footer some pages stamp in by script), classified by
 :func:`~connectedness.checks.social_links.classify` from its parsed URL, with
-where on the page it sits.
+where on the page it sits, read from the page anatomy (checks/anatomy.py).
 
 Whose profile is it? A profile link is the brand's when at least one of these holds:
 
-- it sits in the page's chrome: header, navigation or footer (an aside counts
-  on the home page or when repeated), and not inside an article, quote or embed;
+- it sits in the page's chrome: header, navigation or footer, however the layout
+  names them, and not inside an article, quote, embed or a person's box (a staff
+  list, a team card); a sidebar counts on the home page or when repeated, a header
+  or sidebar inside ``<main>`` (an author box) only on a home page that is no post;
+- it sits in a "follow us" block of the main content (``ul.social-list``,
+  ``div.connect``) that links two networks or more, one account each;
 - it carries ``rel="me"`` (the brand claims the identity);
 - it is in the ``sameAs`` of the site's Organization (or LocalBusiness...) JSON-LD;
 - it is repeated outside article text on most pages (table layouts without landmarks);
-- its handle is the brand's name (``casaluciapdx`` for "Casa Lucia"), wherever it is linked.
+- its handle is the brand's name (``casaluciapdx`` for "Casa Lucia", ``stevenhgm1188``
+  for stevenhgm.pixnet.net), wherever it is linked.
 
 A profile linked only in article or page text (a photographer's credit, a
-quoted customer, an embedded tweet) is someone else's: it is listed under
-``rejected`` with the reason, like share buttons and login or tracking links.
+quoted customer, an embedded tweet, an author's byline) is someone else's: it
+is listed under ``rejected`` with the reason, like share buttons and login or
+tracking links.
+
+``social.profiles`` reports, per network, the account the brand *links*, as it
+links it (normalised to the profile's root, never swapped for another account
+of the same network named in sameAs); accounts the brand only declares in
+structured data are ``declared_only``.
 """
 
 from __future__ import annotations
@@ -26,13 +38,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectedness import vocabulary
 
-from .anatomy import SITE_CHROME, app_shell_outcome
-from .base import Evidence, Outcome, check
+from .anatomy import SITE_CHROME, PageAnatomy, app_shell_outcome, classify_names, name_words
+from .base import Evidence, Outcome, Status, check
 from .site import Anchor, PageView, SiteView, css_path, node_types
 from .social_links import NETWORKS, SocialLink, classify
 
@@ -49,6 +62,23 @@ _ORG_TYPE = re.compile(
     r"College|University|Library|(?<=[a-z])Service|(?<=[a-z])Group)$"
 )
 _NOT_ORG = frozenset({"ProductGroup", "WebSite", "WebPage"})
+# A block inside the main content whose name says "follow us" ("social-list", "connect-container",
+# "follow-us"): the brand's own icon row at the end of a post, when it holds two networks or more.
+_FOLLOW_WORDS = frozenset({"social", "socials", "socialmedia", "sociallinks", "socialicons", "follow", "followus",
+                           "connect", "folgen", "suivez", "siguenos", "seguici", "volg", "obserwuj", "sledujte"})
+FOLLOW_DEPTH = 4  # how many elements above a link a follow block may sit
+# Names of a person's box: a staff list's or a speaker's icons are that person's accounts.
+_PERSON_WORDS = frozenset({"team", "member", "members", "person", "people", "bio", "biography", "speaker", "speakers",
+                           "staff", "contributor", "contributors", "author", "authors", "byline",
+                           "employee", "employees", "writer", "writers", "reporter", "journalist", "avatar",
+                           "mitarbeiter", "equipe", "equipo", "redaktion", "autor", "auteur", "autore"})
+_MAIN_VIA = ("tag:main", "role:main", "main:")
+# Host labels that name a service, not the brand (blog.brand.com is "brand").
+_GENERIC_HOST_LABELS = frozenset({
+    "www", "www2", "m", "mobile", "blog", "blogs", "news", "shop", "store", "app", "web", "en", "de", "fr", "es",
+    "it", "nl", "pl", "home", "info", "mail", "support", "help", "community", "forum", "site", "online", "my",
+    "co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gv", "nic",
+})
 
 
 # ------------------------------------------------------------------ the shared scan
@@ -59,7 +89,7 @@ class Sighting:
 
     link: SocialLink
     page: PageView
-    placement: str  # header | nav | footer | aside | body | content | jsonld | head
+    placement: str  # header | nav | footer | aside | inner | follow | body | content | jsonld | head
     source: str     # a | link | sameAs | microdata | broken-jsonld
     rel_me: bool
     selector: str
@@ -99,9 +129,13 @@ class Account:
         """Linked from a visible ``<a>`` somewhere (not only named in JSON-LD or ``<head>``)."""
         return bool(self.profile_links)
 
-    def rank(self) -> tuple[int, int, int, int]:
-        return ("sameAs" in self.reasons, "rel=me" in self.reasons,
-                len(self.pages_where(CHROME | {"aside"})), len(self.link_pages))
+    def rank(self) -> tuple[int, ...]:
+        """Which of a network's brand accounts to report: one linked from the page's chrome on most pages,
+        then one the brand also claims (sameAs, rel=me), then the most linked; a group after a page."""
+        links = self.profile_links
+        return (bool(links), len(self.pages_where(CHROME)), "sameAs" in self.reasons, "rel=me" in self.reasons,
+                len(self.pages_where(CHROME | {"aside", "inner", "follow"})), len(self.link_pages),
+                "/groups/" not in self.url, len(links))
 
 
 @dataclass(slots=True)
@@ -114,6 +148,7 @@ class SocialScan:
     accounts: dict[str, Account]
     brand: dict[str, Account]
     profiles: dict[str, str]
+    declared: dict[str, str]
     rejected: list[dict[str, Any]]
     same_as: list[Sighting]
     same_as_other: list[str]
@@ -140,7 +175,7 @@ def scan(site: SiteView) -> SocialScan:
     brand = _decide(accounts, site, names)
     result = SocialScan(
         pages=pages, sightings=sightings, by_page=_by_page(sightings), accounts=accounts, brand=brand,
-        profiles=_choose(brand),
+        profiles=_choose(brand, linked=True), declared=_choose(brand, linked=False),
         rejected=_rejected(sightings, brand), same_as=[s for s in sightings if s.source in ("sameAs", "microdata")],
         same_as_other=sorted(set(same_as_other)), invalid_jsonld=invalid, app_shell=site.is_app_shell,
         brand_names=names,
@@ -156,36 +191,178 @@ def _by_page(sightings: list[Sighting]) -> dict[str, list[Sighting]]:
     return grouped
 
 
-def placement(anchor: Anchor) -> str:
-    """Where a link sits: ``header``/``nav``/``footer`` (the page's chrome), ``aside``, ``content`` or ``body``.
+def placement(anchor: Anchor, anatomy: PageAnatomy | None = None) -> str:
+    """Where a link sits: ``header``/``nav``/``footer`` (the page's chrome), ``aside``, ``inner``, ``follow``,
+    ``content`` or ``body``.
 
     Read from the page anatomy (checks/anatomy.py): an article, quote, figure or social embed is content
-    even inside a footer; a header, footer or sidebar inside ``main`` is secondary (an author box, a page
-    sidebar), so it counts as ``aside``, which needs the home page or repetition to count.
+    even inside a footer. A sidebar is ``aside``, which needs the home page or repetition to count; a
+    header, footer or sidebar inside ``main`` is secondary (an author box, a page sidebar): ``inner``,
+    which counts only on a home page that is no post, or repeated.
+
+    With the page's ``anatomy``, two layouts are read more closely. A link in the chrome inside a
+    person's box (a staff list or team card in the footer) is ``content``: that person's account. A
+    "follow us" block inside the main content (``ul.social-list``, ``div.connect``), not inside any
+    post, quote, embed or person's box, is ``follow``: it counts when it links two networks or more.
     """
-    return "content" if anchor.region == "article" else anchor.region
+    if anchor.region == "aside" and anchor.region_via.endswith("inside main"):
+        return "inner"
+    if anchor.region != "article":
+        if anchor.region in CHROME and _in_person_box(anchor.node, anatomy):
+            return "content"
+        return anchor.region
+    if anatomy is not None and anchor.region_via.startswith(_MAIN_VIA) and _follow_block(anchor.node) is not None:
+        return "follow"
+    return "content"
+
+
+def _in_person_box(node: LexborNode, anatomy: PageAnatomy | None) -> bool:
+    """Whether a link in the chrome sits in a person's box (a staff list or a team card in the footer)."""
+    if anatomy is None:
+        return False
+    current = node.parent
+    for _ in range(8):
+        if current is None or current.tag in ("header", "footer", "nav", "body", "html", None):
+            return False
+        if _names_of(current) & _PERSON_WORDS:
+            return True
+        current = current.parent
+    return False
+
+
+def _names_of(node: LexborNode) -> set[str]:
+    attrs = node.attributes
+    words: set[str] = set()
+    for value in [attrs.get("id") or "", *(attrs.get("class") or "").split()]:
+        parts = name_words(value)
+        words.update(parts)
+        words.add("".join(parts))
+    return words
+
+
+def _follow_block(node: LexborNode) -> LexborNode | None:
+    """The nearest element (a few levels up) named as a follow-us block, unless a person's box holds it."""
+    current = node.parent
+    for _ in range(FOLLOW_DEPTH):
+        if current is None or current.tag in ("main", "body", "html", None):
+            return None
+        words = _names_of(current)
+        if words & _PERSON_WORDS:
+            return None
+        if words & _FOLLOW_WORDS:
+            above = current.parent
+            while above is not None and above.tag not in ("main", "body", "html", None):
+                if _names_of(above) & _PERSON_WORDS:
+                    return None
+                above = above.parent
+            return current
+        current = current.parent
+    return None
+
 
 def _link_sightings(page: PageView) -> list[Sighting]:
-    """Social URLs in ``<a href>`` and ``<link rel=me>`` on one page."""
+    """Social URLs in ``<a href>`` and ``<link rel=me>`` on one page, and in its ``<template>`` contents."""
     found: list[Sighting] = []
+    follow: dict[int, list[Sighting]] = {}
     for anchor in page.anchors:
         rel_me = "me" in anchor.rel
         link = classify(anchor.url, rel_me)
         if link is not None:
-            found.append(Sighting(link, page, placement(anchor), "a", rel_me, anchor.selector, anchor.href))
+            where = placement(anchor, page.anatomy)
+            sighting = Sighting(link, page, where, "a", rel_me, anchor.selector, anchor.href)
+            found.append(sighting)
+            if where == "follow" and (block := _follow_block(anchor.node)) is not None:
+                follow.setdefault(block.mem_id, []).append(sighting)
+    _check_follow_blocks(follow)
+    if "<template" in page.html:
+        found += _template_sightings(page)
     for tag in page.link_tags:
         if "me" in tag["rel"].split() and (link := classify(tag["href"], True)) is not None:
             found.append(Sighting(link, page, "head", "link", True, 'link[rel="me"]', tag["href"]))
     return found
 
 
+def _check_follow_blocks(blocks: dict[int, list[Sighting]]) -> None:
+    """A follow block counts when it links profiles on two networks or more, and the page's follow blocks
+    name one account per network (a list of several people's icons is nobody's brand); else content."""
+    accounts: dict[str, set[str]] = {}
+    good: list[int] = []
+    for key, sightings in blocks.items():
+        profiles = [s for s in sightings if s.link.kind == "profile" and s.link.profile]
+        if len({s.link.network for s in profiles}) >= 2:
+            good.append(key)
+            for s in profiles:
+                accounts.setdefault(s.link.network, set()).add(s.link.profile or "")
+    several = any(len(urls) > 1 for urls in accounts.values())
+    for key, sightings in blocks.items():
+        if several or key not in good:
+            for s in sightings:
+                s.placement = "content"
+
+
+_TEMPLATE_CONTENT = frozenset({"article", "blockquote", "q", "figure", "figcaption"})
+_TEMPLATE_LANDMARKS = {"header": "header", "nav": "nav", "footer": "footer", "aside": "aside"}
+
+
+def _template_sightings(page: PageView) -> list[Sighting]:
+    """Social links inside ``<template>`` elements: markup the page's script stamps into place (a footer
+    kept as ``<template id="footer-source">``). The parser keeps template contents out of the document, so
+    they are parsed here; their place is the template's region, refined by the names inside it."""
+    found: list[Sighting] = []
+    for template in page.tree.css("template"):
+        html = template.html or ""
+        if "href" not in html:
+            continue
+        inner = html[html.find(">") + 1: html.rfind("</template")]
+        outer = page.anatomy.region(template).name
+        named = classify_names(template.attributes.get("class") or "", template.attributes.get("id") or "")
+        if outer == "article" or (named is not None and named[0] in ("content", "strong-content")):
+            start = "content"  # an author card, a share dialog, a post's template
+        elif outer in CHROME or named is None:
+            start = outer
+        else:
+            start = named[0]  # <template id="footer-source">
+        name = f"template#{template.attributes['id']}" if template.attributes.get("id") else "template"
+        for node in LexborHTMLParser(f"<body>{inner}</body>").css("a[href]"):
+            href = (node.attributes.get("href") or "").strip()
+            rel_me = "me" in (node.attributes.get("rel") or "").lower().split()
+            link = classify(urljoin(page.base, href), rel_me) if href else None
+            if link is not None:
+                found.append(Sighting(link, page, _fragment_place(node, start), "a", rel_me,
+                                      f"{name} {css_path(node, 3)}", href))
+    return found
+
+
+def _fragment_place(node: LexborNode, start: str) -> str:
+    """Where a link inside a template fragment sits, from the template's place down to the link: content
+    wins at once, chrome is taken where nothing decided yet (and navigation inside a header or footer)."""
+    line: list[LexborNode] = []
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html", None):
+        line.append(current)
+        current = current.parent
+    where = "content" if start == "article" else start
+    for element in reversed(line):
+        if where == "content":
+            break
+        tag = element.tag or ""
+        named = classify_names(element.attributes.get("class") or "", element.attributes.get("id") or "")
+        if tag in _TEMPLATE_CONTENT or (named is not None and named[0] == "strong-content"):
+            return "content"
+        if named is not None and named[0] == "content" and where not in CHROME:
+            return "content"
+        region = _TEMPLATE_LANDMARKS.get(tag) or (named[0] if named is not None and named[0] != "content" else None)
+        if region is not None and (where in ("body", "aside") or (region == "nav" and where in ("header", "footer"))):
+            where = region
+    return where
+
+
 def _same_as_values(raw: Any) -> list[str]:
     """sameAs as a list of URL strings: a string, a list, or ``{"@id": ...}`` / ``{"url": ...}`` objects."""
     values = raw if isinstance(raw, list) else [raw]
     urls = []
-    for value in values:
-        if isinstance(value, dict):
-            value = value.get("@id") or value.get("url")
+    for raw_value in values:
+        value = raw_value.get("@id") or raw_value.get("url") if isinstance(raw_value, dict) else raw_value
         if isinstance(value, str) and value.strip():
             urls.append(value.strip())
     return urls
@@ -258,21 +435,38 @@ def brand_names(site: SiteView) -> list[str]:
         parts = [p for p in _TITLE_SPLIT.split(home.title) if p and len(p.split()) <= 4]
         names += sorted(parts, key=len)[:1]
     normal = {_NOT_NAME.sub("", n.lower()) for n in names}
-    return sorted(n for n in normal if len(n) >= 4)
+    normal = {n for n in normal if len(n) >= 4}
+    # The host's name must be longer: "bund" in bund.net would make every "@bundestag" the brand's.
+    normal.update(n for n in (_host_name(home.url), _host_name(site.snapshot.start_url or "")) if len(n) >= 5)
+    return sorted(normal)
+
+
+def _host_name(url: str) -> str:
+    """The brand's name in its own host: ``nestle-marktplatz`` in www.nestle-marktplatz.de, ``stevenhgm`` in
+    stevenhgm.pixnet.net (a blog on a platform is named by its subdomain), ``brand`` in blog.brand.co.uk."""
+    host = (urlsplit(url).hostname or "").lower()
+    labels = host.split(".")
+    if len(labels) < 2 or host.replace(".", "").isdigit():
+        return ""
+    labels = labels[:-1]  # the top-level domain
+    if len(labels) >= 2 and labels[-1] in _GENERIC_HOST_LABELS:
+        labels = labels[:-1]  # co.uk, com.au, org.br
+    name = next((label for label in labels if label not in _GENERIC_HOST_LABELS), "")
+    return _NOT_NAME.sub("", name)
 
 
 def handle_matches(handle: str | None, names: list[str]) -> bool:
     """Whether an account handle is the brand's name.
 
     ``casaluciapdx`` contains "Casa Lucia"; ``trailheadsupply`` is most of
-    "Trailhead Supply Co.". Handles under 4 letters never match.
+    "Trailhead Supply Co."; ``wikimedia`` begins "Wikimedia Foundation". Handles under 4 letters never match.
     """
     if not handle:
         return False
     h = _NOT_NAME.sub("", handle.lower())
     if len(h) < 4:
         return False
-    return any(n in h or (len(h) >= 6 and h in n and len(h) >= 0.6 * len(n)) for n in names)
+    return any(n in h or (len(h) >= 6 and h in n and (len(h) >= 0.6 * len(n) or n.startswith(h))) for n in names)
 
 
 def _accounts(sightings: list[Sighting]) -> dict[str, Account]:
@@ -290,6 +484,8 @@ def _accounts(sightings: list[Sighting]) -> dict[str, Account]:
 def _decide(accounts: dict[str, Account], site: SiteView, names: list[str]) -> dict[str, Account]:
     """The brand's own accounts, each with the reasons that make it the brand's."""
     home = site.home.url if site.home is not None else ""
+    # A header or sidebar inside <main> counts on a home page, but on a post it is the author's box.
+    home_page = home if site.home is not None and site.home.anatomy.kind != "article" else ""
     most = max(2, math.ceil(len(site.pages) / 2))
     brand: dict[str, Account] = {}
     for url, account in accounts.items():
@@ -297,8 +493,11 @@ def _decide(accounts: dict[str, Account], site: SiteView, names: list[str]) -> d
         profile_sightings = [s for s in account.sightings if s.link.kind == "profile"]
         reasons += sorted({s.placement for s in account.profile_links} & CHROME)
         aside = account.pages_where({"aside"})
-        if aside and (home in aside or len(aside) >= 2):
+        inner = account.pages_where({"inner"})
+        if (aside and (home in aside or len(aside) >= 2)) or (inner and (home_page in inner or len(inner) >= 2)):
             reasons.append("aside")
+        if account.pages_where({"follow"}):
+            reasons.append("follow block")
         if any(s.source in ("sameAs", "microdata") for s in profile_sightings):
             reasons.append("sameAs")
         if any(s.rel_me for s in profile_sightings):
@@ -313,10 +512,18 @@ def _decide(accounts: dict[str, Account], site: SiteView, names: list[str]) -> d
     return brand
 
 
-def _choose(brand: dict[str, Account]) -> dict[str, str]:
-    """One profile per network: the best-supported account (sameAs, rel=me, chrome pages, pages)."""
+def _choose(brand: dict[str, Account], *, linked: bool) -> dict[str, str]:
+    """One profile per network: the best-supported account (chrome pages, sameAs, rel=me, pages).
+
+    ``linked``: among the accounts the site links visibly (what ``social.profiles`` reports, as the brand
+    linked it); else among those it only declares (sameAs, ``<link rel=me>``) on networks it links none.
+    """
     best: dict[str, Account] = {}
+    networks = {a.network for a in brand.values() if a.linked}
     for account in brand.values():
+        if account.linked is not linked or (not linked and (account.network in networks or not {
+                "sameAs", "rel=me"} & set(account.reasons))):
+            continue
         if account.network not in best or account.rank() > best[account.network].rank():
             best[account.network] = account
     order = {name: i for i, name in enumerate(NETWORKS)}
@@ -477,7 +684,7 @@ def embedded_social(site: SiteView) -> dict[str, list[str]]:
             if (m := _EMBED_IFRAMES.search(src)) is not None and m.lastgroup:
                 names.add(m.lastgroup)
         for node in page.tree.css(_EMBED_SELECTOR):
-            classes = (node.attributes.get("class") or "").split() + [node.attributes.get("id") or ""]
+            classes = [*(node.attributes.get("class") or "").split(), node.attributes.get("id") or ""]
             names.update(_EMBED_DOM[c] for c in classes if c in _EMBED_DOM)
         for name in names:
             found.setdefault(name, set()).add(page.url)
@@ -520,6 +727,7 @@ def _shell_outcome(site: SiteView, observations: dict[str, Any]) -> Outcome:
                              "Render the footer links and Organization JSON-LD on the server so every visitor and "
                              "crawler sees them.")
 
+
 # ------------------------------------------------------------------ checks
 
 @check(id="social.profiles", category="social", title="Links to the brand's own social profiles", weight=3)
@@ -527,21 +735,24 @@ def profiles(site: SiteView) -> Outcome:
     """Which networks the brand links its own profiles on (Facebook, Instagram, X, LinkedIn, YouTube, TikTok,
     Pinterest, Threads, Bluesky, Mastodon, WhatsApp, Discord, Reddit, Twitch, Snapchat...).
 
-    A profile counts as the brand's when it is linked from the header, navigation or footer, carries
-    rel="me", is in Organization sameAs, is repeated outside article text on most pages, or its handle is
-    the brand's name. Share buttons, intent/sharer/dialog endpoints, login and tracking links, and other
-    people's profiles in article text (credits, quotes, embedded posts) never count; they are listed
-    under ``rejected``. Score by networks found: 0 = fail (0), 1 = partial (40), 2 = partial (70),
-    3 or more = pass (100)."""
+    A profile counts as the brand's when it is linked from the header, navigation or footer (or a
+    "follow us" block), carries rel="me", is in Organization sameAs, is repeated outside article text on
+    most pages, or its handle is the brand's name. ``profiles`` names the account linked on each network,
+    as linked; a network named only in sameAs or <link rel="me"> is ``declared_only`` and not counted, since
+    visitors cannot follow a link they never see. Share buttons, intent/sharer/dialog endpoints, login and
+    tracking links, and other people's profiles in article text (credits, bylines, quotes, embedded posts,
+    staff lists) never count; they are listed under ``rejected``. Score by networks linked: 0 = fail (0),
+    1 = partial (40), 2 = partial (70), 3 or more = pass (100)."""
     if not site.pages:
         return _no_pages()
     facts = scan(site)
     home = site.home.url if site.home is not None else ""
     accounts = sorted(facts.brand.values(), key=lambda a: (a.network, a.url))
-    chosen = set(facts.profiles.values())
+    chosen = set(facts.profiles.values()) | set(facts.declared.values())
     observations: dict[str, Any] = {
         "profiles": dict(facts.profiles),
         "networks": len(facts.profiles),
+        "declared_only": dict(facts.declared),
         "accounts": [{"network": a.network, "url": a.url, "handle": a.handle, "why": a.reasons,
                       "pages": len(a.link_pages)} for a in accounts],
         "other_accounts": sorted(a.url for a in accounts if a.url not in chosen),
@@ -554,12 +765,19 @@ def profiles(site: SiteView) -> Outcome:
     evidence = [e for a in accounts if a.url in chosen for e in _profile_evidence(a, home)]
     evidence += [Evidence(r["page"], r["selector"], "href", r["url"], r["reason"]) for r in facts.rejected[:10]]
     count = len(facts.profiles)
+    status: Status
     status, score = ("fail", 0) if count == 0 else ("partial", 40) if count == 1 else \
         ("partial", 70) if count == 2 else ("pass", 100)
     return Outcome(status, score, observations, evidence, _profiles_advice(facts, count))
 
 
 def _profiles_advice(facts: SocialScan, count: int) -> str:
+    if facts.declared:
+        several = len(facts.declared) > 1
+        linked = f" The site links {_names(facts.profiles)}." if count else ""
+        return (f"The brand names its {_names(facts.declared)} profile{'s' if several else ''} only in structured "
+                f"data (sameAs or <link rel=\"me\">): link {'them' if several else 'it'} from the footer of every "
+                "page too, so visitors can find and follow the brand there." + linked)
     missing = [n for n in _SUGGEST if n not in facts.profiles][: max(1, 3 - count)]
     shares = sorted({r["network"] for r in facts.rejected if r["kind"] == "share"})
     if count == 0:
@@ -644,7 +862,8 @@ def consistency(site: SiteView) -> Outcome:
     if not site.pages:
         return _no_pages()
     facts = scan(site)
-    accounts = [a for a in facts.brand.values() if a.url in facts.profiles.values()]
+    chosen = set(facts.profiles.values()) | set(facts.declared.values())
+    accounts = [a for a in facts.brand.values() if a.url in chosen]
     pages = [p for p in facts.pages if not p.page.truncated]
     if not accounts:
         observations: dict[str, Any] = {"pages": len(pages), "pages_with_profiles": 0}
@@ -676,7 +895,7 @@ def consistency(site: SiteView) -> Outcome:
         return Outcome("fail", 0, observations, evidence,
                        "The brand's profiles are named only in structured data: link them from the footer of "
                        "every page so visitors can find them.")
-    status = "pass" if score >= 90 else "partial" if score > 0 else "fail"
+    status: Status = "pass" if score >= 90 else "partial" if score > 0 else "fail"
     if observations["missing"]:
         gaps = sorted({p for urls in observations["missing"].values() for p in urls})
         advice = (f"Put the profile links in the shared footer template so they also appear on the "
@@ -742,7 +961,7 @@ def open_graph(site: SiteView) -> Outcome:
         home = pages[0]
         evidence = [Evidence(home.url, 'meta[property="og:image"]', "content", home.meta_first("og:image") or "",
                              "Open Graph and twitter:card complete")]
-    status = "pass" if complete and card else "fail" if score == 0 else "partial"
+    status: Status = "pass" if complete and card else "fail" if score == 0 else "partial"
     if status == "pass":
         advice = ("Keep the tags; give each post and product its own og:image at 1200x630 px so shared links "
                   "stand out in feeds.")
@@ -787,7 +1006,7 @@ def share_buttons(site: SiteView) -> Outcome:
     evidence += [Evidence(u, note="no share buttons") for u in observations["pages_without"][:5]]
     share = len(with_buttons) / len(content)
     score = round(100 * share)
-    status = "pass" if share >= 1 else "partial" if with_buttons else "fail"
+    status: Status = "pass" if share >= 1 else "partial" if with_buttons else "fail"
     if status == "pass":
         advice = ("Keep the share buttons; add a native share button (the Web Share API) on phones, where most "
                   "sharing happens in messaging apps.")

@@ -129,13 +129,17 @@ _FB_OTHER = frozenset({
     "careers", "directory", "find-friends", "fundraisers", "campaign", "public", "about", "pages", "checkpoint",
     "connect", "oauth", "plugins.php", "unsupportedbrowser", "index.php", "watchparty", "games", "people",
 })
+_FB_PAGE_NAME = re.compile(r"^[^\s/?#]{1,200}$")
+# Language subdomains serve the same accounts: de-de.facebook.com, es-la.facebook.com, pt-br.facebook.com.
+_LOCALE_SUB = re.compile(r"[a-z]{2}[-_][a-z]{2}")
+_FB_SUBS = frozenset({"mbasic", "free", "zero", "iphone", "touch"})
 _FB_SUBPOST = frozenset({"posts", "videos", "photos", "reels", "reel", "photo", "permalink"})
 
 
 def _facebook(url: _Url) -> SocialLink:
     if url.host in ("fb.watch",):
         return _post("facebook", url, note="a Facebook video short link")
-    if url.sub not in _PLAIN_SUBS:
+    if url.sub not in _PLAIN_SUBS and not _LOCALE_SUB.fullmatch(url.sub) and url.sub not in _FB_SUBS:
         return _other("facebook", url, f"{url.host} is not a profile host (link shim, developer or business site)")
     segs, low = url.segments, url.lower
     if not segs:
@@ -152,8 +156,10 @@ def _facebook(url: _Url) -> SocialLink:
         if ident.isdigit():
             return _profile("facebook", url, f"https://www.facebook.com/profile.php?id={ident}", ident)
         return _other("facebook", url, "profile.php without an id")
-    if first in ("pages", "people") and len(segs) >= 3 and segs[2].isdigit():
-        return _profile("facebook", url, f"https://www.facebook.com/profile.php?id={segs[2]}", segs[2])
+    if first in ("pages", "people") and (numbered := _fb_numbered(url)) is not None:
+        return numbered
+    if first == "app_scoped_user_id":
+        return _other("facebook", url, "an app-scoped user id (a commenter's or login name), not a page")
     if first == "pg" and len(low) >= 2 and _FB_HANDLE.match(low[1]):
         return _profile("facebook", url, f"https://www.facebook.com/{low[1]}", low[1])
     if first == "groups" and len(low) >= 2:
@@ -171,8 +177,28 @@ def _facebook(url: _Url) -> SocialLink:
     return _profile("facebook", url, root, first)
 
 
+def _fb_numbered(url: _Url) -> SocialLink | None:
+    """``/pages/<name>/<id>`` (``/pages/category/<kind>/<name>/<id>`` too) and ``/people/<name>/<id>``: a page or
+    person named by its number. The root is the URL as linked up to the number, so the report names the page the
+    brand linked (``https://www.facebook.com/pages/Brand-Co/1234``), never another spelling of it."""
+    segs = url.segments
+    if url.lower[0] == "pages" and url.lower[1:2] == ("category",) and len(segs) >= 4:
+        # the newer /pages/category/<kind>/<name-id>/: the name carries the number
+        path = "/".join(("pages", "category", *segs[2:4]))
+        return _profile("facebook", url, f"https://www.facebook.com/{path}", segs[3], "a page named by its category")
+    for end in range(2, min(len(segs), 6)):
+        if segs[end].isdigit():
+            if not all(_FB_PAGE_NAME.match(s) for s in segs[1:end]):
+                return None
+            path = "/".join((url.lower[0], *segs[1:end + 1]))
+            return _profile("facebook", url, f"https://www.facebook.com/{path}", segs[end],
+                            "a page named by its number" if url.lower[0] == "pages" else "a personal profile")
+    return None
+
+
 def _facebook_share(url: _Url) -> SocialLink:
-    """``/share?u=`` is the share endpoint, ``/share/p/<code>`` a post someone shared, ``/share/<code>`` a hidden target."""
+    """``/share?u=`` is the share endpoint, ``/share/p/<code>`` a post someone shared, ``/share/<code>`` a hidden
+    target."""
     low = url.lower
     if url.param("u") or url.param("href") or len(low) == 1:
         return _share("facebook", url, "share endpoint /share")
@@ -243,6 +269,9 @@ def _x(url: _Url) -> SocialLink:
     if not low:
         return _other("x", url, "X's home page")
     first = low[0]
+    if first.startswith("@") and _X_HANDLE.match(first[1:]):
+        first = first[1:]  # twitter.com/@brand is how the handle is written, and X serves it as /brand
+        low = (first, *low[1:])
     if first == "intent":
         action = low[1] if len(low) > 1 else ""
         if action in ("tweet", "post", "retweet", "like", ""):
@@ -282,6 +311,14 @@ def _linkedin(url: _Url) -> SocialLink:
     if first in _LI_ORG and len(low) >= 2 and _LI_SLUG.match(low[1]):
         note = "a personal profile" if first == "in" else f"a LinkedIn {first.rstrip('s')} page"
         return _profile("linkedin", url, f"https://www.linkedin.com/{first}/{low[1]}/", low[1], note)
+    if first == "pub" and len(low) >= 2 and low[1] != "dir" and all(_LI_SLUG.match(s) for s in low[1:5]):
+        # the old public-profile address: /pub/<name>/<three id parts>, the whole path names the person
+        path = "/".join(low[:5])
+        return _profile("linkedin", url, f"https://www.linkedin.com/{path}/", low[1],
+                        "a personal profile (old address)")
+    if first == "profile" and low[1:2] == ("view",) and (ident := url.param("id")):
+        return _profile("linkedin", url, f"https://www.linkedin.com/profile/view?id={ident}", ident,
+                        "a personal profile (old address)")
     if first in _LI_POST:
         return _post("linkedin", url, note=f"a LinkedIn {first} link")
     return _other("linkedin", url, f"/{url.segments[0]} is a LinkedIn service page (login, jobs, help...)")
@@ -654,9 +691,16 @@ def classify(url: str, rel_me: bool = False) -> SocialLink | None:
     if found is None:
         return None
     network, sub, reader = found
-    segments = tuple(unquote(s) for s in parts.path.split("/") if s)
-    link = f"{scheme}://{host}{parts.path or '/'}"
-    result = reader(_Url(host, sub, segments, parts.query, link))
+    path, query = parts.path, parts.query
+    fragment = unquote(parts.fragment)
+    if path.strip("/") == "" and fragment.startswith("!"):
+        # the old hash-bang address: twitter.com/#!/brand (or #%21/brand), its query inside the fragment
+        path, _, hash_query = fragment[1:].partition("?")
+        path, query = "/" + path.lstrip("/"), hash_query or query
+    # Whitespace around a segment is a typo of the page (a trailing %20 or NBSP), not part of the name.
+    segments = tuple(seg for s in path.split("/") if (seg := unquote(s).strip()))
+    link = f"{scheme}://{host}{path or '/'}"
+    result = reader(_Url(host, sub, segments, query, link))
     if network == "mastodon" and result.kind == "other" and host not in MASTODON_INSTANCES:
         return None  # a rel=me link to some other site that is not a fediverse profile
     return result

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from connectedness.checks import social
 from connectedness.checks.base import Check, CheckResult
 from connectedness.checks.site import SiteView
-from connectedness.checks import social
 from connectedness.checks.social_links import classify
 from connectedness.fixtures.server import load_sites
 
@@ -42,37 +42,52 @@ def rejected_urls(result: CheckResult) -> set[str]:
 # ------------------------------------------------------------------ classifier: profiles and canonical forms
 
 @pytest.mark.parametrize(("url", "network", "profile", "handle"), [
-    ("https://www.facebook.com/summitoutfitters", "facebook", "https://www.facebook.com/summitoutfitters", "summitoutfitters"),
-    ("http://facebook.com/SummitOutfitters/", "facebook", "https://www.facebook.com/summitoutfitters", "summitoutfitters"),
+    ("https://www.facebook.com/summitoutfitters", "facebook", "https://www.facebook.com/summitoutfitters",
+     "summitoutfitters"),
+    ("http://facebook.com/SummitOutfitters/", "facebook", "https://www.facebook.com/summitoutfitters",
+     "summitoutfitters"),
     ("https://m.facebook.com/brandco?ref=bookmarks", "facebook", "https://www.facebook.com/brandco", "brandco"),
     ("https://fb.com/brandco", "facebook", "https://www.facebook.com/brandco", "brandco"),
     ("https://www.facebook.com/brandco/about/", "facebook", "https://www.facebook.com/brandco", "brandco"),
-    ("https://www.facebook.com/profile.php?id=100064123", "facebook", "https://www.facebook.com/profile.php?id=100064123", "100064123"),
-    ("https://www.facebook.com/groups/brandfans/", "facebook", "https://www.facebook.com/groups/brandfans", "brandfans"),
-    ("https://instagram.com/summitoutfitters", "instagram", "https://www.instagram.com/summitoutfitters/", "summitoutfitters"),
-    ("https://www.instagram.com/CasaLuciaPDX/?hl=en", "instagram", "https://www.instagram.com/casaluciapdx/", "casaluciapdx"),
+    ("https://www.facebook.com/profile.php?id=100064123", "facebook",
+     "https://www.facebook.com/profile.php?id=100064123", "100064123"),
+    ("https://www.facebook.com/groups/brandfans/", "facebook", "https://www.facebook.com/groups/brandfans",
+     "brandfans"),
+    ("https://instagram.com/summitoutfitters", "instagram", "https://www.instagram.com/summitoutfitters/",
+     "summitoutfitters"),
+    ("https://www.instagram.com/CasaLuciaPDX/?hl=en", "instagram", "https://www.instagram.com/casaluciapdx/",
+     "casaluciapdx"),
     ("https://www.instagram.com/brand/reels/", "instagram", "https://www.instagram.com/brand/", "brand"),
     ("https://twitter.com/HarbourDaily", "x", "https://x.com/harbourdaily", "harbourdaily"),
     ("https://mobile.twitter.com/harbourdaily/media", "x", "https://x.com/harbourdaily", "harbourdaily"),
     ("https://x.com/northwindcloud", "x", "https://x.com/northwindcloud", "northwindcloud"),
-    ("https://www.linkedin.com/company/northwind-cloud", "linkedin", "https://www.linkedin.com/company/northwind-cloud/", "northwind-cloud"),
-    ("https://uk.linkedin.com/company/Brokenworks/posts/?feedView=all", "linkedin", "https://www.linkedin.com/company/brokenworks/", "brokenworks"),
+    ("https://www.linkedin.com/company/northwind-cloud", "linkedin",
+     "https://www.linkedin.com/company/northwind-cloud/", "northwind-cloud"),
+    ("https://uk.linkedin.com/company/Brokenworks/posts/?feedView=all", "linkedin",
+     "https://www.linkedin.com/company/brokenworks/", "brokenworks"),
     ("https://www.linkedin.com/school/mit/", "linkedin", "https://www.linkedin.com/school/mit/", "mit"),
-    ("https://www.linkedin.com/showcase/brand-labs/about/", "linkedin", "https://www.linkedin.com/showcase/brand-labs/", "brand-labs"),
-    ("https://www.linkedin.com/in/dana-whitfield-data/", "linkedin", "https://www.linkedin.com/in/dana-whitfield-data/", "dana-whitfield-data"),
+    ("https://www.linkedin.com/showcase/brand-labs/about/", "linkedin",
+     "https://www.linkedin.com/showcase/brand-labs/", "brand-labs"),
+    ("https://www.linkedin.com/in/dana-whitfield-data/", "linkedin",
+     "https://www.linkedin.com/in/dana-whitfield-data/", "dana-whitfield-data"),
     ("https://www.youtube.com/@HarbourDaily", "youtube", "https://www.youtube.com/@harbourdaily", "harbourdaily"),
-    ("https://m.youtube.com/@northwindcloud/videos", "youtube", "https://www.youtube.com/@northwindcloud", "northwindcloud"),
-    ("https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w", "youtube", "https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w", "UCx8Tr41lh3adSuPp1yC0b2w"),
+    ("https://m.youtube.com/@northwindcloud/videos", "youtube", "https://www.youtube.com/@northwindcloud",
+     "northwindcloud"),
+    ("https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w", "youtube",
+     "https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w", "UCx8Tr41lh3adSuPp1yC0b2w"),
     ("https://youtube.com/c/BrandTV?sub_confirmation=1", "youtube", "https://www.youtube.com/c/brandtv", "brandtv"),
     ("https://www.youtube.com/user/BrandVideos", "youtube", "https://www.youtube.com/user/brandvideos", "brandvideos"),
-    ("https://www.tiktok.com/@SummitOutfitters?lang=en", "tiktok", "https://www.tiktok.com/@summitoutfitters", "summitoutfitters"),
-    ("https://www.pinterest.com/summitoutfitters", "pinterest", "https://www.pinterest.com/summitoutfitters/", "summitoutfitters"),
+    ("https://www.tiktok.com/@SummitOutfitters?lang=en", "tiktok", "https://www.tiktok.com/@summitoutfitters",
+     "summitoutfitters"),
+    ("https://www.pinterest.com/summitoutfitters", "pinterest", "https://www.pinterest.com/summitoutfitters/",
+     "summitoutfitters"),
     ("https://uk.pinterest.co.uk/Brand/autumn-board/", "pinterest", "https://www.pinterest.com/brand/", "brand"),
     ("https://www.threads.net/@brandco", "threads", "https://www.threads.com/@brandco", "brandco"),
     ("https://bsky.app/profile/Brand.example", "bluesky", "https://bsky.app/profile/brand.example", "brand.example"),
     ("https://mastodon.social/@BrandCo", "mastodon", "https://mastodon.social/@brandco", "brandco@mastodon.social"),
     ("https://wa.me/15035550148?text=Hi", "whatsapp", "https://wa.me/15035550148", "15035550148"),
-    ("https://api.whatsapp.com/send?phone=+1%20503%20555%200148", "whatsapp", "https://wa.me/15035550148", "15035550148"),
+    ("https://api.whatsapp.com/send?phone=+1%20503%20555%200148", "whatsapp", "https://wa.me/15035550148",
+     "15035550148"),
     ("https://discord.gg/pulseapp", "discord", "https://discord.gg/pulseapp", "pulseapp"),
     ("https://discord.com/invite/AbCdEf", "discord", "https://discord.gg/AbCdEf", "AbCdEf"),
     ("https://old.reddit.com/r/CampingGear/", "reddit", "https://www.reddit.com/r/campinggear/", "campinggear"),
@@ -110,8 +125,10 @@ def test_a_handle_that_begins_with_a_reserved_word_is_still_a_handle(url: str, n
 
 
 @pytest.mark.parametrize(("url", "network", "link"), [
-    ("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fbrand.example%2F", "facebook", "https://www.facebook.com/sharer/sharer.php"),
-    ("https://www.facebook.com/sharer.php?u=http%3A%2F%2Fwww.alpine-trading.co.uk%2Fnews.html", "facebook", "https://www.facebook.com/sharer.php"),
+    ("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fbrand.example%2F", "facebook",
+     "https://www.facebook.com/sharer/sharer.php"),
+    ("https://www.facebook.com/sharer.php?u=http%3A%2F%2Fwww.alpine-trading.co.uk%2Fnews.html", "facebook",
+     "https://www.facebook.com/sharer.php"),
     ("https://www.facebook.com/share.php?u=x", "facebook", "https://www.facebook.com/share.php"),
     ("https://www.facebook.com/dialog/feed?app_id=1&link=x", "facebook", "https://www.facebook.com/dialog/feed"),
     ("https://www.facebook.com/v2.3/dialog/share?href=x", "facebook", "https://www.facebook.com/v2.3/dialog/share"),
@@ -120,9 +137,11 @@ def test_a_handle_that_begins_with_a_reserved_word_is_still_a_handle(url: str, n
     ("https://x.com/intent/post?text=x", "x", "https://x.com/intent/post"),
     ("https://twitter.com/share?url=x", "x", "https://twitter.com/share"),
     ("https://twitter.com/home?status=x", "x", "https://twitter.com/home"),
-    ("https://www.linkedin.com/sharing/share-offsite/?url=x", "linkedin", "https://www.linkedin.com/sharing/share-offsite/"),
+    ("https://www.linkedin.com/sharing/share-offsite/?url=x", "linkedin",
+     "https://www.linkedin.com/sharing/share-offsite/"),
     ("https://www.linkedin.com/shareArticle?mini=true&url=x", "linkedin", "https://www.linkedin.com/shareArticle"),
-    ("https://www.pinterest.com/pin/create/button/?url=x&media=y", "pinterest", "https://www.pinterest.com/pin/create/button/"),
+    ("https://www.pinterest.com/pin/create/button/?url=x&media=y", "pinterest",
+     "https://www.pinterest.com/pin/create/button/"),
     ("https://www.reddit.com/submit?url=x", "reddit", "https://www.reddit.com/submit"),
     ("https://wa.me/?text=Read%20this", "whatsapp", "https://wa.me/"),
     ("https://api.whatsapp.com/send?text=x", "whatsapp", "https://api.whatsapp.com/send"),
@@ -169,7 +188,8 @@ def test_login_tracking_plugin_and_short_links_are_other(url: str) -> None:
 
 
 @pytest.mark.parametrize(("url", "network", "owner"), [
-    ("https://twitter.com/jessrowe_sails/status/1857451230987654321?ref_src=twsrc%5Etfw", "x", "https://x.com/jessrowe_sails"),
+    ("https://twitter.com/jessrowe_sails/status/1857451230987654321?ref_src=twsrc%5Etfw", "x",
+     "https://x.com/jessrowe_sails"),
     ("https://x.com/BrandCo/status/1/photo/1", "x", "https://x.com/brandco"),
     ("https://www.instagram.com/brand/p/Cxyz123/", "instagram", "https://www.instagram.com/brand/"),
     ("https://www.instagram.com/brand/reel/Cxyz123/", "instagram", "https://www.instagram.com/brand/"),
@@ -199,6 +219,58 @@ def test_posts_without_a_named_owner_have_no_profile(url: str) -> None:
     found = classify(url)
     assert found is not None
     assert found.kind == "post" and found.profile is None
+
+
+# ------------------------------------------------------------------ classifier: how real pages spell profiles
+# Each class of address seen on real pages, with a trap beside it that must keep its kind.
+
+@pytest.mark.parametrize(("url", "kind", "profile"), [
+    # X handles written with "@", and the old hash-bang addresses (also percent-encoded)
+    ("https://twitter.com/@BrandCo", "profile", "https://x.com/brandco"),
+    ("https://twitter.com/@BrandCo/status/1857451230987654321", "post", "https://x.com/brandco"),
+    ("https://twitter.com/#!/BrandCo", "profile", "https://x.com/brandco"),
+    ("https://twitter.com/#%21/BrandCo", "profile", "https://x.com/brandco"),
+    ("http://twitter.com/#!/BrandCo?lang=de", "profile", "https://x.com/brandco"),
+    ("https://twitter.com/#!/search?q=brandco", "other", None),          # trap: a search, not an account
+    ("https://twitter.com/?lang=de", "other", None),                      # trap: X's bare home page
+    ("https://twitter.com/intent/tweet?via=BrandCo", "share", None),      # trap: names the brand, still a share
+    # Facebook's language hosts serve the same accounts
+    ("https://de-de.facebook.com/Brand.Bundesverband", "profile", "https://www.facebook.com/brand.bundesverband"),
+    ("https://es-la.facebook.com/BrandOficial/", "profile", "https://www.facebook.com/brandoficial"),
+    ("https://pt-br.facebook.com/brandco", "profile", "https://www.facebook.com/brandco"),
+    ("https://de-de.facebook.com/sharer/sharer.php?u=x", "share", None),  # trap: a share on a language host
+    ("https://developers.facebook.com/brandco", "other", None),           # trap: a service host
+    ("https://lm.facebook.com/l.php?u=https%3A%2F%2Fbrand.example", "other", None),  # trap: the link shim
+    # a page named by its number stays the page the brand linked
+    ("https://www.facebook.com/pages/Brand-Co/110423472290", "profile",
+     "https://www.facebook.com/pages/Brand-Co/110423472290"),
+    ("http://www.facebook.com/pages/Brand-Co/110423472290/about", "profile",
+     "https://www.facebook.com/pages/Brand-Co/110423472290"),
+    ("https://www.facebook.com/pages/category/Restaurant/Casa-Lucia-1234/", "profile",
+     "https://www.facebook.com/pages/category/Restaurant/Casa-Lucia-1234"),
+    ("https://www.facebook.com/app_scoped_user_id/233582907099276/", "other", None),  # trap: a commenter's id
+    # LinkedIn's old public-profile address
+    ("http://www.linkedin.com/pub/dana-whitfield/1b/46a/324", "profile",
+     "https://www.linkedin.com/pub/dana-whitfield/1b/46a/324/"),
+    ("https://de.linkedin.com/pub/dana-whitfield/1b/46a/324/de", "profile",
+     "https://www.linkedin.com/pub/dana-whitfield/1b/46a/324/"),
+    ("https://www.linkedin.com/pub/dir/dana/whitfield", "other", None),  # trap: a name search
+    # whitespace typed into the href
+    ("https://www.facebook.com/brandco%20", "profile", "https://www.facebook.com/brandco"),
+    ("https://www.instagram.com/brandco%20/", "profile", "https://www.instagram.com/brandco/"),
+    ("https://twitter.com/BrandCo%C2%A0", "profile", "https://x.com/brandco"),
+    ("https://www.facebook.com/%20", "other", None),                      # trap: nothing but the space
+    # Pinterest's country domains
+    ("https://www.pinterest.de/BrandCo/", "profile", "https://www.pinterest.com/brandco/"),
+    ("https://www.pinterest.co.uk/brandco/", "profile", "https://www.pinterest.com/brandco/"),
+    ("https://www.pinterest.it/brandco/autumn-board/", "profile", "https://www.pinterest.com/brandco/"),
+    ("https://www.pinterest.de/pin/create/button/?url=x", "share", None),  # trap: 'Pin it' on a country domain
+    ("https://www.pinterest.de/", "other", None),                           # trap: the bare home page
+])
+def test_profile_addresses_as_real_pages_write_them(url: str, kind: str, profile: str | None) -> None:
+    found = classify(url)
+    assert found is not None
+    assert (found.kind, found.profile) == (kind, profile)
 
 
 @pytest.mark.parametrize("url", [
@@ -235,8 +307,8 @@ def test_rel_me_makes_any_fediverse_host_a_mastodon_profile_but_not_other_sites(
     ('<main><p><a href="https://x.com/a">x</a></p></main>', "content"),
     ('<main><blockquote><footer><a href="https://x.com/a">x</a></footer></blockquote></main>', "content"),
     ('<footer><blockquote class="twitter-tweet"><a href="https://x.com/a">x</a></blockquote></footer>', "content"),
-    ('<main><aside class="sidebar"><a href="https://x.com/a">x</a></aside></main>', "aside"),
-    ('<main><footer class="author"><a href="https://x.com/a">x</a></footer></main>', "aside"),
+    ('<main><aside class="sidebar"><a href="https://x.com/a">x</a></aside></main>', "inner"),
+    ('<main><footer class="author"><a href="https://x.com/a">x</a></footer></main>', "inner"),
     ('<table><tr><td><a href="https://x.com/a">x</a></td></tr></table>', "body"),
 ])
 def test_placement_tells_page_chrome_from_content(html: str, expected: str) -> None:
@@ -304,7 +376,8 @@ def test_a_photographers_instagram_credited_in_a_post_is_not_the_brands() -> Non
 def test_an_embedded_tweet_and_its_authors_profile_are_someone_elses() -> None:
     article = page("""<main><article><p>Rowe, who posts as <a href="https://x.com/jessrowe_sails">@jessrowe_sails</a>:</p>
       <blockquote class="twitter-tweet"><p>We did it!</p>&mdash; Jess Rowe (@jessrowe_sails)
-      <a href="https://twitter.com/jessrowe_sails/status/1857451230987654321?ref_src=twsrc%5Etfw">November 9</a></blockquote>
+      <a href="https://twitter.com/jessrowe_sails/status/1857451230987654321?ref_src=twsrc%5Etfw">November 9</a>
+      </blockquote>
       <script async src="https://platform.twitter.com/widgets.js"></script></article></main>""" + FOOTER)
     result = run(social.profiles, {HOME: page("<main>x</main>" + FOOTER), HOME + "2026/11/09/regatta/": article})
     assert result.observations["profiles"]["x"] == "https://x.com/brandco"
@@ -315,7 +388,8 @@ def test_an_embedded_tweet_and_its_authors_profile_are_someone_elses() -> None:
 
 def test_a_quoted_customers_linkedin_in_a_blockquote_footer_is_not_the_brands() -> None:
     quote = page("""<main><article><blockquote><p>"Great."</p><footer>&mdash;
-      <a href="https://www.linkedin.com/in/dana-whitfield-data/">Dana Whitfield</a></footer></blockquote></article></main>""")
+      <a href="https://www.linkedin.com/in/dana-whitfield-data/">Dana Whitfield</a></footer></blockquote></article>
+      </main>""")
     result = run(social.profiles, {HOME: page("<main>x</main>"), HOME + "customers/harbor/": quote})
     assert result.observations["profiles"] == {}
     assert "https://www.linkedin.com/in/dana-whitfield-data/" in rejected_urls(result)
@@ -324,7 +398,8 @@ def test_a_quoted_customers_linkedin_in_a_blockquote_footer_is_not_the_brands() 
 def test_a_testimonial_on_the_home_page_outside_any_article_is_not_the_brands() -> None:
     # main > section > blockquote > footer: without the quote, the footer would read as a landmark on the home page
     home = page("""<main><section class="testimonials"><blockquote><p>"Great."</p><footer>&mdash;
-      <a href="https://www.linkedin.com/in/dana-whitfield-data/">Dana Whitfield</a></footer></blockquote></section></main>""")
+      <a href="https://www.linkedin.com/in/dana-whitfield-data/">Dana Whitfield</a></footer></blockquote></section>
+      </main>""")
     result = run(social.profiles, {HOME: home})
     assert result.observations["profiles"] == {}
     assert "https://www.linkedin.com/in/dana-whitfield-data/" in rejected_urls(result)
@@ -338,14 +413,162 @@ def test_an_author_box_inside_main_on_one_post_is_not_the_brands() -> None:
     assert "https://x.com/guestwriter" in rejected_urls(result)
 
 
+# ------------------------------------------------------------------ social.profiles on layouts seen on real pages
+# A host whose name is no handle below, so only where a link sits (not the brand-name rule) decides.
+PIER = "https://northpier.example/"
+
+
+def pier(body: str, head: str = "") -> str:
+    return page(body, head, title="North Pier")
+
+
+def test_profile_icons_in_a_share_named_bar_of_a_div_footer_are_the_footers() -> None:
+    html = pier("""<main><article><p>Story</p><div class="article-share">
+        <a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>
+        <a href="https://x.com/janedoe">Follow the writer</a></div></article></main>
+      <div id="footer"><div class="footer-mission"><span class="social-share">
+        <a href="https://x.com/brandco" aria-label="Visit X"><i class="icon-x"></i></a>
+        <a href="https://www.facebook.com/brandco" aria-label="Visit Facebook"><i class="icon-fb"></i></a>
+        <a href="https://www.facebook.com/sharer/sharer.php?u=y">Share this page</a></span></div></div>""")
+    result = run(social.profiles, {PIER: html})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandco", "x": "https://x.com/brandco"}
+    why = {a["url"]: a["why"] for a in result.observations["accounts"]}
+    assert why["https://x.com/brandco"] == ["footer"]
+    # traps: the share endpoints stay shares, and the writer's account in the post's own share bar is not the brand's
+    assert {"https://www.facebook.com/sharer/sharer.php", "https://x.com/janedoe"} <= rejected_urls(result)
+
+
+def test_a_follow_block_at_the_end_of_the_main_content_is_the_brands() -> None:
+    post = pier("""<main id="content"><article><p>As <a href="https://x.com/janedoe">@janedoe</a> wrote...</p></article>
+      <div class="connect-container"><h2>Connect with us</h2><ul class="social-list">
+        <li><a href="https://www.facebook.com/brandco">Facebook</a></li>
+        <li><a href="https://x.com/brandco">@brandco</a></li></ul></div></main>""",
+                head='<meta property="og:type" content="article">')
+    result = run(social.profiles, {PIER + "news/2026/11/story/": post})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandco", "x": "https://x.com/brandco"}
+    assert {a["why"][0] for a in result.observations["accounts"]} == {"follow block"}
+    assert "https://x.com/janedoe" in rejected_urls(result)  # trap: an account quoted in the post
+
+
+@pytest.mark.parametrize("main", [
+    # a staff list: each person's icons in a box named for a person
+    """<div class="team"><div class="member"><h3>Alice</h3><ul class="social">
+         <li><a href="https://x.com/alice">X</a></li><li><a href="https://www.linkedin.com/in/alice/">LinkedIn</a></li></ul></div>
+       <div class="member"><h3>Bob</h3><ul class="social">
+         <li><a href="https://x.com/bob">X</a></li><li><a href="https://www.linkedin.com/in/bob/">LinkedIn</a></li></ul></div></div>""",
+    # several people's icons in unnamed boxes: two accounts on one network is nobody's brand
+    """<div><ul class="social-links"><li><a href="https://x.com/alice">X</a></li>
+         <li><a href="https://www.linkedin.com/in/alice/">LinkedIn</a></li></ul></div>
+       <div><ul class="social-links"><li><a href="https://x.com/bob">X</a></li>
+         <li><a href="https://www.facebook.com/bob">Facebook</a></li></ul></div>""",
+    # one network only: a single follow link in the text is not a block of the brand's icons
+    """<p>Text</p><div class="follow"><a href="https://x.com/alice">Follow Alice</a></div>""",
+])
+def test_people_and_single_links_in_the_main_content_are_no_follow_block(main: str) -> None:
+    result = run(social.profiles, {PIER + "about/team/": pier(f"<main>{main}</main>")})
+    assert result.observations["profiles"] == {}
+    assert "https://x.com/alice" in rejected_urls(result)
+
+
+def test_a_staff_list_in_the_footer_is_the_staffs_while_the_footer_icons_are_the_brands() -> None:
+    footer = """<footer><div class="team"><div class="member">Alice <a href="https://x.com/alice">@alice</a>
+        <a href="https://www.linkedin.com/in/alice/">LinkedIn</a></div></div>
+      <ul class="social"><li><a href="https://x.com/brandco">X</a></li></ul></footer>"""
+    result = run(social.profiles, {PIER: pier("<main>x</main>" + footer)})
+    assert result.observations["profiles"] == {"x": "https://x.com/brandco"}
+    assert {"https://x.com/alice", "https://www.linkedin.com/in/alice/"} <= rejected_urls(result)
+
+
+def test_the_authors_header_inside_a_post_is_not_the_brands_even_when_the_post_is_all_that_was_scanned() -> None:
+    post = pier("""<nav><a href="https://x.com/brandco">X</a></nav>
+      <main><header><h1>Review</h1>By Devin <a href="https://x.com/devinwrites">@devinwrites</a></header>
+        <article><p>Text</p></article></main>
+      <aside class="sidebar"><div class="social-icons"><a href="https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w">YouTube</a></div></aside>""",
+                head='<meta property="og:type" content="article">')
+    result = run(social.profiles, {PIER + "2026/11/20/review/": post})
+    profiles = result.observations["profiles"]
+    assert profiles["x"] == "https://x.com/brandco"
+    assert "https://x.com/devinwrites" in rejected_urls(result)
+    # the site's own sidebar beside the post is chrome, unlike the header inside <main>
+    assert profiles["youtube"] == "https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w"
+
+
+def test_profiles_named_only_in_same_as_are_declared_not_reported_as_linked() -> None:
+    same = ('["https://www.facebook.com/brandmagazine", "https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w", '
+            '"https://x.com/brandco/"]')
+    jsonld = ORG.format(type="NewsMediaOrganization", same_as=same)
+    footer = """<footer><a href="https://www.facebook.com/brandmedia/">Facebook</a>
+      <a href="https://twitter.com/BrandCo">Twitter</a></footer>"""
+    pages = {PIER: pier("<main>x</main>" + jsonld + footer)}
+    result = run(social.profiles, pages)
+    # the account the brand links, as it links it, not another account of the same network from sameAs
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandmedia",
+                                               "x": "https://x.com/brandco"}
+    assert result.observations["declared_only"] == {"youtube": "https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w"}
+    assert "https://www.facebook.com/brandmagazine" in result.observations["other_accounts"]
+    assert "YouTube" in result.recommendation and "sameAs" in result.recommendation
+    consistency = run(social.consistency, pages)
+    assert consistency.observations["only_in_same_as"] == ["https://www.youtube.com/channel/UCx8Tr41lh3adSuPp1yC0b2w"]
+
+
+def test_an_embedded_post_by_the_brand_names_no_declared_profile() -> None:
+    article = pier("""<main><article><blockquote class="instagram-media">
+      <a href="https://www.instagram.com/northpier/p/Cxyz123/">A post shared by North Pier</a></blockquote>
+      </article></main>""")
+    result = run(social.profiles, {PIER: article})
+    assert result.observations["profiles"] == {} and result.observations["declared_only"] == {}
+
+
+def test_the_brand_named_by_its_host_owns_the_profiles_it_links_in_its_content() -> None:
+    teaser = pier("""<main><article class="teaser"><h4><a href="https://www.pinterest.de/NestleMarktplatz/">Pinterest</a></h4>
+      <p>Join us on <a href="https://de-de.facebook.com/NestleMarktplatz">Facebook</a>.</p>
+      <p>Text by <a href="https://x.com/janedoe">Jane Doe</a></p></article></main>""")
+    result = run(social.profiles, {"https://www.nestle-marktplatz.example/mitmachen/tests": teaser})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/nestlemarktplatz",
+                                               "pinterest": "https://www.pinterest.com/nestlemarktplatz/"}
+    assert "https://x.com/janedoe" in rejected_urls(result)  # trap: an author byline in the same content
+
+
+def test_a_short_host_name_does_not_claim_every_handle_that_contains_it() -> None:
+    post = pier("""<main><article><p>The <a href="https://x.com/bundestag">Bundestag</a> voted.</p></article></main>""")
+    result = run(social.profiles, {"https://www.bund.example/themen/": post})
+    assert result.observations["profiles"] == {}
+
+
+def test_profile_links_in_a_template_the_page_stamps_into_its_footer_count() -> None:
+    html = pier("""<main><p>x</p></main><footer id="footer"></footer>
+      <template id="js-footer-source"><div class="footer__social">
+        <a href="https://www.facebook.com/brandco" title="Facebook"><span class="icon"></span></a>
+        <a href="http://instagram.com/brandco_fashion" title="Instagram"><span class="icon"></span></a></div></template>
+      <template id="share-dialog"><a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a></template>
+      <template class="author-card"><a href="https://x.com/janedoe">Jane</a></template>""")
+    result = run(social.profiles, {PIER: html})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandco",
+                                               "instagram": "https://www.instagram.com/brandco_fashion/"}
+    assert {"https://www.facebook.com/sharer/sharer.php", "https://x.com/janedoe"} <= rejected_urls(result)
+    evidence = next(e for e in result.evidence if "facebook.com/brandco" in e.snippet)
+    assert evidence.selector.startswith("template#js-footer-source")
+
+
+def test_a_page_is_chosen_over_a_group_and_the_most_linked_account_over_one_link() -> None:
+    header = """<header><a href="https://www.facebook.com/groups/brandfans">Our group</a>
+      <a href="https://www.facebook.com/BrandCo">Facebook</a></header>"""
+    body = ('<main><div class="fb-page"><blockquote><a href="https://www.facebook.com/BrandCo">Brand Co</a>'
+            "</blockquote></div></main>")
+    result = run(social.profiles, {PIER: pier(header + body)})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandco"}
+    assert result.observations["other_accounts"] == ["https://www.facebook.com/groups/brandfans"]
+
+
 def test_rel_me_same_as_repetition_and_brand_name_each_make_a_profile_the_brands() -> None:
     # handles unrelated to the name "Brand Co", so each account is the brand's for exactly one reason
     jsonld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Organization", '
               '"name": "Brand Co", "sameAs": ["https://www.tiktok.com/@makers.studio"]}</script>')
     table = '<table><tr><td><a href="https://www.pinterest.com/makersboards/">Pinterest</a></td></tr></table>'
-    home = page(f"""<main><p>Find us on <a rel="me" href="https://bsky.app/profile/brand.example">Bluesky</a></p></main>
+    home = page(f"""<main><p>Find us on <a rel="me" href="https://bsky.app/profile/makers.bsky.social">Bluesky</a></p></main>
       {table}{jsonld}""", head='<meta property="og:site_name" content="Brand Co">')
-    contact = page("""<main><p>Say hello on <a href="https://www.instagram.com/brandcopdx/">Instagram</a></p></main>""" + table)
+    contact = page('<main><p>Say hello on <a href="https://www.instagram.com/brandcopdx/">Instagram</a></p></main>'
+                   + table)
     result = run(social.profiles, {HOME: home, HOME + "contact/": contact, HOME + "about/": page(table)})
     why = {a["network"]: a["why"] for a in result.observations["accounts"]}
     # the table after the main content is the page's footer by position (checks/anatomy.py)
@@ -494,7 +717,8 @@ def test_open_graph_without_twitter_card_is_complete_but_partial() -> None:
 def test_missing_and_relative_og_image_make_open_graph_incomplete() -> None:
     relative = OG.format(url=HOME).replace("https://brand.example/og.png", "/og.png")
     pages = {HOME: page("x", head=relative + CARD),
-             HOME + "blog/first-trip/": page("x", head=OG.format(url="x").replace('property="og:image"', 'property="og:img"'))}
+             HOME + "blog/first-trip/": page("x", head=OG.format(url="x").replace('property="og:image"',
+                                                                                   'property="og:img"'))}
     result = run(social.open_graph, pages)
     assert result.observations["complete"] is False and result.status == "partial"
     assert result.observations["missing"][HOME] == ["og:image (absolute URL)"]
@@ -662,10 +886,24 @@ def test_a_handle_matches_the_brand_name_only_when_it_is_the_name(handle: str | 
 def test_brand_names_come_from_site_name_and_organization_not_long_titles() -> None:
     head = '<meta property="og:site_name" content="Casa Lucia">'
     jsonld = '<script type="application/ld+json">{"@type": "Restaurant", "name": "Casa Lucia PDX"}</script>'
-    view = SiteView.from_html({HOME: page(jsonld, head=head, title="Casa Lucia | Italian trattoria on SE Division")})
+    view = SiteView.from_html({"https://www.casalucia.example/": page(
+        jsonld, head=head, title="Casa Lucia | Italian trattoria on SE Division")})
     assert social.brand_names(view) == ["casalucia", "casaluciapdx"]
-    bare = SiteView.from_html({HOME: page("x", title="Harbour Daily | News from Portsmere harbour and beyond")})
+    bare = SiteView.from_html({"https://harbourdaily.example/": page(
+        "x", title="Harbour Daily | News from Portsmere harbour and beyond")})
     assert social.brand_names(bare) == ["harbourdaily"]
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://www.nestle-marktplatz.example/mitmachen/", "nestlemarktplatz"),   # the registrable name
+    ("https://stevenhgm.pixnet.example/blog/post/1", "stevenhgm"),              # a blog on a platform: its subdomain
+    ("https://blog.trailhead.co.uk/", "trailhead"),                              # a service subdomain is not the name
+    ("https://www.ft.com/", ""),                                                 # too short to match any handle
+    ("http://127.0.0.1:8080/", ""),
+])
+def test_the_hosts_name_is_a_brand_name(url: str, name: str) -> None:
+    names = social.brand_names(SiteView.from_html({url: page("x", title="A long title that names nothing at all")}))
+    assert names == ([name] if name else [])
 
 
 @pytest.mark.parametrize("item", CHECKS, ids=lambda c: c.id)
