@@ -387,7 +387,7 @@ class _Crawl:
                 # as a page, since a feed directory page answers HTML and links the feeds themselves.
                 self.feed_candidates.setdefault(url, _FeedLead(via, page.final_url))
             known = self.best.get(url)
-            if known is not None and known <= PRIORITY["nav"]:
+            if known is not None and known <= PRIORITY["chrome_section"]:
                 continue  # nothing can improve on it: skip reading the anchor text
             text = link.text if (is_home or known is None or known > PRIORITY["section"]) else ""
             priority, reason = choose(url, link.region, text, is_home)

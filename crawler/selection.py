@@ -1,9 +1,12 @@
 """Which pages matter for this audit, and why each one was chosen.
 
 A 30-page budget must land on the pages that show connectedness: the home
-page, what its navigation and footer lead to, then the sections CRITERIA.md
-asks about (blog, shop, contact, community, podcast, video, events...),
-then everything else breadth-first. Every fetched page records its reason.
+page, then the sections CRITERIA.md asks about (blog, shop, contact,
+community, podcast, video, events...) as its navigation and footer name them,
+then the rest of what its navigation and footer lead to, then section links
+found elsewhere, then everything else breadth-first. A site whose menu lists
+twenty product pages before "Blog" and "Contact" still gets its blog and
+contact page read. Every fetched page records its reason.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from urllib.parse import urlsplit
 from connectedness import vocabulary
 
 # Lower numbers are fetched first.
-PRIORITY = {"home": 0, "nav": 1, "footer": 2, "section": 3, "sitemap": 4, "link": 5}
+PRIORITY = {"home": 0, "chrome_section": 1, "nav": 2, "footer": 3, "section": 4, "sitemap": 5, "link": 6}
 
 # Section -> the vocabulary terms that name it, as (concept, term): the words themselves, in every language,
 # are data in connectedness/vocabulary/ and shared with the checks.
@@ -66,7 +69,9 @@ def choose(url: str, region: str, anchor_text: str, from_home: bool) -> tuple[in
     """
     section = section_of(url, anchor_text)
     if from_home and region in ("nav", "footer"):
-        return PRIORITY[region], f"{region}:{section}" if section else region
+        if section:
+            return PRIORITY["chrome_section"], f"{region}:{section}"
+        return PRIORITY[region], region
     if section is not None:
         return PRIORITY["section"], section
     return PRIORITY["link"], "link"

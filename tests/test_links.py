@@ -11,7 +11,8 @@ PAGE = """<html><head>
 <header><a href="/">Logo</a><nav><a href="shop/">Shop</a><a href="/journal/">Journal</a></nav></header>
 <main>
   <p>Read <a href="/journal/">our journal</a> or <a href="story-1?utm_source=x#comments">a story</a>.</p>
-  <a href="mailto:hi@brand.com">mail</a><a href="tel:+123">call</a><a href="javascript:void(0)">js</a><a href="#top">top</a>
+  <a href="mailto:hi@brand.com">mail</a><a href="tel:+123">call</a>
+  <a href="javascript:void(0)">js</a><a href="#top">top</a>
   <a>no href</a><a href="">empty</a>
   <map><area href="/map-target/"></map>
 </main>
@@ -60,7 +61,13 @@ def test_sections_from_path_segments_and_anchor_words() -> None:
 
 
 def test_choose_prefers_the_home_pages_nav_and_footer() -> None:
-    assert choose("https://b.com/blog/", "nav", "Blog", from_home=True) == (1, "nav:blog")
-    assert choose("https://b.com/terms/", "footer", "Terms", from_home=True) == (2, "footer")
-    assert choose("https://b.com/blog/", "nav", "Blog", from_home=False) == (3, "blog")
-    assert choose("https://b.com/terms/", "body", "Terms", from_home=False) == (5, "link")
+    blog = choose("https://b.com/blog/", "nav", "Blog", from_home=True)
+    contact = choose("https://b.com/kontakt/", "footer", "Kontakt", from_home=True)
+    product = choose("https://b.com/etching-copper.html", "nav", "Copper", from_home=True)
+    terms = choose("https://b.com/terms/", "footer", "Terms", from_home=True)
+    inner_blog = choose("https://b.com/blog/", "nav", "Blog", from_home=False)
+    link = choose("https://b.com/terms/", "body", "Terms", from_home=False)
+    assert [blog[1], contact[1], product[1], terms[1], inner_blog[1], link[1]] == [
+        "nav:blog", "footer:contact", "nav", "footer", "blog", "link"]
+    # The audit's sections named in the home page's chrome come before a menu of twenty product pages.
+    assert blog[0] == contact[0] < product[0] < terms[0] < inner_blog[0] < link[0]
