@@ -129,6 +129,7 @@ CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patt
 CHANNEL_HOSTS = re.compile(r"youtube\.com|vimeo\.com|tiktok\.com|twitch\.tv|dailymotion\.com", re.IGNORECASE)
 
 MAX_LISTED = 20  # entries kept in list observations
+INDEX_STEMS = frozenset({"index", "default"})  # a folder's own page: /blog/index.html is /blog/
 NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode"})
 NOT_POST_TYPES = frozenset({"recipe", "howto"})
 """schema.org types of a page that is a recipe or how-to card, whatever its og:type says."""
@@ -162,7 +163,9 @@ def _stem(segment: str) -> str:
 
 
 def _segments(url: str) -> list[str]:
-    return [_stem(s) for s in urlsplit(url).path.split("/") if s]
+    """Path segments without extensions; a folder's index file (``/blog/index.html``) is the folder."""
+    segments = [_stem(s) for s in urlsplit(url).path.split("/") if s]
+    return segments[:-1] if segments and segments[-1] in INDEX_STEMS else segments
 
 
 def _words(text: str) -> list[str]:
@@ -218,8 +221,8 @@ def _blog_word(anchor: Anchor, lang: str = "") -> tuple[str, bool] | None:
     The URL's last segment is the strong signal (``/blog/``, ``/news.html``,
     ``/blogs/journal/``). The link text ("Blog", "All posts") is used only for
     short labels, on URLs that name no other section ("Our story" -> /about/
-    is the about page) and are not themselves posts, and only when the word names
-    that section in the page's own language (``lang``): Danish "Magasin" is a magazine,
+    is the about page) and are not themselves posts; a false friend only in a page of the
+    language where it names the section (``lang``): Danish "Magasin" is a magazine,
     French "Magasin" a shop, Italian "Stampa foto" photo printing.
     """
     segments = _segments(anchor.url)
@@ -239,14 +242,13 @@ def _blog_word(anchor: Anchor, lang: str = "") -> tuple[str, bool] | None:
 
 
 def _means_in(word: str, lang: str) -> bool:
-    """The word names the same posts section in the page's language, or in English, which sites everywhere
-    borrow ("News", "Blog"). On a page that does not say its language, any word but a false friend
-    (vocabulary/false_friends.toml: "Magasin" is a French shop, "Stampa" Italian printing)."""
-    primary = lang.split("-")[0].lower()
-    if not primary:
-        return not vocabulary.terms_of("false_friends", word)
-    meanings = vocabulary.terms_of("sections", word)
-    return "en" in meanings or primary in meanings
+    """A false friend (vocabulary/false_friends.toml: "Magasin" is a Danish magazine and a French shop,
+    "Stampa" the Italian press and printing) names the section only on a page that says it is written in
+    a language where the word means that; any other section word counts whatever the page declares
+    (templates often keep a default ``lang="en"`` on pages in other languages)."""
+    if not vocabulary.terms_of("false_friends", word):
+        return True
+    return lang.split("-")[0].lower() in vocabulary.terms_of("sections", word)
 
 
 def _refused(site: SiteView) -> set[str]:

@@ -406,6 +406,16 @@ def test_section_labels_in_the_pages_language_count_without_fetching_the_section
         assert run(active.blog_check, view({HOME: html})).status == "fail", html
 
 
+def test_a_folders_index_file_names_its_section_and_a_template_language_does_not_hide_a_label() -> None:
+    mirror = page('<nav><a href="../blog/index.html">Useful to know</a></nav>')
+    result = run(active.blog_check, view({HOME: mirror}))
+    assert (result.status, result.observations["blog"]) == ("pass", "/blog/index.html")
+    greek = '<html lang="en"><body><nav><a href="/market/list7.html">ΑΝΑΚΟΙΝΩΣΕΙΣ</a></nav></body></html>'
+    assert run(active.blog_check, view({HOME: greek})).observations["blog"] == "/market/list7.html"
+    danish = '<html lang="da"><body><nav><a href="/side-4/">Magasinet</a><a href="/side-5/">Magasin</a></nav></body></html>'
+    assert run(active.blog_check, view({HOME: danish})).status == "pass"
+
+
 def test_sitemap_blog_page_with_posts_is_partial_and_an_empty_shell_is_not_a_blog() -> None:
     listing = page("<main>" + "".join(f'<a href="/blog/post-{n}/">Post {n}</a>' for n in range(3)) + "</main>")
     for body, expected in ((listing, "/blog/"), (page('<div id="app"></div><script src="/app.js"></script>'), "")):
