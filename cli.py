@@ -54,7 +54,8 @@ _DEFAULTS = CrawlSettings()
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL or SQLite file path. Default: $CONNECTEDNESS_DB, else connectedness.db in the user data dir.",
+    typer.Option("--db", help="SQLAlchemy URL or SQLite file path. "
+                              "Default: $CONNECTEDNESS_DB, else connectedness.db in the user data dir.",
                  show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout instead of tables.")]
@@ -87,26 +88,39 @@ def _open_db(url: str | None) -> Database:
 
 
 # Options shared by `crawl` and `scan`, declared once.
-NameOpt = Annotated[str | None, typer.Option(help="Brand name to store the scan under. Default: the registrable domain.")]
+NameOpt = Annotated[str | None, typer.Option(
+    help="Brand name to store the scan under. Default: the registrable domain.")]
 GroupOpt = Annotated[str | None, typer.Option(help="Competitor group the brand belongs to.")]
 MaxPagesOpt = Annotated[int, typer.Option(min=1, help="Most HTML pages fetched.")]
 MaxDepthOpt = Annotated[int, typer.Option(min=0, help="Most link hops from the home page.")]
-MaxBytesOpt = Annotated[int, typer.Option(min=1024, help="Most bytes read of one response; the rest is never downloaded.")]
-DelayOpt = Annotated[float, typer.Option(min=0, help="Seconds between request starts per host (robots Crawl-delay wins if larger).")]
+MaxBytesOpt = Annotated[int, typer.Option(
+    min=1024, help="Most bytes read of one response; the rest is never downloaded.")]
+DelayOpt = Annotated[float, typer.Option(
+    min=0, help="Seconds between request starts per host (robots Crawl-delay wins if larger).")]
 ConcurrencyOpt = Annotated[int, typer.Option(min=1, help="Requests in flight per host.")]
 TimeBudgetOpt = Annotated[float, typer.Option(min=1, help="Seconds the whole crawl may take.")]
 TimeoutOpt = Annotated[float, typer.Option(min=0.1, help="Read timeout in seconds.")]
-RetriesOpt = Annotated[int, typer.Option(min=0, help="Retries after connection errors, timeouts, 429 and 5xx gateway errors.")]
+RetriesOpt = Annotated[int, typer.Option(
+    min=0, help="Retries after connection errors, timeouts, 429 and 5xx gateway errors.")]
 BrandHostOpt = Annotated[list[str] | None, typer.Option(help="Another host that belongs to the brand (repeatable).")]
-IgnoreRobotsOpt = Annotated[bool, typer.Option("--ignore-robots", help="Do not read robots.txt. Logged and stored with the scan.")]
+IgnoreRobotsOpt = Annotated[bool, typer.Option(
+    "--ignore-robots", help="Do not read robots.txt. Logged and stored with the scan.")]
 UserAgentOpt = Annotated[str, typer.Option(help="User-Agent header and robots.txt token.")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Run and print, but keep nothing in the database.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")]
-ProfileOpt = Annotated[str, typer.Option(help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
-NoBrowserOpt = Annotated[bool, typer.Option("--no-browser", help="Do not render pages in Chromium: browser-measured checks say 'could not check'.")]
-ViewportsOpt = Annotated[str, typer.Option(help="Viewports to render at, comma-separated: phone (375x812, touch, DPR 3), tablet (768x1024, touch, DPR 2), desktop (1366x768), reflow (320x640, WCAG 1.4.10), wide (1920x1080), or name=WIDTHxHEIGHT[@DPR][+touch].")]
-FullPageOpt = Annotated[str, typer.Option(help="Viewports that also get a full-page screenshot (capped at 3 screens), comma-separated, or 'none'. Each costs about 0.1 s per page.")]
-RenderPagesOpt = Annotated[int, typer.Option(min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact. A site whose served HTML is an empty JavaScript app shell gets at least 8.")]
+ProfileOpt = Annotated[str, typer.Option(
+    help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file.")]
+NoBrowserOpt = Annotated[bool, typer.Option(
+    "--no-browser", help="Do not render pages in Chromium: browser-measured checks say 'could not check'.")]
+ViewportsOpt = Annotated[str, typer.Option(
+    help="Viewports to render at, comma-separated: phone (375x812, touch, DPR 3), tablet (768x1024, touch, DPR 2), "
+         "desktop (1366x768), reflow (320x640, WCAG 1.4.10), wide (1920x1080), or name=WIDTHxHEIGHT[@DPR][+touch].")]
+FullPageOpt = Annotated[str, typer.Option(
+    help="Viewports that also get a full-page screenshot (capped at 3 screens), comma-separated, or 'none'. "
+         "Each costs about 0.1 s per page.")]
+RenderPagesOpt = Annotated[int, typer.Option(
+    min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact. "
+                "A site whose served HTML is an empty JavaScript app shell gets at least 8.")]
 FingerprintsOpt = Annotated[list[Path] | None, typer.Option(
     "--fingerprints", help="Extra fingerprint file or folder in the Wappalyzer technology format (repeatable).")]
 
@@ -276,7 +290,8 @@ def scan(
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
     async def audit(tick: ProgressCallback | None) -> ScanOutcome:
-        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True, full_page=tall).start()
+        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True,
+                                                  full_page=tall).start()
         try:
             scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
             return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)
@@ -331,7 +346,8 @@ def _stored_document(database: Database, scan_id: int, profile: str | None) -> d
 @app.command()
 def show(
     scan_id: Annotated[int, typer.Argument(help="A scan id, as `connectedness scans` or `history` lists them.")],
-    profile: Annotated[str | None, typer.Option(help="Show the score under this profile (stored one if any, else computed).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="Show the score under this profile (stored one if any, else computed).")] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -391,8 +407,8 @@ def list_checks(json_out: JsonOption = False) -> None:
     """Every registered check (built-in and from installed plug-ins): id, category, version, needs, default weight."""
     from connectedness.checks import load_checks
 
-    rows: list[dict[str, Any]] = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title, "needs": list(c.needs),
-             "weight": c.weight, "description": c.description} for c in load_checks().values()]
+    rows: list[dict[str, Any]] = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title,
+             "needs": list(c.needs), "weight": c.weight, "description": c.description} for c in load_checks().values()]
     if json_out:
         _print_json(rows)
         return
@@ -410,7 +426,8 @@ def rescore_command(
     scan_id: Annotated[list[int] | None, typer.Option("--scan", help="A scan id (repeatable).")] = None,
     brand: Annotated[str | None, typer.Option(help="Every scan of this brand.")] = None,
     all_scans: Annotated[bool, typer.Option("--all", help="Every stored scan.")] = False,
-    recheck: Annotated[bool, typer.Option("--recheck", help="Run the current checks on the stored pages first (new check versions).")] = False,
+    recheck: Annotated[bool, typer.Option(
+        "--recheck", help="Run the current checks on the stored pages first (new check versions).")] = False,
     db: DbOption = None,
     json_out: JsonOption = False,
 ) -> None:
@@ -431,8 +448,8 @@ def rescore_command(
         err.print(f"[red]error:[/] no scan with id {', '.join(map(str, missing))}")
         raise typer.Exit(1)
     done = rescore(database, sorted(ids), chosen, list(load_checks().values()), recheck=recheck)
-    rows: list[dict[str, Any]] = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version, "overall": card.overall,
-             "grade": card.grade} for sid, card in done]
+    rows: list[dict[str, Any]] = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version,
+             "overall": card.overall, "grade": card.grade} for sid, card in done]
     if json_out:
         _print_json(rows)
         return
@@ -445,7 +462,8 @@ def rescore_command(
     out.print(table)
     skipped = len(ids) - len(done)
     if skipped:
-        out.print(f"{skipped} scan(s) had no check results (failed, or crawled without checks) and were left as they were.")
+        out.print(f"{skipped} scan(s) had no check results (failed, or crawled without checks) "
+                  "and were left as they were.")
 
 
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
@@ -496,7 +514,8 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
                           "yes" if feed.itunes else "")
         out.print(feeds)
     robots = ", ".join(f"{r.url}: {r.outcome}" for r in snapshot.robots) or "none"
-    sitemaps = ", ".join(f"{s.url} ({s.urls} URLs{', ' + s.error if s.error else ''})" for s in snapshot.sitemaps) or "none"
+    sitemaps = ", ".join(f"{s.url} ({s.urls} URLs{', ' + s.error if s.error else ''})"
+                         for s in snapshot.sitemaps) or "none"
     out.print(f"robots.txt: {robots}\nsitemaps: {sitemaps}")
     stored = f"stored as scan {outcome.scan_id}" if outcome.scan_id else "not stored"
     out.print(f"{snapshot.status}: {len(snapshot.pages)} pages, {len(snapshot.issues)} issues in "
@@ -549,7 +568,9 @@ def settings(json_out: JsonOption = False) -> None:
 
 @app.command()
 def browser(
-    install: Annotated[bool, typer.Option("--install", help="Install Debian's chromium and chromium-headless-shell when no headless shell is found (root with apt-get only).")] = False,
+    install: Annotated[bool, typer.Option(
+        "--install", help="Install Debian's chromium and chromium-headless-shell when no headless shell is found "
+                          "(root with apt-get only).")] = False,
 ) -> None:
     """Find the Chromium used for rendering: $CONNECTEDNESS_CHROMIUM, Playwright's own, then system browsers.
 
@@ -586,7 +607,8 @@ def browser(
 
 @app.command()
 def demo(
-    db: Annotated[Path, typer.Option(help="SQLite file the demo stores its scans in.")] = Path("demo-output/connectedness.db"),
+    db: Annotated[Path, typer.Option(
+        help="SQLite file the demo stores its scans in.")] = Path("demo-output/connectedness.db"),
     concurrency: Annotated[int, typer.Option(min=1, help="Sites scanned at once.")] = 3,
     no_browser: NoBrowserOpt = False,
     json_out: JsonOption = False,
@@ -614,7 +636,8 @@ def demo(
             )
             for slug, site in sites.items()  # a brand's second host is crawled with its main site
         ]
-        profiles = {job.url: _load_profile(site.site.get("profile", "default")) for job, site in zip(jobs, sites.values(), strict=True)}
+        profiles = {job.url: _load_profile(site.site.get("profile", "default"))
+                    for job, site in zip(jobs, sites.values(), strict=True)}
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:
             task = bar.add_task("scanning the fixture sites", total=len(jobs))
@@ -633,8 +656,10 @@ def demo(
     report_path = db.parent / "report.md"
     report_path.write_text(demo_report_markdown(outcomes, seconds, shots=BlobLinks(database.blobs, report_path.parent)),
                            encoding="utf-8")
-    rows: list[dict[str, Any]] = [{"brand": o.crawl.brand, "group": o.crawl.job.group, "profile": o.scorecard.profile if o.scorecard else None,
-             "overall": o.scorecard.overall if o.scorecard else None, "grade": o.scorecard.grade if o.scorecard else None,
+    rows: list[dict[str, Any]] = [{"brand": o.crawl.brand, "group": o.crawl.job.group,
+             "profile": o.scorecard.profile if o.scorecard else None,
+             "overall": o.scorecard.overall if o.scorecard else None,
+             "grade": o.scorecard.grade if o.scorecard else None,
              "status": o.crawl.snapshot.status if o.crawl.snapshot else "failed", "scan_id": o.crawl.scan_id,
              "message": o.message, "url": o.crawl.job.url} for o in outcomes]
     if json_out:
@@ -657,7 +682,8 @@ def demo(
 
 @fixtures_app.command("serve")
 def fixtures_serve(
-    port: Annotated[int, typer.Option(help="Port of the first site; the others follow in name order. 0 = any free ports.")] = 8100,
+    port: Annotated[int, typer.Option(
+        help="Port of the first site; the others follow in name order. 0 = any free ports.")] = 8100,
 ) -> None:
     """Serve every fixture site on its own 127.0.0.1 port until interrupted (Ctrl-C)."""
     from connectedness.fixtures.server import serve_sites
@@ -683,7 +709,8 @@ def fixtures_list(json_out: JsonOption = False) -> None:
     from connectedness.fixtures.server import load_sites
 
     sites = load_sites()
-    rows = [{"slug": s.slug, "brand": s.brand, "archetype": s.site.get("archetype", ""), "group": s.group} for s in sites.values()]
+    rows = [{"slug": s.slug, "brand": s.brand, "archetype": s.site.get("archetype", ""), "group": s.group}
+            for s in sites.values()]
     if json_out:
         _print_json(rows)
         return

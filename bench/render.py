@@ -74,7 +74,8 @@ def _tree_pss_kib(root: int) -> int:
 
 
 def whole_scan(url: str) -> tuple[float, int]:
-    """Wall seconds of ``connectedness scan URL`` in a new process, and the peak memory (PSS) of its process tree (MiB)."""
+    """Wall seconds of ``connectedness scan URL`` in a new process, and the peak memory (PSS)
+    of its process tree (MiB)."""
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "connectedness.cli", "scan", url, "--delay", "0", "--db",

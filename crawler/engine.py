@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-TRANSIENT_REASONS = frozenset({"connect_timeout", "read_timeout", "connection_reset", "connection_error", "connection_refused"})
+TRANSIENT_REASONS = frozenset({"connect_timeout", "read_timeout", "connection_reset", "connection_error",
+                               "connection_refused"})
 # Linked files that are not pages: recorded, never downloaded.
 SKIPPED_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx zip gz tgz rar 7z dmg exe apk jpg jpeg png gif webp svg ico bmp tif tiff avif "
@@ -97,7 +98,8 @@ async def crawl(
 
 
 class _Crawl:
-    def __init__(self, start_url: str, settings: CrawlSettings, client: HttpClient, progress: ProgressCallback | None) -> None:
+    def __init__(self, start_url: str, settings: CrawlSettings, client: HttpClient,
+                 progress: ProgressCallback | None) -> None:
         self.raw_start = start_url
         self.settings = settings
         self.client = client
@@ -148,7 +150,8 @@ class _Crawl:
             async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                 home = await self._fetch_page(home_item, is_home=True)
         except TimeoutError:
-            issue = CrawlIssue(start, "time_budget", f"home page not fetched within the {self.settings.time_budget:g} s budget",
+            issue = CrawlIssue(start, "time_budget",
+                               f"home page not fetched within the {self.settings.time_budget:g} s budget",
                                chosen_because="home")
             return self._snapshot(start, "failed", issue, started)
         except _PageFailed as failed:
@@ -211,7 +214,8 @@ class _Crawl:
                 self.started.add(item.url)
                 unreached.append(item)
         for item in unreached:
-            self._issue(CrawlIssue(item.url, "time_budget", f"not reached within the {self.settings.time_budget:g} s budget",
+            self._issue(CrawlIssue(item.url, "time_budget",
+                                   f"not reached within the {self.settings.time_budget:g} s budget",
                                    depth=item.depth, found_on=item.found_on, chosen_because=item.reason))
 
     # -- queue ----------------------------------------------------------------------------
@@ -257,7 +261,8 @@ class _Crawl:
 
     def _fail(self, item: _Item, reason: str, message: str, *, status: int | None = None,
               redirects: list[RedirectHop] | None = None, url: str | None = None) -> _PageFailed:
-        issue = CrawlIssue(url or item.url, reason, message, status, item.depth, item.found_on, item.reason, redirects or [])
+        issue = CrawlIssue(url or item.url, reason, message, status, item.depth, item.found_on, item.reason,
+                           redirects or [])
         self._issue(issue)
         return _PageFailed(issue)
 
@@ -293,7 +298,8 @@ class _Crawl:
                 break
             target = resolve_link(current, location)
             if target is None:
-                raise self._fail(item, "invalid_redirect", f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
+                raise self._fail(item, "invalid_redirect",
+                                 f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
                                  status=response.status, redirects=chain)
             chain.append(RedirectHop(current, response.status, target))
             if target in visited:
@@ -318,7 +324,8 @@ class _Crawl:
             current = target
 
         if not 200 <= response.status < 300:
-            raise self._fail(item, f"http_{response.status}", f"HTTP {response.status}", status=response.status, redirects=chain)
+            raise self._fail(item, f"http_{response.status}", f"HTTP {response.status}", status=response.status,
+                             redirects=chain)
         content_type = response.content_type
         mime = content_type.split(";")[0].strip().lower()
         if mime and mime not in self.settings.accept_content_types:
@@ -329,7 +336,8 @@ class _Crawl:
         text, encoding, encoding_source, warnings = decode_body(response.body, content_type)
         if response.truncated:
             warnings.append(f"too_large: body cut at {self.settings.max_bytes} bytes")
-            self._issue(CrawlIssue(current, "too_large", f"body larger than {self.settings.max_bytes} bytes; the rest was not read",
+            self._issue(CrawlIssue(current, "too_large",
+                                   f"body larger than {self.settings.max_bytes} bytes; the rest was not read",
                                    response.status, item.depth, item.found_on, item.reason, chain))
         page = Page(
             url=item.url, final_url=current, status=response.status, content_type=content_type,
@@ -545,13 +553,15 @@ class _Crawl:
         return None
 
     def _feed_issue(self, url: str, lead: _FeedLead, reason: str, message: str, status: int | None = None) -> None:
-        self._issue(CrawlIssue(url, reason, message, status, found_on=lead.found_on, chosen_because=feed_issue_tag(lead.via)))
+        self._issue(CrawlIssue(url, reason, message, status, found_on=lead.found_on,
+                               chosen_because=feed_issue_tag(lead.via)))
 
     def _record_unread_feeds(self) -> None:
         for url, lead in self.feed_candidates.items():
             if url not in self.feeds_settled:
                 self.feeds_settled.add(url)
-                self._feed_issue(url, lead, "time_budget", f"feed not read within the {self.settings.time_budget:g} s budget")
+                self._feed_issue(url, lead, "time_budget",
+                                 f"feed not read within the {self.settings.time_budget:g} s budget")
 
     async def _read_stylesheets(self) -> None:
         """The brand's own stylesheets, bounded: media queries show whether a layout adapts without a browser."""

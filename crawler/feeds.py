@@ -27,7 +27,8 @@ with a feed type), or a link in the site's header, navigation or footer points a
 # or an "rss" word in a segment, or a .rss/.atom file. Share dialogs (".../dialog/feed") and
 # subscribe pages of readers are pages about a feed, not feeds.
 _FEED_HOST_LABELS = frozenset({"feeds", "feed", "rss", "atom"})
-_FEED_SEGMENTS = frozenset({"feed", "feeds", "rss", "atom", "feed.xml", "rss.xml", "atom.xml", "index.xml", "feed.json"})
+_FEED_SEGMENTS = frozenset({"feed", "feeds", "rss", "atom",
+                            "feed.xml", "rss.xml", "atom.xml", "index.xml", "feed.json"})
 _FEED_EXTENSIONS = frozenset({"rss", "atom"})
 _WORD = re.compile(r"[^a-z0-9]+")
 _NOT_FEED_SEGMENTS = frozenset({"dialog", "share", "sharer", "sharing", "subscription", "subscribe", "intent"})
@@ -140,7 +141,8 @@ def parse_feed(url: str, body: bytes, found_via: str, content_type: str = "appli
     """Parse a feed body. Never fetches anything: feedparser gets bytes, not the URL."""
     if body.lstrip()[:1] == b"{":
         return _parse_json_feed(url, body, found_via)
-    parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
+    parsed = feedparser.parse(body, response_headers={"content-location": url,
+                                                      "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
     kind = "atom" if version.startswith("atom") else "rss" if version.startswith("rss") else version or "unknown"
     entries = []

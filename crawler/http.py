@@ -167,7 +167,8 @@ def _classify(exc: httpx.HTTPError) -> FetchError:
         lowered = text.lower()
         if err == errno.ECONNREFUSED or "refused" in lowered:
             return FetchError("connection_refused", "connection refused")
-        if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered or "name resolution" in lowered:
+        if ("name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered
+                or "name resolution" in lowered):
             return FetchError("dns_error", f"host name does not resolve: {text}")
         return FetchError("connection_error", f"could not connect: {text}")
     if isinstance(exc, httpx.RemoteProtocolError):

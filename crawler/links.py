@@ -8,7 +8,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .urls import resolve_link
 
-FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json+feed"})
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml",
+                        "application/feed+json", "application/json+feed"})
 _NAV = "nav a[href], header a[href], [role=navigation] a[href], [role=banner] a[href]"
 _FOOTER = "footer a[href], [role=contentinfo] a[href]"
 _RANK = {"nav": 0, "footer": 1, "body": 2}

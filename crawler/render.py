@@ -35,7 +35,9 @@ window.__connectedness = {lcp: null, cls: 0};
 try {
   new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__connectedness.lcp = e.startTime; })
     .observe({type: 'largest-contentful-paint', buffered: true});
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__connectedness.cls += e.value; })
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__connectedness.cls += e.value;
+  })
     .observe({type: 'layout-shift', buffered: true});
 } catch (e) {}
 """
@@ -64,7 +66,8 @@ EXTRA_VIEWPORTS = {"reflow": Viewport("reflow", 320, 640, touch=True, scale=2.0)
 
 
 NAMED_VIEWPORTS = {v.name: v for v in (*DEFAULT_VIEWPORTS, *EXTRA_VIEWPORTS.values())}
-_CUSTOM = re.compile(r"^(?P<name>[a-z][a-z0-9_-]{0,29})=(?P<w>\d{3,4})x(?P<h>\d{3,4})(?:@(?P<dpr>\d(?:\.\d+)?))?(?P<touch>\+touch)?$")
+_CUSTOM = re.compile(r"^(?P<name>[a-z][a-z0-9_-]{0,29})=(?P<w>\d{3,4})x(?P<h>\d{3,4})"
+                     r"(?:@(?P<dpr>\d(?:\.\d+)?))?(?P<touch>\+touch)?$")
 
 
 def parse_viewports(spec: str) -> tuple[Viewport, ...]:
@@ -193,7 +196,8 @@ class Renderer:
             async with asyncio.timeout(self.hard_limit):
                 await self._measure(page, render, in_flight)
         except TimeoutError:
-            render.error = f"{RENDER_TIMEOUT}: the page did not finish rendering in {self.hard_limit:g} s (a script that never yields?)"
+            render.error = (f"{RENDER_TIMEOUT}: the page did not finish rendering in {self.hard_limit:g} s "
+                            "(a script that never yields?)")
         except Exception as exc:  # noqa: BLE001 - one page that will not render is recorded, not fatal
             render.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         finally:

@@ -98,6 +98,7 @@ class RobotsPolicy:
                 url, "parsed", status, float(delay) if delay is not None else None, list(rules.sitemaps), text
             )
         if 400 <= status < 500 and status != 429:
-            return True, RobotsFacts(url, "missing", status, message=f"HTTP {status}: no robots.txt, all paths allowed (RFC 9309)")
+            return True, RobotsFacts(url, "missing", status,
+                                     message=f"HTTP {status}: no robots.txt, all paths allowed (RFC 9309)")
         return False, RobotsFacts(url, "unreachable", status, message=f"HTTP {status}: all paths disallowed (RFC 9309)",
                                   error=f"http_{status}")

@@ -56,7 +56,8 @@ def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, sho
         for rank, o in enumerate(ranked, 1):
             card = o.scorecard
             cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
-            lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {_num(card.overall if card else None)} | " + " | ".join(cats) + " |")
+            lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {_num(card.overall if card else None)} | "
+                         + " | ".join(cats) + " |")
     for o in outcomes:
         lines += _site_section(o, shots)
     return "\n".join(lines) + "\n"
@@ -73,7 +74,8 @@ def _site_section(o: ScanOutcome, shots: BlobLinks | None = None) -> list[str]:
         recommendations = top_recommendations(doc)
         if recommendations:
             lines += ["Top recommendations:", ""]
-            lines += [f"{i}. **{r['title']}** ({r['check_id']}, {r['status']}, {r['score']}): {_cell(r['recommendation'])}"
+            lines += [f"{i}. **{r['title']}** ({r['check_id']}, {r['status']}, {r['score']}): "
+                      f"{_cell(r['recommendation'])}"
                       for i, r in enumerate(recommendations, 1)]
             lines.append("")
         lines += ["| check | status | score | found in | recommendation |", "|---|---|---:|---|---|"]
@@ -112,7 +114,8 @@ def _render_section(snap: SiteSnapshot, shots: BlobLinks | None) -> list[str]:
             continue
         links = []
         if shots is not None:
-            links = [f"[{label}]({link})" for label, data in (("screen", r.screenshot), ("full page", r.full_screenshot))
+            links = [f"[{label}]({link})"
+                     for label, data in (("screen", r.screenshot), ("full page", r.full_screenshot))
                      if data and (link := shots(data))]
         cells = " | ".join(render_cells(r.metrics, r.viewport.touch, "–"))
         lines.append(f"| {_cell(r.url)} | {r.viewport.name} | {cells} | {' · '.join(links)} |")
@@ -129,7 +132,8 @@ def _crawl_section(o: CrawlOutcome) -> list[str]:
         lines += ["| status | why chosen | depth | URL |", "|---:|---|---:|---|"]
         for page in snap.pages:
             url = page.final_url if page.final_url == page.url else f"{page.url} → {page.final_url}"
-            lines.append(f"| {page.status} | {page.reason} | {page.depth} | {_cell(url)}{' (cut)' if page.truncated else ''} |")
+            cut = " (cut)" if page.truncated else ""
+            lines.append(f"| {page.status} | {page.reason} | {page.depth} | {_cell(url)}{cut} |")
     if snap.issues:
         counts = Counter(issue.reason for issue in snap.issues)
         lines += ["", "Not fetched or kept: " + ", ".join(f"{reason} ×{n}" for reason, n in sorted(counts.items())), "",
@@ -137,7 +141,8 @@ def _crawl_section(o: CrawlOutcome) -> list[str]:
         lines += [f"| {i.reason} | {_cell(i.url)} | {_cell(i.message)} |" for i in snap.issues]
     for feed in snap.feeds:
         newest = max((e.published for e in feed.entries if e.published), default="none")
-        lines.append(f"\nFeed {feed.url} ({feed.kind}, via {feed.found_via}): {len(feed.entries)} entries, newest {newest}"
+        lines.append(f"\nFeed {feed.url} ({feed.kind}, via {feed.found_via}): "
+                     f"{len(feed.entries)} entries, newest {newest}"
                      + (", podcast (iTunes tags)" if feed.itunes else ""))
     lines += ["", "</details>"]
     return lines

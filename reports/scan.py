@@ -44,7 +44,8 @@ def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapsho
             "start_url": snapshot.start_url,
             "home_url": snapshot.home_url,
             "scan_time": snapshot.scan_time,
-            "failure": {"reason": snapshot.failure.reason, "message": snapshot.failure.message} if snapshot.failure else None,
+            "failure": ({"reason": snapshot.failure.reason, "message": snapshot.failure.message}
+                        if snapshot.failure else None),
             "pages": len(snapshot.pages),
             "issues": len(snapshot.issues),
             "stats": snapshot.stats,
@@ -143,7 +144,8 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         console.print("[bold]Top recommendations[/]")
         for index, result in enumerate(recommendations, 1):
             console.print(escape(f"{index}. [{result['check_id']}] {result['recommendation']}"))
-    skipped = [(c["check_id"], c["why_not"]) for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
+    skipped = [(c["check_id"], c["why_not"])
+               for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
     if skipped:
         console.print("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped))
 

@@ -59,10 +59,14 @@ class Scan(Base):
     browser: Mapped[str | None] = mapped_column(String(200))  # why nothing was rendered; null when rendered
 
     brand: Mapped[Brand] = relationship(back_populates="scans")
-    pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="PageRow.id")
-    issues: Mapped[list[IssueRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="IssueRow.id")
-    feeds: Mapped[list[FeedRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="FeedRow.id")
-    assets: Mapped[list[AssetRow]] = relationship(back_populates="scan", cascade="all, delete-orphan", order_by="AssetRow.id")
+    pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                order_by="PageRow.id")
+    issues: Mapped[list[IssueRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                  order_by="IssueRow.id")
+    feeds: Mapped[list[FeedRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                order_by="FeedRow.id")
+    assets: Mapped[list[AssetRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
+                                                  order_by="AssetRow.id")
     results: Mapped[list[CheckResultRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
                                                          order_by="CheckResultRow.id")
     scorecards: Mapped[list[ScorecardRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
@@ -138,7 +142,8 @@ class FeedRow(Base):
     newest_entry: Mapped[str | None] = mapped_column(String(40))
 
     scan: Mapped[Scan] = relationship(back_populates="feeds")
-    entries: Mapped[list[FeedEntryRow]] = relationship(back_populates="feed", cascade="all, delete-orphan", order_by="FeedEntryRow.id")
+    entries: Mapped[list[FeedEntryRow]] = relationship(back_populates="feed", cascade="all, delete-orphan",
+                                                       order_by="FeedEntryRow.id")
 
 
 class FeedEntryRow(Base):

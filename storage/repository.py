@@ -140,8 +140,8 @@ def save_snapshot(
         for render in snapshot.renders:
             html_sha, shot_sha, full_sha = render_files[id(render)]
             v = render.viewport
-            scan.renders.append(RenderRow(url=render.url, viewport=v.name, width=v.width, height=v.height, touch=v.touch,
-                                          scale=v.scale, metrics=render.metrics, html_sha256=html_sha,
+            scan.renders.append(RenderRow(url=render.url, viewport=v.name, width=v.width, height=v.height,
+                                          touch=v.touch, scale=v.scale, metrics=render.metrics, html_sha256=html_sha,
                                           screenshot_sha256=shot_sha, full_screenshot_sha256=full_sha,
                                           console_errors=render.console_errors,
                                           blocked=render.blocked, elapsed=render.elapsed, error=render.error))
@@ -220,7 +220,8 @@ def load_snapshot(db: Database, scan_id: int) -> SiteSnapshot:
     with db.session() as session:
         scan = session.scalar(
             select(Scan).where(Scan.id == scan_id).options(
-                selectinload(Scan.pages), selectinload(Scan.issues), selectinload(Scan.feeds).selectinload(FeedRow.entries),
+                selectinload(Scan.pages), selectinload(Scan.issues),
+                selectinload(Scan.feeds).selectinload(FeedRow.entries),
                 selectinload(Scan.assets), selectinload(Scan.renders),
             )
         )

@@ -49,7 +49,8 @@ def test_a_crash_in_one_crawl_is_reported_and_the_rest_go_on(fixture_sites: Fixt
         return await real(url, settings, **kwargs)
 
     monkeypatch.setattr(audit, "crawl", flaky)
-    jobs = [CrawlJob("http://bad.invalid/", "Bad"), CrawlJob(fixture_sites.url("alpine-trading"), "Alpine", settings=fast_settings())]
+    jobs = [CrawlJob("http://bad.invalid/", "Bad"),
+            CrawlJob(fixture_sites.url("alpine-trading"), "Alpine", settings=fast_settings())]
     outcomes = run(crawl_batch(jobs, db))
     assert outcomes[0].error == "internal_error: crawl crashed: RuntimeError: boom"
     assert outcomes[1].scan_id is not None
@@ -82,7 +83,8 @@ def test_key_pages_do_not_depend_on_the_order_fetches_finished() -> None:
                               "https://b.com/zeta/", "https://b.com/alpha/"]
 
 
-def test_a_browser_that_died_is_relaunched_and_the_scan_still_renders(fixture_sites: FixtureServer, db: Database) -> None:
+def test_a_browser_that_died_is_relaunched_and_the_scan_still_renders(fixture_sites: FixtureServer,
+                                                                       db: Database) -> None:
     from connectedness.audit import Browser, scan_and_store
     from connectedness.checks import load_checks
     from connectedness.scoring import load_profile
@@ -103,6 +105,7 @@ def test_a_browser_that_died_is_relaunched_and_the_scan_still_renders(fixture_si
     outcome, launches = run(go())
     snapshot = outcome.crawl.snapshot
     assert launches == 2, "a fresh Chromium was started once"
-    assert snapshot.browser is None and len(snapshot.renders) == 3 and not [r.error for r in snapshot.renders if r.error]
+    assert snapshot.browser is None and len(snapshot.renders) == 3
+    assert not [r.error for r in snapshot.renders if r.error]
     overflow = next(r for r in outcome.results if r.check_id == "responsive.overflow")
     assert overflow.status == "pass"

@@ -45,7 +45,8 @@ def test_scan_is_stored_with_results_and_scorecard(scanned) -> None:
     db, doc = scanned
     with sqlite3.connect(db) as con:
         assert con.execute("select count(*) from check_results").fetchone() == (len(doc["results"]),)
-        assert con.execute("select profile, overall from scorecards").fetchall() == [("retail", doc["scorecard"]["overall"])]
+        assert con.execute("select profile, overall from scorecards").fetchall() == [
+            ("retail", doc["scorecard"]["overall"])]
         assert con.execute("select count(*) from category_scores").fetchone()[0] >= 6
 
 

@@ -62,7 +62,8 @@ def test_home_first_then_nav_footer_sections_then_the_rest() -> None:
 def test_max_pages_and_max_depth_bound_the_crawl() -> None:
     routes: dict[str, Route] = {"/robots.txt": httpx.Response(404)}
     for i in range(50):
-        routes[f"/p{i}/" if i else "/"] = html(f'<a href="/p{i + 1}/">next</a>' + "".join(f'<a href="/q{i}-{j}/">q</a>' for j in range(3)))
+        routes[f"/p{i}/" if i else "/"] = html(f'<a href="/p{i + 1}/">next</a>'
+                                               + "".join(f'<a href="/q{i}-{j}/">q</a>' for j in range(3)))
     for i in range(50):
         for j in range(3):
             routes[f"/q{i}-{j}/"] = html("leaf")
@@ -101,7 +102,8 @@ def test_redirect_chain_is_recorded_and_loops_are_caught() -> None:
     snapshot = go(site, max_redirects=5)
     new = snapshot.page("https://www.brand.com/new")
     assert new is not None and new.url == "https://brand.com/old"
-    assert [(h.url, h.status) for h in new.redirects] == [("https://brand.com/old", 301), ("https://brand.com/older", 302)]
+    assert [(h.url, h.status) for h in new.redirects] == [("https://brand.com/old", 301),
+                                                          ("https://brand.com/older", 302)]
     reasons = {i.url: i.reason for i in snapshot.issues}
     assert reasons["https://brand.com/loop1"] == "redirect_loop"
     assert reasons["https://brand.com/away"] == "redirect_out_of_scope"
@@ -163,7 +165,8 @@ def test_retries_with_backoff_and_retry_after(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(crawl_module, "_sleep", record)
     answers = iter([httpx.Response(503, headers={"retry-after": "7"}), httpx.Response(429), html("finally")])
-    site = Site({"/": html('<a href="/busy">b</a>'), "/busy": lambda _r: next(answers), "/robots.txt": httpx.Response(404)})
+    site = Site({"/": html('<a href="/busy">b</a>'), "/busy": lambda _r: next(answers),
+                 "/robots.txt": httpx.Response(404)})
     snapshot = go(site, retries=2, backoff_base=0.5)
     assert snapshot.page("https://brand.com/busy") is not None
     assert waits == [7.0, 1.0]  # Retry-After wins, then exponential backoff (0.5 * 2**1)
@@ -224,10 +227,12 @@ def test_non_html_links_are_not_downloaded_and_feeds_are_parsed() -> None:
 def test_common_feed_paths_are_probed_only_when_no_page_links_a_feed() -> None:
     atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>B</title>
       <entry><title>E</title><link href="https://brand.com/e"/><updated>2026-10-01T00:00:00Z</updated></entry></feed>"""
-    site = Site({"/": html("<p>no feed links</p>"), "/atom.xml": httpx.Response(200, headers={"content-type": "application/xml"}, text=atom),
+    site = Site({"/": html("<p>no feed links</p>"),
+                 "/atom.xml": httpx.Response(200, headers={"content-type": "application/xml"}, text=atom),
                  "/robots.txt": httpx.Response(404)})
     snapshot = go(site)
-    assert [(f.url, f.kind, f.found_via) for f in snapshot.feeds] == [("https://brand.com/atom.xml", "atom", "common-path")]
+    assert [(f.url, f.kind, f.found_via) for f in snapshot.feeds] == [
+        ("https://brand.com/atom.xml", "atom", "common-path")]
     assert snapshot.issues == []  # the probes that 404 are not problems of the site
 
 
@@ -245,7 +250,8 @@ def test_a_brand_feed_redirected_to_a_feed_host_is_followed_and_a_loop_is_record
         "/robots.txt": httpx.Response(404),
     })
     snapshot = go(site)
-    assert [(f.url, f.found_via, len(f.entries)) for f in snapshot.feeds] == [("https://feeds.cdn.example/brand", "link-rel", 1)]
+    assert [(f.url, f.found_via, len(f.entries)) for f in snapshot.feeds] == [
+        ("https://feeds.cdn.example/brand", "link-rel", 1)]
     assert "feeds.cdn.example/robots.txt" in site.requests  # the feed host's robots.txt is asked first
     assert [(i.url, i.reason, i.chosen_because) for i in snapshot.issues] == [
         ("https://feeds.cdn.example/loop", "redirect_loop", "feed:link-rel")]

@@ -65,7 +65,8 @@ def test_pages_fetched_are_exactly_the_truth(fixture_sites: FixtureServer, slug:
 
 
 @pytest.mark.parametrize("slug", [s for s in SITES if SITES[s].truth.get("crawl", {}).get("charset_mismatch")])
-def test_a_wrong_charset_declaration_is_noticed_and_the_text_reads_right(fixture_sites: FixtureServer, slug: str) -> None:
+def test_a_wrong_charset_declaration_is_noticed_and_the_text_reads_right(fixture_sites: FixtureServer,
+                                                                          slug: str) -> None:
     snapshot = snapshot_of(fixture_sites, slug)
     expected = truth(slug)
     for path in expected["charset_mismatch"]:

@@ -29,7 +29,8 @@ def fetch(url: str, max_bytes: int):
 def test_a_gzip_bomb_is_cut_on_decoded_bytes() -> None:
     bomb = gzip.compress(b"<p>" + b"0" * 50_000_000)
     respx.get("https://b.com/").mock(return_value=httpx.Response(
-        200, headers={"content-type": "text/html", "content-encoding": "gzip", "content-length": str(len(bomb))}, content=bomb))
+        200, headers={"content-type": "text/html", "content-encoding": "gzip", "content-length": str(len(bomb))},
+        content=bomb))
     response = fetch("https://b.com/", max_bytes=1_000_000)
     assert response.truncated is True
     assert len(response.body) == 1_000_000 and response.body.startswith(b"<p>000")
@@ -46,7 +47,8 @@ def test_a_small_compressed_page_is_decoded_whole() -> None:
 
 @respx.mock
 def test_header_names_are_lower_cased_and_kept() -> None:
-    respx.get("https://b.com/").mock(return_value=httpx.Response(200, headers={"X-Powered-By": "Shopify", "Content-Type": "text/html"}))
+    respx.get("https://b.com/").mock(return_value=httpx.Response(
+        200, headers={"X-Powered-By": "Shopify", "Content-Type": "text/html"}))
     assert fetch("https://b.com/", 1000).headers["x-powered-by"] == "Shopify"
 
 

@@ -62,7 +62,8 @@ def test_delay_spaces_request_starts() -> None:
 
 def test_robots_crawl_delay_wins_when_larger() -> None:
     server = Recorder(robots="User-agent: *\nCrawl-delay: 0.2\n", hold=0.0)
-    snapshot = run(crawl("https://b.com/", fast_settings(delay=0.0, max_pages=3, max_feeds=0), client=mock_client(server)))
+    snapshot = run(crawl("https://b.com/", fast_settings(delay=0.0, max_pages=3, max_feeds=0),
+                         client=mock_client(server)))
     assert snapshot.robots[0].crawl_delay == 0.2
     assert min(gaps(server.starts)) >= 0.17
     assert server.starts[-1] - server.starts[0] >= 0.2 * (len(server.starts) - 1) - 0.02

@@ -18,7 +18,8 @@ from connectedness.checks import Outcome, check
 def has_title(site):
     """Every page has a <title>."""
     missing = [p.url for p in site.pages if not p.title]
-    return Outcome("fail" if missing else "pass", 0 if missing else 100, {"missing": missing}, [], "Give every page a title.")
+    return Outcome("fail" if missing else "pass", 0 if missing else 100, {"missing": missing}, [],
+                   "Give every page a title.")
 '''
 
 

@@ -191,6 +191,7 @@ def test_viewports_by_name_and_custom() -> None:
     assert parse_viewports("reflow,wide") == (EXTRA_VIEWPORTS["reflow"], EXTRA_VIEWPORTS["wide"])
     assert parse_viewports("galaxy=360x780@3+touch,tv=1920x1080") == (
         Viewport("galaxy", 360, 780, touch=True, scale=3.0), Viewport("tv", 1920, 1080))
-    for bad, why in (("watch", "not a viewport"), ("phone,phone", "twice"), ("x=100x100", "200-3840"), (" , ", "no viewports")):
+    for bad, why in (("watch", "not a viewport"), ("phone,phone", "twice"), ("x=100x100", "200-3840"),
+                     (" , ", "no viewports")):
         with pytest.raises(ValueError, match=why):
             parse_viewports(bad)

@@ -49,7 +49,8 @@ def test_unreachable_robots_disallows_everything() -> None:
     rp = policy(refuse)
     assert ask(rp, "https://b.com/") == [False]
     assert rp.facts[0].outcome == "unreachable"
-    assert (rp.facts[0].error, rp.facts[0].message) == ("connection_refused", "connection refused; all paths disallowed (RFC 9309)")
+    assert (rp.facts[0].error, rp.facts[0].message) == ("connection_refused",
+                                                        "connection refused; all paths disallowed (RFC 9309)")
 
 
 def test_redirected_robots_is_followed_and_fetched_once_per_origin() -> None:

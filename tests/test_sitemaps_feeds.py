@@ -75,7 +75,8 @@ def test_podcast_feed_dates_enclosures_and_itunes() -> None:
 
 def test_json_feed() -> None:
     body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "J", "home_page_url": "https://b.com/",
-                       "items": [{"id": "1", "url": "https://b.com/1", "title": "One", "date_published": "2026-11-01T10:00:00+02:00"}]})
+                       "items": [{"id": "1", "url": "https://b.com/1", "title": "One",
+                                  "date_published": "2026-11-01T10:00:00+02:00"}]})
     feed = parse_feed("https://b.com/feed.json", body.encode(), "link-rel")
     assert (feed.kind, feed.entries[0].published) == ("json", "2026-11-01T08:00:00+00:00")
 
@@ -110,7 +111,8 @@ BRAND_HOME = """<!doctype html><html><head><title>Brand</title>
 </head><body>
 <header><nav><a href="/about/">About</a>
   <a href="https://www.facebook.com/dialog/feed?app_id=1&amp;link=https%3A%2F%2Fbrand.example%2F">Share</a></nav></header>
-<main><article><h1>Hello</h1><p>Our friends write well: <a href="{{origin:feedhost}}/elsewhere/feed.rss">their feed</a>.</p>
+<main><article><h1>Hello</h1>
+<p>Our friends write well: <a href="{{origin:feedhost}}/elsewhere/feed.rss">their feed</a>.</p>
 </article></main>
 <footer><a href="{{origin:feedhost}}/feeds/brand-podcast">Podcast RSS</a></footer>
 </body></html>"""
@@ -133,7 +135,8 @@ SITES = {
                              'href="{{origin:feedhost}}/brand/news.rss"></head><h1>Hi</h1>',
     },
     "chromefeeds": {
-        "site.toml": '[site]\nbrand = "Chrome feeds"\n\n[[endpoints]]\npath = "/feed/"\nkind = "file"\nfile = "news.rss"\n',
+        "site.toml": '[site]\nbrand = "Chrome feeds"\n\n'
+                     '[[endpoints]]\npath = "/feed/"\nkind = "file"\nfile = "news.rss"\n',
         "public/index.html": '<!doctype html><title>C</title><header><nav><a href="/feed/">RSS</a>'
                              '<a href="/feeds/">All our feeds</a></nav></header><main><h1>Hi</h1></main>',
         "public/news.rss": _rss("News", ("one", "Tue, 10 Nov 2026 09:00:00 GMT")),
@@ -146,7 +149,8 @@ SITES = {
                      'file = "podcast.rss"\n\n[[endpoints]]\npath = "/slow.rss"\nkind = "delay"\nseconds = 2.5\n'
                      'file = "podcast.rss"\n',
         "public/robots.txt": "User-agent: *\nDisallow: /private/\n",
-        "public/brand/news.rss": _rss("News", ("one", "Tue, 10 Nov 2026 09:00:00 GMT"), ("two", "Sun, 01 Nov 2026 09:00:00 GMT")),
+        "public/brand/news.rss": _rss("News", ("one", "Tue, 10 Nov 2026 09:00:00 GMT"),
+                                      ("two", "Sun, 01 Nov 2026 09:00:00 GMT")),
         "public/podcast.rss": _rss("Podcast", ("ep1", "Mon, 02 Nov 2026 06:00:00 GMT")),
         "public/private/brand.atom": '<feed xmlns="http://www.w3.org/2005/Atom"><title>Members</title></feed>',
         "public/elsewhere/feed.rss": _rss("Someone else", ("theirs", "Mon, 02 Nov 2026 06:00:00 GMT")),
@@ -186,7 +190,8 @@ def test_a_feed_advertised_in_the_head_on_another_host_is_read(feed_hosts: Fixtu
     # The feed host's robots.txt was asked, on the same request path as every fetch, and it refused one.
     requests = _feed_requests(feed_hosts)
     assert requests[0] == "/robots.txt" and "/private/brand.atom" not in requests
-    refused = [(i.reason, i.chosen_because, i.found_on) for i in snapshot.issues if i.url == other + "/private/brand.atom"]
+    refused = [(i.reason, i.chosen_because, i.found_on) for i in snapshot.issues
+               if i.url == other + "/private/brand.atom"]
     assert refused == [("robots_disallowed", "feed:link-rel", feed_hosts.url("brand"))]
     # Pages of the other host are still out of scope: only feeds were read there.
     assert all(p.url.startswith(feed_hosts.origin("brand")) for p in snapshot.pages)
@@ -214,7 +219,8 @@ def test_feeds_not_read_when_the_time_budget_ends_are_recorded(feed_hosts: Fixtu
     assert (snapshot.status, snapshot.feeds) == ("partial", [])
     other = feed_hosts.origin("feedhost")
     unread = sorted((i.url.removeprefix(other), i.reason, i.chosen_because) for i in snapshot.issues)
-    assert unread == [("/brand/news.rss", "time_budget", "feed:link-rel"), ("/slow.rss", "time_budget", "feed:link-rel")]
+    assert unread == [("/brand/news.rss", "time_budget", "feed:link-rel"),
+                      ("/slow.rss", "time_budget", "feed:link-rel")]
 
 
 def test_a_feed_linked_from_the_sites_own_chrome_is_read_even_beyond_the_page_limit(feed_hosts: FixtureServer) -> None:
@@ -251,7 +257,8 @@ def test_active_feeds_counts_an_advertised_feed_it_could_not_read(feed_hosts: Fi
     full = active.feeds_check.run(SiteView(_crawl(feed_hosts, "brand")))
     assert (full.status, full.score) == ("pass", 100)
     (refused,) = full.observations["advertised_not_read"]
-    assert (refused["status"], refused["reason"], refused["found_via"]) == ("not_fetched", "robots_disallowed", "link-rel")
+    assert (refused["status"], refused["reason"], refused["found_via"]) == (
+        "not_fetched", "robots_disallowed", "link-rel")
 
     unread = active.feeds_check.run(SiteView(_crawl(feed_hosts, "brand", max_feeds=0)))
     assert (unread.status, unread.score, unread.observations["feeds"]) == ("partial", 70, [])

@@ -25,7 +25,8 @@ RSS = """<?xml version="1.0"?><rss version="2.0" xmlns:itunes="http://www.itunes
 def sample_snapshot() -> SiteSnapshot:
     routes = {
         "/": httpx.Response(200, headers={"content-type": "text/html"},
-                            text='<link rel="alternate" type="application/rss+xml" href="/pod.rss"><a href="/a">a</a><a href="/gone">g</a>'),
+                            text='<link rel="alternate" type="application/rss+xml" href="/pod.rss">'
+                                 '<a href="/a">a</a><a href="/gone">g</a>'),
         "/a": httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, text="<p>Zürich</p>"),
         "/pod.rss": httpx.Response(200, headers={"content-type": "application/rss+xml"}, text=RSS),
     }
@@ -163,8 +164,8 @@ def test_check_results_scorecards_and_assets_round_trip(any_db: Database) -> Non
     from connectedness.storage import add_scorecard, load_results, load_scorecards
 
     snapshot = sample_snapshot()
-    snapshot.assets.append(Asset("https://brand.com/site.css", "stylesheet", 200, "text/css", b"@media(max-width:1px){}",
-                                 False, "https://brand.com/"))
+    snapshot.assets.append(Asset("https://brand.com/site.css", "stylesheet", 200, "text/css",
+                                 b"@media(max-width:1px){}", False, "https://brand.com/"))
     results = [CheckResult("social.profiles", "social", "1", "Profiles", "partial", 40, {"profiles": {"x": "u"}},
                            [Evidence("https://brand.com/", selector="footer > a", snippet="https://x.com/brand")],
                            "Link your Instagram profile in the footer.")]

@@ -87,7 +87,8 @@ def _make_certificates(hosts: list[str], workdir: Path) -> tuple[Path, Path, Pat
          "-out", str(csr))
     extensions = workdir / "san.cnf"
     extensions.write_text("subjectAltName=" + ",".join(f"DNS:{h}" for h in hosts) + "\n"
-                          "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nauthorityKeyIdentifier=keyid\n", encoding="ascii")
+                          "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+                          "authorityKeyIdentifier=keyid\n", encoding="ascii")
     _run("openssl", "x509", "-req", "-in", str(csr), "-CA", str(ca_cert), "-CAkey", str(ca_key),
          "-CAcreateserial", "-days", "2", "-extfile", str(extensions), "-out", str(cert))
     return cert, key, ca_cert

@@ -164,7 +164,8 @@ def score_item(report: Report, *, item: str, url: str, kind: str, doc: dict[str,
 
 def markdown_table(report: Report) -> str:
     """Precision and recall per signal, as the Markdown table the READMEs quote."""
-    lines = ["| signal | precision | recall | TP | FP | FN | TN | unlabelled |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| signal | precision | recall | TP | FP | FN | TN | unlabelled |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in sorted(report.tallies, key=lambda n: (n.startswith("site."), n)):
         t = report.tallies[name]
         p = "-" if t.precision is None else f"{t.precision:.2f}"

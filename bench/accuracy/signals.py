@@ -84,7 +84,8 @@ RECENCY_CHECK = "active.recency"
 NETWORK_ALIASES = {"twitter": "x"}
 
 _COUNTRY_PREFIX = re.compile(r"^(?:www|m|mobile|[a-z]{2}(?:-[a-z]{2})?)\.")
-_HOST_FAMILY = {"twitter.com": "x.com", "fb.com": "facebook.com", "youtu.be": "youtube.com", "instagr.am": "instagram.com"}
+_HOST_FAMILY = {"twitter.com": "x.com", "fb.com": "facebook.com", "youtu.be": "youtube.com",
+                "instagr.am": "instagram.com"}
 
 
 def profile_key(url: str) -> tuple[str, tuple[str, ...]]:
