@@ -129,6 +129,7 @@ CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patt
 CHANNEL_HOSTS = re.compile(r"youtube\.com|vimeo\.com|tiktok\.com|twitch\.tv|dailymotion\.com", re.IGNORECASE)
 
 MAX_LISTED = 20  # entries kept in list observations
+MAX_POST_SECTIONS = 4  # sections the date collector reads as post indexes
 INDEX_STEMS = frozenset({"index", "default"})  # a folder's own page: /blog/index.html is /blog/
 NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode"})
 NOT_POST_TYPES = frozenset({"recipe", "howto"})
@@ -351,9 +352,11 @@ def find_blog(site: SiteView) -> list[BlogCandidate]:
 
 
 def blog_urls(site: SiteView) -> list[str]:
-    """The chosen blog section's URL as a one-item list (or empty), for the date collector."""
+    """The posts sections the date collector reads as indexes: the chosen blog, and the other sections the
+    site's header, navigation or footer names (a site's "News" and "Publications" both list its posts)."""
     candidates = find_blog(site)
-    return [candidates[0].url] if candidates else []
+    chrome = [c.url for c in candidates[1:] if c.via in SITE_CHROME and c.host != "external"]
+    return ([candidates[0].url] + chrome)[:MAX_POST_SECTIONS] if candidates else []
 
 
 @check(id="active.blog", category="active", title="A blog or news section", weight=2)

@@ -62,11 +62,12 @@ BLOG_TERM_RANK: dict[str, int] = {"blog": 0, "news": 1, "magazine": 1, "articles
 shared with active.blog. The words, in every language, are data."""
 NOT_POST_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sections", ("podcast", "episodes", "listen", "video", "events", "webinars", "workshops", "tickets", "shop",
-                  "products")),
+                  "products", "reviews")),
     ("commerce", ("cart", "checkout")),
     ("forms", ("account",)),
 )
-"""Vocabulary terms of sections whose dated items are not posts (episodes, events, videos, products)."""
+"""Vocabulary terms of sections whose dated items are not posts (episodes, events, videos, products, and
+testimonials: a customer's quote dated in a URL is not the brand publishing)."""
 
 
 def blog_term(segment: str) -> str | None:
@@ -86,6 +87,7 @@ _ISO = re.compile(
 _MONTH_NUMBER = {name: index for index, name in enumerate((
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december"), start=1)}
+_NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./])(\d{1,2})\2((?:19|20)\d{2})(?![\d./-])")
 _YMD = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 _DATED_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?([^/?#]+)")
 _DATE_CLASS = re.compile(r"(?<!vali)date|posted|publish", re.IGNORECASE)
@@ -202,13 +204,45 @@ def _day(year: str, month: str | int, day: str, lang: str = "") -> ParsedDate | 
     return ParsedDate(only, datetime(only.year, only.month, only.day, tzinfo=UTC), "date")
 
 
-def parse_text_date(text: str | None, lang: str = "") -> ParsedDate | None:
+def numeric_order(texts: Sequence[str]) -> Literal["dmy", "mdy"] | None:
+    """The order of the slashed numeric dates on one page ("07/12/2024"), when the page settles it: a first
+    number over 12 somewhere ("19/11/2024") makes them day-first, a second one over 12 month-first; a page
+    that shows neither (or both) leaves them unread, since countries write them both ways."""
+    day_first = month_first = False
+    for text in texts:
+        for m in _NUMERIC_DATE.finditer(text):
+            first, second = int(m.group(1)), int(m.group(3))
+            if m.group(2) == "/" and first > 12 >= second:
+                day_first = True
+            elif m.group(2) == "/" and second > 12 >= first:
+                month_first = True
+    if day_first == month_first:
+        return None
+    return "dmy" if day_first else "mdy"
+
+
+def _numeric_date(text: str, order: Literal["dmy", "mdy"] | None) -> ParsedDate | None:
+    """A numeric date: dotted ones ("22.02.2019") are day-first wherever they are written; slashed ones
+    only in the order the page settled (see :func:`numeric_order`)."""
+    m = _NUMERIC_DATE.search(text)
+    if m is None:
+        return None
+    first, second, year = m.group(1), m.group(3), m.group(4)
+    if m.group(2) == ".":
+        return _day(year, int(second), first)
+    if order is None:
+        return None
+    return _day(year, int(second), first) if order == "dmy" else _day(year, int(first), second)
+
+
+def parse_text_date(text: str | None, lang: str = "", numeric: Literal["dmy", "mdy"] | None = None) -> ParsedDate | None:
     """The first date in prose, month names in any language of vocabulary/months.toml: "14th March 2019",
     "March 14, 2019", "14 Mar 2019", "14. März 2019", "14 de marzo de 2019", "14 марта 2019", "2019-03-14".
 
-    "March 2019" alone is a month. Numeric day/month orders (03/04/2019) are
-    ambiguous between countries and are not read. ``lang`` (the page's language) settles month names
-    that differ by language.
+    "March 2019" alone is a month. Dotted numeric dates ("22.02.2019") are day-first; slashed ones
+    (03/04/2019) are ambiguous between countries and are read only in the order ``numeric`` gives (what
+    the page's other dates settle). ``lang`` (the page's language) settles month names that differ by
+    language.
     """
     if not text:
         return None
@@ -231,6 +265,8 @@ def parse_text_date(text: str | None, lang: str = "") -> ParsedDate | None:
         found.append((m.start(), parsed))
     if found:
         return min(found, key=lambda item: item[0])[1]
+    if not full and (parsed := _numeric_date(text, numeric)) is not None:
+        return parsed
     if not full and (m := my.search(text)) is not None:
         first = _day(m.group(2), m.group(1), "1", lang)
         if first is not None:
@@ -547,15 +583,18 @@ def _from_times(view: PageView, scan: _Scan, is_post: bool) -> None:
 
 
 def _text_nodes(view: PageView) -> list[tuple[LexborNode, ParsedDate, str]]:
-    found = []
+    candidates = []
     for node in view.tree.css(TEXT_DATE_SELECTOR):
         if node.tag in ("form", "input", "select", "textarea", "button", "time", "meta") \
                 or not _DATE_CLASS.search(_class_words(node)) or node.css_first("time") is not None:
             continue
         text = squeeze(node.text(deep=True) or "")
-        if not text or len(text) > MAX_DATE_TEXT:
-            continue
-        parsed = parse_text_date(text, view.lang)
+        if text and len(text) <= MAX_DATE_TEXT:
+            candidates.append((node, text))
+    order = numeric_order([text for _, text in candidates])  # the page's own dates settle 07/12 vs 12/07
+    found = []
+    for node, text in candidates:
+        parsed = parse_text_date(text, view.lang, order)
         if parsed is not None:
             found.append((node, parsed, text))
     return found

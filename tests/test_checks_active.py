@@ -19,6 +19,7 @@ from connectedness.checks.dates import (
     collect_posts,
     date_from_url,
     is_podcast_feed,
+    numeric_order,
     parse_datetime,
     parse_text_date,
     url_key,
@@ -124,6 +125,45 @@ def test_garbage_dates_are_skipped(raw: str) -> None:
 def test_prose_dates(text: str, day: date, precision: str) -> None:
     parsed = parse_text_date(text)
     assert parsed is not None and (parsed.day, parsed.precision) == (day, precision)
+
+
+def test_numeric_dates_dotted_day_first_and_slashed_only_in_the_order_the_page_settles() -> None:
+    assert parse_text_date("22.02.2019") is not None and parse_text_date("22.02.2019").day == date(2019, 2, 22)
+    assert parse_text_date("07.03.2020").day == date(2020, 3, 7)
+    assert parse_text_date("07/12/2024") is None  # 7 December or July 12: the text alone cannot say
+    assert parse_text_date("07/12/2024", numeric="dmy").day == date(2024, 12, 7)
+    assert parse_text_date("07/12/2024", numeric="mdy").day == date(2024, 7, 12)
+    assert numeric_order(["07/12/2024", "19/11/2024"]) == "dmy"
+    assert numeric_order(["07/12/2024", "11/19/2024"]) == "mdy"
+    assert numeric_order(["07/12/2024", "08/01/2024"]) is None
+    assert numeric_order(["19/11/2024", "11/19/2024"]) is None  # a page that says both settles nothing
+
+
+def test_a_news_list_with_slashed_dates_is_dated_when_one_date_settles_the_order() -> None:
+    items = "".join(f'<div class="item"><div class="post-date"><p>{d}</p></div><p>Notice {n}</p></div>'
+                    for n, d in enumerate(("07/11/2026", "19/10/2026", "02/09/2026")))
+    nav = '<nav><a href="/notices/">News</a></nav>'
+    site = view({HOME: page(nav), SITE + "/notices/": page(nav + f"<main>{items}</main>")})
+    index = collect_posts(site, [SITE + "/notices/"])
+    assert index.newest is not None and index.newest.day == date(2026, 11, 7)
+    unsettled = "".join(f'<div class="item"><div class="post-date"><p>{d}</p></div></div>'
+                        for d in ("07/11/2026", "02/09/2026"))
+    site = view({HOME: page(nav), SITE + "/notices/": page(nav + f"<main>{unsettled}</main>")})
+    assert collect_posts(site, [SITE + "/notices/"]).newest is None
+
+
+def test_testimonials_with_dated_urls_are_not_posts() -> None:
+    about = page('<main><a href="/about/testimonials/2026/11/02/knife-maker.html">A knife maker</a></main>')
+    site = view({HOME: page(NAV), SITE + "/about/testimonials.html": about})
+    assert collect_posts(site, []).posts == []
+
+
+def test_every_posts_section_in_the_navigation_is_read_for_dates() -> None:
+    nav = '<nav><a href="/news/">News</a><a href="/press/">Press</a></nav>'
+    cards = '<main><div class="item"><span class="date">14 March 2026</span> Release</div></main>'
+    site = view({HOME: page(nav), SITE + "/press/": page(nav + cards)})
+    result = run(active.recency_check, site)
+    assert result.observations["newest_post"] == "2026-03-14"
 
 
 def test_prose_without_a_date() -> None:
