@@ -9,4 +9,5 @@ from .base import CATEGORIES, Check, CheckResult, Evidence, Outcome, check
 from .registry import load_checks, run_checks
 from .site import SiteView
 
-__all__ = ["CATEGORIES", "Check", "CheckResult", "Evidence", "Outcome", "SiteView", "check", "load_checks", "run_checks"]
+__all__ = ["CATEGORIES", "Check", "CheckResult", "Evidence", "Outcome", "SiteView", "check", "load_checks",
+           "run_checks"]

@@ -124,7 +124,8 @@ class Check:
                            outcome.observations, outcome.evidence, outcome.recommendation)
 
 
-def check(*, id: str, category: str, title: str, version: str = "1", weight: float = 1.0,
+def check(*, id: str, category: str,  # noqa: A002 - `id=` is the plug-in API's keyword (README)
+          title: str, version: str = "1", weight: float = 1.0,
           needs: tuple[str, ...] = ("pages",)) -> Callable[[Callable[[SiteView], Outcome]], Check]:
     """Decorator that turns ``def f(site) -> Outcome`` into a :class:`Check`.
 

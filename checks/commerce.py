@@ -112,8 +112,8 @@ _CART_SEGMENTS = frozenset({
     "carrello", "winkelwagen", "varukorg", "koszyk", "cesta",
 })
 _LOCALE_SEGMENT = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2,4})?$", re.IGNORECASE)
-_CART_QUERY = re.compile(r"(?:^|&)(?:add-to-cart|add_to_cart)=|route=checkout/(?:cart|checkout)|controller=(?:cart|order)\b",
-                         re.IGNORECASE)
+_CART_QUERY = re.compile(
+    r"(?:^|&)(?:add-to-cart|add_to_cart)=|route=checkout/(?:cart|checkout)|controller=(?:cart|order)\b", re.IGNORECASE)
 _CART_DEEP = re.compile(r"/checkout/cart\b|/cart-show\b|/shoppingcart\.aspx?\b|/cart\.php\b", re.IGNORECASE)
 _LABEL_NOISE = re.compile(r"[^\w\s]|[\d_]")
 _LABEL_FILLER = frozenset({"item", "items", "article", "articles", "artikel", "open", "icon"})
@@ -237,8 +237,8 @@ def _cart_links(site: SiteView, store: Storefront) -> None:
         label = _anchor_label(anchor)
         if anchor.scheme not in ("http", "https"):
             # A script-driven cart toggle (href="javascript:..." or "#") counts by its markup alone.
-            if anchor.scheme in ("javascript", "") or anchor.href.startswith("#"):
-                if names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
+            if (anchor.scheme in ("javascript", "") or anchor.href.startswith("#")) \
+                    and names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
                     _add(store.cart_links, Evidence(view.url, anchor.selector, "class", anchor.attr("class")[:80],
                                                     note=f"cart control: {_clip(label, 60) or '(no text)'}"))
             continue

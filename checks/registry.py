@@ -44,7 +44,7 @@ def load_checks() -> dict[str, Check]:
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             loaded = entry.load()
-        except Exception as exc:  # a broken plug-in is named, not fatal for the others
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in is named, not fatal for the others
             log.error("cannot load checks from entry point %s (%s): %s", entry.name, entry.value, exc)
             continue
         for item in _checks_in(loaded):

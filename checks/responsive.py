@@ -13,14 +13,14 @@ navigation and loading speed.
 from __future__ import annotations
 
 import hashlib
-
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from connectedness.crawler.snapshot import Render
 
 from .anatomy import SITE_CHROME
-from .base import Evidence, Outcome, check, graded
+from .base import Evidence, Outcome, Status, check, graded
 from .site import PageView, SiteView, css_path
 
 _MEDIA_WIDTH = re.compile(r"@media[^{]*\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
@@ -69,7 +69,8 @@ def viewport(site: SiteView) -> Outcome:
     pages = _key_pages(site)
     if not pages:
         return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.")
-    rows, evidence = [], []
+    rows: list[dict[str, Any]] = []
+    evidence: list[Evidence] = []
     for page in pages:
         content = page.meta_first("viewport")
         pairs = parse_viewport(content) if content is not None else {}
@@ -92,8 +93,8 @@ def viewport(site: SiteView) -> Outcome:
         evidence.append(Evidence(url, selector="head", note="no width=device-width viewport meta"))
     if not home["device_width"]:
         return Outcome("fail", 0, observations, evidence,
-                       'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to every page so phones '
-                       "lay the page out at their own width instead of shrinking the desktop design.")
+                       'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to every page so '
+                       "phones lay the page out at their own width instead of shrinking the desktop design.")
     # Effective, not just declared: what width Chromium laid each rendered page out at on touch screens.
     # A page that declares device-width but still lays out at 980 px (a second viewport meta, a script
     # rewriting it) looks fine in the source and is a shrunken desktop page on every phone.
@@ -119,7 +120,7 @@ def viewport(site: SiteView) -> Outcome:
                        "look for a second viewport meta or a script that rewrites it.")
     problems = len(locked_pages) + len(missing)
     if problems:
-        status, score = graded(len(rows) - problems, len(rows))
+        _, score = graded(len(rows) - problems, len(rows))
         advice = ("Remove user-scalable=no and maximum-scale from the viewport meta: visitors must be able to "
                   "zoom to read." if locked_pages else
                   f"Add the viewport meta to the {len(missing)} key page(s) that lack it: " + ", ".join(missing[:3]))
@@ -142,7 +143,7 @@ def media_queries(site: SiteView) -> Outcome:
     laid every one out at the phone's width without sideways scrolling at every viewport, the layout
     reflows (fluid widths, flex or grid, CSS we could not read): pass, 100. ``decided_by`` says which
     evidence decided: ``"static"`` (the CSS) or ``"rendered"`` (what Chromium measured)."""
-    sources: list[dict[str, object]] = []
+    sources: list[dict[str, Any]] = []
     evidence: list[Evidence] = []
     for page in _key_pages(site):
         for node in page.tree.css("style"):
@@ -151,8 +152,8 @@ def media_queries(site: SiteView) -> Outcome:
             if count:
                 sources.append({"where": page.url, "kind": "inline", "queries": count})
                 first = _MEDIA_WIDTH.search(css)
-                evidence.append(Evidence(page.url, selector=css_path(node), snippet=css[first.start(): first.start() + 80]
-                                         if first else "", source="html"))
+                snippet = css[first.start(): first.start() + 80] if first else ""
+                evidence.append(Evidence(page.url, selector=css_path(node), snippet=snippet, source="html"))
         for tag in page.link_tags:
             if "stylesheet" in tag["rel"].split() and tag["media"] and _MEDIA_WIDTH_ATTR.search(tag["media"]):
                 sources.append({"where": page.url, "kind": "link-media", "queries": 1, "href": tag["href"]})
@@ -173,7 +174,8 @@ def media_queries(site: SiteView) -> Outcome:
                      if "stylesheet" in t["rel"].split() and t["href"] not in read})
     framework = sorted({m for p in _key_pages(site)[:3] for m in _FRAMEWORK.findall(p.html)})[:5]
     layout = RenderedLayout.of(site)
-    observations = {"media_queries": bool(sources), "sources": sources, "queries": sum(int(s["queries"]) for s in sources),
+    observations = {"media_queries": bool(sources), "sources": sources,
+                    "queries": sum(int(s["queries"]) for s in sources),
                     "framework_classes": framework, "stylesheets_not_read": unread,
                     "decided_by": "rendered" if layout.measured and not sources else "static",
                     "rendered_reflows": layout.reflows}
@@ -197,10 +199,10 @@ def media_queries(site: SiteView) -> Outcome:
 @check(id="responsive.images", category="responsive", title="Images served for the screen (srcset, sizes, picture)",
        weight=1)
 def images(site: SiteView) -> Outcome:
-    """Share of content images (not logos and icons in header, nav and footer) with ``srcset``/``sizes`` or inside ``<picture>``, so phones download
-    phone-sized files. Pass: most (>= 50%) content images are responsive; partial: some; fail: none;
-    not applicable: no images. ``max-width: 100%`` alone scales a big file down but still sends it, so it
-    does not count here."""
+    """Share of content images (not logos and icons in header, nav and footer) with ``srcset``/``sizes`` or
+    inside ``<picture>``, so phones download phone-sized files. Pass: most (>= 50%) content images are
+    responsive; partial: some; fail: none; not applicable: no images. ``max-width: 100%`` alone scales a big
+    file down but still sends it, so it does not count here."""
     total = responsive = 0
     evidence: list[Evidence] = []
     examples: list[str] = []
@@ -368,32 +370,33 @@ def overflow(site: SiteView) -> Outcome:
     rendered = _Rendered(site)
     if (missing := rendered.unavailable()) is not None:
         return missing
-    per_viewport: dict[str, dict[str, object]] = {}
+    per_viewport: dict[str, dict[str, Any]] = {}
     overflowing: list[tuple[Render, int]] = []
     evidence: list[Evidence] = []
     for render in rendered.ok:
         name = render.viewport.name
         row = per_viewport.setdefault(name, {"width": render.viewport.width, "pages": 0, "overflowing": [],
                                              "widest_offenders": []})
-        row["pages"] = int(row["pages"]) + 1  # type: ignore[call-overload]
+        row["pages"] += 1
         px = _overflow_px(render)
         if px <= OVERFLOW_TOLERANCE:
             continue
         overflowing.append((render, px))
         offenders = render.metrics.get("overflow_offenders") or []
-        row["overflowing"].append({"url": render.url, "overflow_px": px,  # type: ignore[union-attr]
+        row["overflowing"].append({"url": render.url, "overflow_px": px,
                                    "scroll_width": render.metrics.get("scroll_width")})
         for off in offenders[:3]:
-            row["widest_offenders"].append({"url": render.url, "selector": off.get("selector", ""),  # type: ignore[union-attr]
+            row["widest_offenders"].append({"url": render.url, "selector": off.get("selector", ""),
                                             "right": off.get("right"), "width": off.get("width")})
         top = offenders[0] if offenders else {}
+        where = (f"{top.get('selector', '?')}: right edge at {top.get('right')} px, {top.get('width')} px wide; "
+                 if top else "")
         evidence.append(Evidence(render.url, selector=top.get("selector", ""), note=_where(render), source="rendered",
-                                 screenshot=_shot(render), snippet=(f"{top.get('selector', '?')}: right edge at {top.get('right')} px, "
-                                          f"{top.get('width')} px wide; " if top else "")
+                                 screenshot=_shot(render), snippet=where
                                  + f"page {px} px wider than the {render.viewport.width} px screen"))
     for row in per_viewport.values():
-        row["widest_offenders"].sort(key=lambda o: -(o["right"] or 0))  # type: ignore[union-attr]
-        row["widest_offenders"] = row["widest_offenders"][:5]  # type: ignore[index]
+        row["widest_offenders"].sort(key=lambda o: -(o["right"] or 0))
+        row["widest_offenders"] = row["widest_offenders"][:5]
     checked = len(rendered.ok)
     observations: dict[str, object] = {
         "overflows": bool(overflowing), "checked": checked, "overflowing": len(overflowing),
@@ -441,7 +444,7 @@ def legible_text(site: SiteView) -> Outcome:
         return rendered.no_touch("text size")
     histogram: dict[float, int] = {}
     characters = small = 0
-    pages = []
+    pages: list[dict[str, Any]] = []
     for render in touch:
         text = render.metrics.get("text") or {}
         chars, tiny = int(text.get("characters") or 0), int(text.get("small_characters") or 0)
@@ -496,7 +499,8 @@ def tap_targets(site: SiteView) -> Outcome:
     if not touch:
         return rendered.no_touch("tap targets")
     totals = {"count": 0, "undersized": 0, "cramped": 0, "below_44": 0}
-    pages, worst = [], []
+    pages: list[dict[str, Any]] = []
+    worst: list[tuple[Render, dict[str, Any]]] = []
     for render in touch:
         taps = render.metrics.get("tap_targets") or {}
         for key in totals:
@@ -522,7 +526,7 @@ def tap_targets(site: SiteView) -> Outcome:
         return Outcome("pass", 100, observations, evidence,
                        "Tap targets have room; 44-48 px targets are the comfortable size for thumbs"
                        + (f" ({totals['below_44']} are smaller)." if totals["below_44"] else "."))
-    example = worst[0][1] if worst else {}
+    example: dict[str, Any] = worst[0][1] if worst else {}
     advice = (f"{totals['cramped']} of {totals['count']} links and buttons on touch screens are under 24x24 px and "
               f"crowded" + (f", e.g. {example.get('selector')} at {example.get('width')}x{example.get('height')} px"
                             if example else "")
@@ -574,9 +578,9 @@ def navigation(site: SiteView) -> Outcome:
                       "visible": nav.get("visible", 0), "menu_toggle": nav.get("menu_toggle"),
                       "overflow_px": _overflow_px(render)})
         if verdict != "none":
+            snippet = f"{verdict}: {why}; {nav.get('visible', 0)} of {nav.get('links', 0)} nav links visible"
             evidence.append(Evidence(render.url, selector=nav.get("menu_toggle") or "nav", note=_where(render),
-                                     source="rendered", screenshot=_shot(render), snippet=f"{verdict}: {why}; {nav.get('visible', 0)} of "
-                                                               f"{nav.get('links', 0)} nav links visible"))
+                                     source="rendered", screenshot=_shot(render), snippet=snippet))
     judged = [p for p in pages if p["verdict"] != "none"]
     home = next((p for p in judged if _norm(p["url"]) == rendered.home), None)
     observations: dict[str, object] = {
@@ -648,6 +652,7 @@ def speed(site: SiteView) -> Outcome:
                          snippet=f"LCP {r.metrics.get('lcp_ms')} ms, CLS {r.metrics.get('cls')}, "
                                  f"{r.metrics.get('transfer_bytes')} bytes in {r.metrics.get('requests')} requests")
                 for r in phone[:5]]
+    status: Status
     if "poor" in known:
         status, score = "fail", 0
     elif "needs_improvement" in known:

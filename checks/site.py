@@ -171,7 +171,8 @@ class PageView:
     @cached_property
     def anchors(self) -> list[Anchor]:
         result: list[Anchor] = []
-        for node, href, url, region in self.anatomy.links:
+        for node, href, url, placed in self.anatomy.links:
+            region = placed
             if region.name == "body" and self.link_repeats is not None:
                 region = _repeated(region, self.link_repeats(url.split("#", 1)[0]))
             rel = tuple((node.attributes.get("rel") or "").lower().split())
@@ -263,8 +264,8 @@ class PageView:
     def microdata_of_type(self, *types: str) -> list[dict[str, Any]]:
         """Microdata items (nested ones included) whose type is one of ``types``."""
         wanted = {t.lower() for t in types}
-        found = []
-        stack = list(self.structured["microdata"])
+        found: list[dict[str, Any]] = []
+        stack: list[Any] = list(self.structured["microdata"])
         while stack:
             item = stack.pop()
             if isinstance(item, dict):

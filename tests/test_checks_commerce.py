@@ -176,7 +176,7 @@ def test_add_to_cart_button_without_form_counts() -> None:
     assert result.observations["signals"]["add_to_cart"] is True
 
 
-# ----------------------------------------------------------------------------- storefronts in many languages and markups
+# ---------------------------------------------------------------------------- storefronts in many languages and markups
 
 def _sells(body: str, head: str = "", lang: str = "en") -> bool:
     return bool(storefront_check.run(view({"/": page(body, head, lang)})).observations["cart"])

@@ -68,7 +68,7 @@ LABELS = [
     ("commerce", "cart", "ru", "Корзина"), ("commerce", "cart", "sv", "Varukorg"),
     ("commerce", "cart", "da", "Kurv"), ("commerce", "cart", "hr", "Košarica"),
     ("commerce", "add_to_cart", "en", "Add to bag"), ("commerce", "add_to_cart", "de", "In den Warenkorb"),
-    ("commerce", "add_to_cart", "sk", "Pridať do košíka"), ("commerce", "add_to_cart", "ru", "В корзину"),
+    ("commerce", "add_to_cart", "sk", "Pridať do košíka"), ("commerce", "add_to_cart", "ru", "В корзину"),  # noqa: RUF001 - Cyrillic, meant
     ("newsletter", "newsletter", "de", "Newsletter-Anmeldung"),
     ("newsletter", "newsletter", "de", "Newsletteranmeldung"),
     ("newsletter", "newsletter", "de", "Unser Kundennewsletter"),

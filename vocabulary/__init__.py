@@ -40,8 +40,21 @@ from pathlib import Path
 from urllib.parse import unquote
 
 __all__ = [
-    "REQUIRED_LANGUAGES", "alternation", "concepts", "find", "fold", "fold_path", "languages", "path_pattern", "pattern",
-    "partial_terms", "segment_term", "term_of", "terms", "terms_of", "words",
+    "REQUIRED_LANGUAGES",
+    "alternation",
+    "concepts",
+    "find",
+    "fold",
+    "fold_path",
+    "languages",
+    "partial_terms",
+    "path_pattern",
+    "pattern",
+    "segment_term",
+    "term_of",
+    "terms",
+    "terms_of",
+    "words",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -61,7 +74,7 @@ _PATH_SEPARATOR = r"[-_.+ ]?"
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe",
-                               "Œ": "oe", "đ": "d", "Đ": "d", "ß": "ss", "ı": "i", "\u2019": "'"})
+                               "Œ": "oe", "đ": "d", "Đ": "d", "ß": "ss", "ı": "i", "\u2019": "'"})  # noqa: RUF001 - the Turkish dotless i is meant
 _GERMAN_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
 
@@ -137,7 +150,8 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold_path(path: str) -> str:
-    """A URL path as :func:`path_pattern` reads it: percent-decoded, folded (``/Aktualno%C5%9Bci/`` -> ``/aktualnosci/``)."""
+    """A URL path as :func:`path_pattern` reads it: percent-decoded, folded (``/Aktualno%C5%9Bci/`` ->
+    ``/aktualnosci/``)."""
     return fold(unquote(path, errors="replace"))
 
 
@@ -183,8 +197,8 @@ def _alternatives(concept: str, term: str, *, path: bool) -> tuple[str, str]:
     for entries in _data(concept)[term].values():
         for word in entries:
             head, tail = ("*" if word.startswith("*") else ""), ("*" if word.endswith("*") else "")
-            for spelling in _spellings(word.strip("*")):
-                spelling = fold(spelling) if path else spelling
+            for written in _spellings(word.strip("*")):
+                spelling = fold(written) if path else written
                 bucket = unspaced if _UNSPACED.search(spelling) else spaced
                 bucket.add(_atoms(head + spelling + tail, separator))
     return _source_of(spaced), _source_of(unspaced)

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import json
 import re
-import re._parser as sre_parse  # the stdlib's own regex parser: the literal text a pattern requires
+
+# The stdlib's own regex parser, to find the literal text a pattern requires. typeshed has no stubs for
+# the private module, and its public alias sre_parse is deprecated.
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from connectedness.checks.base import Evidence
 from connectedness.checks.site import PageView, SiteView
@@ -136,8 +139,8 @@ def _word_edge(items: list[tuple[Any, Any]]) -> bool:
         if op is sre_parse.LITERAL:
             return not (chr(arg).isalnum() or chr(arg) == "_")
         if op is sre_parse.IN:
-            return all(o is sre_parse.CATEGORY and a in _NOT_WORD or o is sre_parse.LITERAL
-                       and not (chr(a).isalnum() or chr(a) == "_") for o, a in arg)
+            return all((o is sre_parse.CATEGORY and a in _NOT_WORD) or (o is sre_parse.LITERAL
+                       and not (chr(a).isalnum() or chr(a) == "_")) for o, a in arg)
         if op in (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT):
             low, _high, sub = arg
             sub_items = list(sub)
@@ -282,7 +285,7 @@ class Fingerprints:
         key = ("fingerprints", id(self))
         cached = site.cache.get(key)
         if cached is not None:
-            return cached
+            return cast(dict[str, Detection], cached)
         found: dict[str, Detection] = {}
         strongest: dict[str, dict[str, int]] = {}
         for view in site.pages:
@@ -316,7 +319,7 @@ _extra: tuple[Path, ...] = ()
 
 def default_fingerprints() -> Fingerprints:
     """The fingerprints checks use: ours plus the files set with :func:`use_extra_files` (loaded once)."""
-    global _default
+    global _default  # noqa: PLW0603 - one lazily loaded set per process, replaced by use_extra_files()
     if _default is None:
         _default = Fingerprints.load(_extra)
     return _default
@@ -332,8 +335,8 @@ def use_extra_files(paths: list[Path] | tuple[Path, ...]) -> None:
 
 def _expand(paths: list[Path] | tuple[Path, ...]) -> list[Path]:
     out: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    for given in paths:
+        path = Path(given)
         out.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
     return out
 
@@ -424,12 +427,14 @@ def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str,
     for name, patterns in tech.meta.items():
         for content in view.meta.get(name, []):
             if any(p.regex is not None and (p.regex.pattern == "" or p.search(content)) for p in patterns):
-                hits.append(("meta", Evidence(url, selector=f'meta[name="{name}"]', attribute="content", snippet=content[:200],
-                                      note=f"{tech.name}: meta tag"), max(p.confidence for p in patterns)))
+                hits.append(("meta", Evidence(url, selector=f'meta[name="{name}"]', attribute="content",
+                                              snippet=content[:200], note=f"{tech.name}: meta tag"),
+                             max(p.confidence for p in patterns)))
                 break
     for name, patterns in tech.headers.items():
         value = view.headers.get(name)
-        if value is not None and any(p.regex is not None and (p.regex.pattern == "" or p.search(value)) for p in patterns):
+        if value is not None and any(p.regex is not None and (p.regex.pattern == "" or p.search(value))
+                                     for p in patterns):
             hits.append(("headers", Evidence(url, attribute=name, snippet=value[:200], source="headers",
                                   note=f"{tech.name}: response header"), 100))
     if tech.cookies:
@@ -460,7 +465,7 @@ def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str,
             continue
         try:
             nodes = view.tree.css(selector)
-        except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped
+        except Exception:  # noqa: BLE001, S112 - a selector lexbor cannot read is skipped, as Wappalyzer does
             continue
         if nodes and _dom_ok(nodes, spec):
             hits.append(("dom", Evidence(url, selector=selector, snippet=(nodes[0].html or "")[:160],
