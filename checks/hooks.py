@@ -31,7 +31,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from connectedness import vocabulary
 
-from .anatomy import CHROME, app_shell_outcome, name_words
+from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME, app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
 from .site import Anchor, Form, FormField, PageView, SiteView, css_path, node_types, squeeze
@@ -823,16 +823,78 @@ def _contact_advice(missing: list[str]) -> str:
 
 # ----------------------------------------------------------------- chat
 
+_LAUNCHERS = "a, button, [role=button]"
+_LABEL_ATTRIBUTES = ("aria-label", "title", "class", "id", "value")
+LABEL_VALUE = 120  # characters of one attribute read as a launcher's label (longer data is configuration)
+_CHAT_NAMED = "[id*=chat], [class*=chat], [id*=Chat], [class*=Chat]"
+LAUNCHER_DEPTH = 4  # wrappers a launcher's own chat container may be (the list item or bar it sits in)
+
+
+def _opens_in_page(node: LexborNode) -> bool:
+    """A button, or a link that goes nowhere (``#``, ``javascript:``): a script opens what it names, on this page."""
+    if node.tag != "a":
+        return True
+    href = (node.attributes.get("href") or "").strip().lower()
+    return href == "" or href.startswith(("#", "javascript:"))
+
+
+def _launcher_label(node: LexborNode) -> str:
+    attrs = node.attributes
+    values = [attrs.get(name) or "" for name in _LABEL_ATTRIBUTES]
+    values += [value or "" for name, value in attrs.items() if name.startswith("data-")]
+    return " ".join([squeeze(node.text(deep=True) or ""), *(v for v in values if len(v) <= LABEL_VALUE)])
+
+
+def _says_live_chat(text: str) -> bool:
+    return vocabulary.find("conversation", text, "live_chat") is not None
+
+
+def _chat_behind(view: PageView, launcher: LexborNode) -> bool:
+    """Something on the page the launcher opens: an inline script that speaks of live chat (its labels or
+    config) or a chat container apart from the launcher and the wrappers it sits in."""
+    if any(_says_live_chat(script) for script in view.inline_scripts):
+        return True
+    wrappers = {launcher.mem_id}
+    current = launcher.parent
+    for _ in range(LAUNCHER_DEPTH):
+        if current is None:
+            break
+        wrappers.add(current.mem_id)
+        current = current.parent
+    return any(node.mem_id not in wrappers and _names_chat(node) for node in view.tree.css(_CHAT_NAMED))
+
+
+def _names_chat(node: LexborNode) -> bool:
+    """The element's id or class names a chat ("chat-window", "liveChat"), "chat" as a whole word."""
+    attrs = node.attributes
+    names = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
+    return "chat" in name_words(names) or _says_live_chat(names)
+
+
+def _in_house_chat(view: PageView) -> Evidence | None:
+    """The site's own chat: a button or a link to nowhere labelled "Live chat" (any language), with a chat
+    script or container behind it. A "Live chat" link to a help or contact page is only a link."""
+    for node in view.tree.css(_LAUNCHERS):
+        if _opens_in_page(node) and _says_live_chat(_launcher_label(node)) and _chat_behind(view, node):
+            return Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="in-house chat launcher")
+    return None
+
+
 @check(id="hooks.chat", category="hooks", title="Live chat or messaging", weight=2)
 def chat(site: SiteView) -> Outcome:
     """A live chat or messaging widget (Intercom, Drift, Zendesk, LiveChat, tawk.to, HubSpot chat, Crisp, Tidio,
-    Olark, Gorgias, Messenger, WhatsApp click-to-chat, Freshchat), from its embed script, snippet or element.
+    Olark, Gorgias, Messenger, WhatsApp click-to-chat, Freshchat...), from its embed script, snippet or element,
+    or the site's own chat (kind ``in-house``: a "Live chat" launcher with a chat script or container behind it).
+    A vendor snippet that hides its own chat button (visitor tracking for a CRM form) is no chat.
     Pass (100) when found, fail (0) when not.
     """
     found = detected(site, "chat")
-    observations = {"provider": slug(found[0].name) if found else "", "providers": [slug(d.name) for d in found]}
-    if found:
-        return Outcome("pass", 100, observations, _detection_evidence(found),
+    in_house = None if found else next((e for v in site.pages if (e := _in_house_chat(v))), None)
+    provider = slug(found[0].name) if found else "in-house" if in_house else ""
+    observations = {"provider": provider, "providers": [slug(d.name) for d in found] or ([provider] if provider else [])}
+    if provider:
+        evidence = _detection_evidence(found) if found else [in_house] if in_house else []
+        return Outcome("pass", 100, observations, evidence,
                        "Staff the chat during the hours customers actually visit and show those hours in the "
                        "widget, so a question never lands in an empty room.")
     if site.is_app_shell:
@@ -886,6 +948,12 @@ _POST_TERMS = ("blog", "news", "magazine", "articles", "post")  # of vocabulary/
 _NATIVE_COMMENTS = ("form#commentform, form.comment-form, form[action*='wp-comments-post'], .comment-list, "
                     ".commentlist, .comment-respond")
 _REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
+_REVIEW_MARKUP = "[itemprop=review], [itemprop=reviewRating], [itemtype*='schema.org/Review'], .star-rating"
+_COMMENT_BLOCKS = "div, section, aside, article, ol, ul"
+COMMENT_AREA_TEXT = 400  # characters of a comment area read: its heading or loader message comes first
+THREAD_ITEMS = 2  # comments a thread shows before its markup alone proves it
+THREAD_ITEM_TEXT = 20  # characters a shown comment has at least (an icon or a count is not one)
+REVIEW_DEPTH = 8  # ancestors searched for the product-review area a comment-looking element sits in
 
 
 def _is_content_page(view: PageView) -> bool:
@@ -901,7 +969,7 @@ def _is_content_page(view: PageView) -> bool:
 def _inside_reviews(node: LexborNode) -> bool:
     """Whether a comment-looking element is really a product review area (WooCommerce reuses comment markup)."""
     current: LexborNode | None = node
-    for _ in range(8):
+    for _ in range(REVIEW_DEPTH):
         if current is None:
             return False
         attrs = current.attributes
@@ -911,11 +979,129 @@ def _inside_reviews(node: LexborNode) -> bool:
     return False
 
 
+def _names_comments(node: LexborNode) -> bool:
+    """The element's id or class names comments as a whole word, in any language ("comments-area", "comentarios")."""
+    attrs = node.attributes
+    words = name_words(attrs.get("id") or "") + name_words(attrs.get("class") or "")
+    return any(vocabulary.segment_term("conversation", w, "comments") for w in words)
+
+
+def _says_comments(text: str) -> bool:
+    return vocabulary.find("conversation", text, "comments") is not None
+
+
+def _is_reviews(node: LexborNode, text: str) -> bool:
+    """Product reviews kept in comment markup: a review area around it, review markup or a "Reviews" heading."""
+    return _inside_reviews(node) or node.css_first(_REVIEW_MARKUP) is not None or bool(
+        vocabulary.find("sections", text, "reviews"))
+
+
+def _own_area_text(view: PageView, node: LexborNode) -> str:
+    """The start of an element's text without the links to other pages (a "12 comments" link to a post)."""
+    text = squeeze(node.text(deep=True) or "")
+    here = view.url.split("#", 1)[0]
+    for anchor in node.css("a[href]"):
+        target = urljoin(view.base, anchor.attributes.get("href") or "").split("#", 1)[0]
+        if target and target != here and not target.startswith("javascript:"):
+            text = text.replace(squeeze(anchor.text(deep=True) or ""), " ", 1)
+    return text[:COMMENT_AREA_TEXT]
+
+
+def _more_than_a_count(text: str) -> bool:
+    """Words besides the comment word and numbers: "Loading comments...", "Log in to comment", not "(12) Comments"."""
+    rest = vocabulary.pattern("conversation", "comments").sub(" ", text)
+    return bool(re.search(r"[^\W\d_]{2}", rest))
+
+
+def _comment_thread(node: LexborNode) -> bool:
+    """At least two comments shown: elements named as comments, each with a sentence of text."""
+    shown = 0
+    for item in node.css("*"):
+        if item.tag not in ("a", "span", "img", "svg", "i") and _names_comments(item) \
+                and len(squeeze(item.text(deep=True) or "")) >= THREAD_ITEM_TEXT:
+            shown += 1
+            if shown >= THREAD_ITEMS:
+                return True
+    return False
+
+
+def _around_main(view: PageView, node: LexborNode) -> bool:
+    """The element wraps the page's main content: a page wrapper with a "has-comments" class is no comment area."""
+    main = view.anatomy.main
+    current = main
+    while current is not None:
+        if current.mem_id == node.mem_id:
+            return True
+        current = current.parent
+    return False
+
+
+def _in_site_chrome(view: PageView, node: LexborNode) -> bool:
+    """In the site's header, navigation or footer by markup; a comment area placed after the main content is
+    not the footer, whatever its position says. The region is read above the comment-named elements, whose
+    own names the anatomy counts as content."""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "html") and _names_comments(current):
+        current = current.parent
+    if current is None or current.tag in ("body", "html"):
+        return False
+    region = view.anatomy.region(current)
+    return region.name in SITE_CHROME and not region.via.startswith("position")
+
+
+def _comment_area(view: PageView) -> Evidence | None:
+    """A comment area drawn by script or by the server: an element named as comments, outside the site's
+    header, navigation and footer, that shows comments or says so ("Loading comments...", "Log in to comment")."""
+    for node in view.tree.css(_COMMENT_BLOCKS):
+        if not _names_comments(node) or _in_site_chrome(view, node):
+            continue
+        text = _own_area_text(view, node)
+        if not text or _is_reviews(node, text) or _around_main(view, node):
+            continue
+        if _says_comments(text) and _more_than_a_count(text):
+            return Evidence(view.url, selector=css_path(node), snippet=text[:160], note="comment area")
+        if _comment_thread(node):
+            return Evidence(view.url, selector=css_path(node), snippet=text[:160], note="comment thread")
+    return None
+
+
+def _comment_form(view: PageView) -> Evidence | None:
+    """A form to answer the post: a message box named or labelled as a comment, not a contact form."""
+    for form in view.forms:
+        boxes = [n for n in form.node.css("textarea") if not _hidden_mark(n.attributes)]
+        if not boxes or _in_hidden_layer(form.node):  # a feedback form in a modal answers the site, not the post
+            continue
+        own = squeeze(form.text)[:OWN_TEXT]
+        named = _names_comments(form.node) or any(
+            vocabulary.segment_term("conversation", w, "comments")
+            for box in boxes for w in name_words(box.attributes.get("name") or "") + name_words(
+                box.attributes.get("id") or ""))
+        labelled = _says_comments(own)
+        if not (named or labelled) or _is_reviews(form.node, own) or (
+                not labelled and vocabulary.find("forms", own, "enquiry")):
+            continue
+        return Evidence(view.url, selector=form.selector, snippet=_snippet(form.node), note="comment form")
+    return None
+
+
+def _is_product_page(view: PageView) -> bool:
+    """A product page (Product markup or og:type product): its comment box holds the product's reviews."""
+    anatomy = view.anatomy
+    if anatomy.kind == "product":
+        return True
+    if anatomy.kind not in ("home", "page") or anatomy.article_markup is not None:  # a paywalled article's Product
+        return False
+    return (view.meta_first("og:type") or "").lower().startswith("product") or any(
+        t.lower() in PRODUCT_TYPES for node in view.jsonld_nodes for t in node_types(node))
+
+
 def _native_comments(view: PageView) -> Evidence | None:
     for node in view.tree.css(_NATIVE_COMMENTS):
         if not _inside_reviews(node):
             return Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="native comments")
-    return None
+    if _is_product_page(view):
+        return None
+    return _comment_form(view) or _comment_area(view)
 
 
 @check(id="hooks.comments", category="hooks", title="Comments on content", weight=1)

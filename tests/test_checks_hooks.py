@@ -358,6 +358,34 @@ def test_no_chat_and_a_whatsapp_share_link_fail() -> None:
     assert (result.status, result.score) == ("fail", 0)
 
 
+def test_in_house_chat_launcher_with_a_chat_script_behind_it_passes() -> None:
+    launcher = "<li class='chat hide'><a href='#' class='brand-livechat' data-name='Livechat'></a></li>"
+    script = "<script>var labels = {'chat': 'Live Chat', 'waiting': 'Connecting you'};</script>"
+    result = hooks.chat.run(site(launcher + script))
+    assert (result.status, result.observations["provider"]) == ("pass", "in-house")
+    assert result.evidence[0].note == "in-house chat launcher"
+    german = hooks.chat.run(site("<button class='open'>Chat starten</button><div id='support-chat-window'></div>"))
+    assert german.observations["provider"] == "in-house"
+
+
+@pytest.mark.parametrize("body", [
+    "<a href='https://help.brand.example/chat'>Live chat</a><script>var chat = 'Live Chat';</script>",  # help centre
+    "<button>Live chat</button>",  # a launcher with nothing behind it
+    "<p>Our live chat is open 9 to 5.</p><script>var t = 'Live Chat';</script>",  # prose, no launcher
+])
+def test_chat_words_without_an_in_house_launcher_fail(body: str) -> None:
+    result = hooks.chat.run(site(body))
+    assert (result.status, result.observations["provider"]) == ("fail", "")
+
+
+def test_chat_vendor_snippet_that_hides_its_button_is_no_chat() -> None:
+    tracking = """<script>var $zoho = $zoho || {}; $zoho.salesiq = $zoho.salesiq || {widgetcode: "abc", values: {},
+      ready: function () { $zoho.salesiq.floatbutton.visible("hide"); }};</script>"""
+    assert hooks.chat.run(site(tracking)).observations["provider"] == ""
+    shown = "<script>var $zoho = $zoho || {}; $zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', values: {}};</script>"
+    assert hooks.chat.run(site(shown)).observations["provider"] == "zoho-salesiq"
+
+
 # ----------------------------------------------------------------- hooks.booking
 
 def test_booking_tool_passes_and_a_plain_book_link_is_partial() -> None:
@@ -398,6 +426,70 @@ def test_comments_do_not_apply_without_content_pages() -> None:
     result = hooks.comments.run(site("<p>Menu and opening hours</p>", menu="<p>Pasta</p>"))
     assert result.status == "not_applicable" and result.score is None
     assert result.observations == {"provider": "", "content_pages": 0}
+
+
+ARTICLE = "<meta property='og:type' content='article'>"
+
+
+def post(body: str) -> SiteView:
+    return site("<p>Home</p>", blog_post=f"{ARTICLE}<article><h1>Post</h1><p>Text.</p></article>{body}")
+
+
+@pytest.mark.parametrize(("body", "provider"), [
+    ("<phoenix-disqus-thread shortname='brandblog' thread-url='/p'></phoenix-disqus-thread>", "disqus"),
+    ("<div class='c' data-disqus-shortname='brandblog'></div>", "disqus"),
+    ("<script>var s = document.createElement('script'); s.setAttribute('data-spotim-module', 'spotim-launcher');"
+     "s.src = 'https://launcher.spot.im/spot/sp_1';</script>", "openweb"),
+    ("<script>window.BRAND.comments.coralURL = 'https://brand.coral.example/';</script>", "coral"),
+])
+def test_comment_systems_configured_in_page_scripts_pass(body: str, provider: str) -> None:
+    result = hooks.comments.run(post(body))
+    assert (result.status, result.observations["provider"]) == ("pass", provider)
+
+
+@pytest.mark.parametrize("body", [
+    "<section id='comments' class='c-comments'><h4>Loading comments...</h4></section>",
+    "<section class='comments-area'><p>You must log in to comment.</p></section>",
+    "<section id='comentarios-materia' class='loader'>Aguarde... Carregando comentários.</section>",
+    "<div class='gallery__section--comments-collapsed'>Schreiben Sie den ersten Kommentar</div>",
+    "<div id='comments'><div class='comment'>Ann: lovely walk, thanks for the map.</div>"
+    "<div class='comment'>Bo: we went there last May too.</div></div>",
+    "<form class='story-comments-form'><input name='name'><input name='email'><textarea name='body'></textarea>"
+    "<p>Su comentario</p><button>Enviar</button></form>",
+    "<h3>Kommentare schreiben</h3><form action='/news/1.html' method='post'><input name='username'>"
+    "<input name='email'><textarea name='comment'></textarea><input type='submit' value='Eintragen'></form>",
+])
+def test_native_comment_areas_and_forms_pass(body: str) -> None:
+    result = hooks.comments.run(post(body))
+    assert (result.status, result.observations["provider"]) == ("pass", "native")
+
+
+@pytest.mark.parametrize("body", [
+    "<div id='comments'></div>",  # an empty shell
+    "<style>#respond { margin: 0 } .comment-list li { padding: 4px }</style>",  # comment CSS alone
+    "<div class='post-comments'><a href='/blog/other-post/#comments'>12 comments</a></div>",  # a count elsewhere
+    "<div class='comments'>[ 167 comments ]</div>",  # a count without the comments
+    "<footer><div class='comments-info'>Comments are moderated: read our rules.</div></footer>",  # site footer
+    "<div id='comments' class='reviews'><h3>Reviews</h3><div class='comment'>Great tent, dry all night long."
+    "</div><div class='comment'>Sturdy poles and easy to pitch.</div></div>",  # product reviews
+    "<div id='feedback-modal' style='display: none'><form><textarea id='feedbackComment'></textarea>"
+    "<button>Send</button></form></div>",  # a site-feedback form in a hidden modal
+    "<form class='contact'><p>Questions? Contact us.</p><input name='email'><textarea name='comments'></textarea>"
+    "<button>Send</button></form>",  # a contact form with a comments box
+    "<p>Comment policy: we use Disqus and Coral elsewhere; commentary is welcome by e-mail.</p>",  # prose
+])
+def test_comment_traps_fail(body: str) -> None:
+    result = hooks.comments.run(post(body))
+    assert (result.status, result.observations["provider"]) == ("fail", "")
+
+
+def test_comments_on_a_product_page_are_reviews() -> None:
+    product = """<script type="application/ld+json">{"@context": "https://schema.org", "@type": "Product",
+      "name": "Tent"}</script><section class='commentBox'><div class='mainComment'>Sturdy poles, easy to pitch,
+      dry all night.</div><div class='mainComment'>Light enough for a week of hiking.</div></section>"""
+    result = hooks.comments.run(site("<p>Shop</p>", product_tent=product, blog_post="<article>Post</article>"
+                                     "<meta property='article:published_time' content='2026-01-02'>"))
+    assert (result.status, result.observations["provider"]) == ("fail", "")
 
 
 # ----------------------------------------------------------------- hooks.reviews
