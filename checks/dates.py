@@ -588,7 +588,7 @@ def _text_nodes(view: PageView) -> list[tuple[LexborNode, ParsedDate, str]]:
         if node.tag in ("form", "input", "select", "textarea", "button", "time", "meta") \
                 or not _DATE_CLASS.search(_class_words(node)) or node.css_first("time") is not None:
             continue
-        text = squeeze(node.text(deep=True) or "")
+        text = squeeze(node.text(deep=True, separator=" ") or "")  # "Февраль<br>2019" is two words
         if text and len(text) <= MAX_DATE_TEXT:
             candidates.append((node, text))
     order = numeric_order([text for _, text in candidates])  # the page's own dates settle 07/12 vs 12/07

@@ -152,6 +152,14 @@ def test_a_news_list_with_slashed_dates_is_dated_when_one_date_settles_the_order
     assert collect_posts(site, [SITE + "/notices/"]).newest is None
 
 
+def test_a_date_split_by_markup_is_read_whole() -> None:
+    card = ('<main><div class="item"><p class="blog__date"><span>22</span> Февраль<br>2026</p>'
+            '<h4><a href="/blog/braces/">Braces</a></h4></div></main>')
+    site = view({HOME: page(NAV), SITE + "/blog/": page(NAV + card)})
+    index = collect_posts(site, [SITE + "/blog/"])
+    assert index.newest is not None and index.newest.day == date(2026, 2, 22)
+
+
 def test_testimonials_with_dated_urls_are_not_posts() -> None:
     about = page('<main><a href="/about/testimonials/2026/11/02/knife-maker.html">A knife maker</a></main>')
     site = view({HOME: page(NAV), SITE + "/about/testimonials.html": about})
