@@ -17,8 +17,8 @@ Whose profile is it? A profile link is the brand's when at least one of these ho
 - it carries ``rel="me"`` (the brand claims the identity);
 - it is in the ``sameAs`` of the site's Organization (or LocalBusiness...) JSON-LD;
 - it is repeated outside article text on most pages (table layouts without landmarks);
-- its handle is the brand's name (``casaluciapdx`` for "Casa Lucia", ``stevenhgm1188``
-  for stevenhgm.pixnet.net), wherever it is linked.
+- its handle is the brand's name (``casaluciapdx`` for "Casa Lucia", ``hikerjo1188``
+  for hikerjo.blogplatform.example), wherever it is linked.
 
 A profile linked only in article or page text (a photographer's credit, a
 quoted customer, an embedded tweet, an author's byline) is someone else's: it
@@ -436,14 +436,14 @@ def brand_names(site: SiteView) -> list[str]:
         names += sorted(parts, key=len)[:1]
     normal = {_NOT_NAME.sub("", n.lower()) for n in names}
     normal = {n for n in normal if len(n) >= 4}
-    # The host's name must be longer: "bund" in bund.net would make every "@bundestag" the brand's.
+    # The host's name must be longer: "bau" in bau.example would make every "@bauhaus" the brand's.
     normal.update(n for n in (_host_name(home.url), _host_name(site.snapshot.start_url or "")) if len(n) >= 5)
     return sorted(normal)
 
 
 def _host_name(url: str) -> str:
-    """The brand's name in its own host: ``nestle-marktplatz`` in www.nestle-marktplatz.de, ``stevenhgm`` in
-    stevenhgm.pixnet.net (a blog on a platform is named by its subdomain), ``brand`` in blog.brand.co.uk."""
+    """The brand's name in its own host: ``kaffee-kontor`` in www.kaffee-kontor.de, ``hikerjo`` in
+    hikerjo.blogplatform.example (a blog on a platform is named by its subdomain), ``brand`` in blog.brand.co.uk."""
     host = (urlsplit(url).hostname or "").lower()
     labels = host.split(".")
     if len(labels) < 2 or host.replace(".", "").isdigit():

@@ -520,18 +520,18 @@ def test_an_embedded_post_by_the_brand_names_no_declared_profile() -> None:
 
 
 def test_the_brand_named_by_its_host_owns_the_profiles_it_links_in_its_content() -> None:
-    teaser = pier("""<main><article class="teaser"><h4><a href="https://www.pinterest.de/NestleMarktplatz/">Pinterest</a></h4>
-      <p>Join us on <a href="https://de-de.facebook.com/NestleMarktplatz">Facebook</a>.</p>
+    teaser = pier("""<main><article class="teaser"><h4><a href="https://www.pinterest.de/KaffeeKontor/">Pinterest</a></h4>
+      <p>Join us on <a href="https://de-de.facebook.com/KaffeeKontor">Facebook</a>.</p>
       <p>Text by <a href="https://x.com/janedoe">Jane Doe</a></p></article></main>""")
-    result = run(social.profiles, {"https://www.nestle-marktplatz.example/mitmachen/tests": teaser})
-    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/nestlemarktplatz",
-                                               "pinterest": "https://www.pinterest.com/nestlemarktplatz/"}
+    result = run(social.profiles, {"https://www.kaffee-kontor.example/mitmachen/tests": teaser})
+    assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/kaffeekontor",
+                                               "pinterest": "https://www.pinterest.com/kaffeekontor/"}
     assert "https://x.com/janedoe" in rejected_urls(result)  # trap: an author byline in the same content
 
 
 def test_a_short_host_name_does_not_claim_every_handle_that_contains_it() -> None:
-    post = pier("""<main><article><p>The <a href="https://x.com/bundestag">Bundestag</a> voted.</p></article></main>""")
-    result = run(social.profiles, {"https://www.bund.example/themen/": post})
+    post = pier("""<main><article><p>The <a href="https://x.com/bauhaus">Bauhaus</a> voted.</p></article></main>""")
+    result = run(social.profiles, {"https://www.bau.example/themen/": post})
     assert result.observations["profiles"] == {}
 
 
@@ -895,8 +895,8 @@ def test_brand_names_come_from_site_name_and_organization_not_long_titles() -> N
 
 
 @pytest.mark.parametrize(("url", "name"), [
-    ("https://www.nestle-marktplatz.example/mitmachen/", "nestlemarktplatz"),   # the registrable name
-    ("https://stevenhgm.pixnet.example/blog/post/1", "stevenhgm"),              # a blog on a platform: its subdomain
+    ("https://www.kaffee-kontor.example/mitmachen/", "kaffeekontor"),   # the registrable name
+    ("https://hikerjo.blogplatform.example/blog/post/1", "hikerjo"),              # a blog on a platform: its subdomain
     ("https://blog.trailhead.co.uk/", "trailhead"),                              # a service subdomain is not the name
     ("https://www.ft.com/", ""),                                                 # too short to match any handle
     ("http://127.0.0.1:8080/", ""),
