@@ -192,7 +192,7 @@ def newsletter_of(body: str, head: str = "") -> CheckResult:
 @pytest.mark.parametrize("link", [
     "<nav><a href='/newsletter/'>Newsletter</a></nav>",
     "<footer><a href='/subscribe.html'>Subscribe to our newsletter</a></footer>",
-    "<header><a href='/service/anmelden'>BUND-Newsletter</a></header>",
+    "<header><a href='/service/anmelden'>Vereins-Newsletter</a></header>",
     "<p><a href='/nieuwsbrief'>Schrijf je in voor de nieuwsbrief</a></p>",
     "<nav><a href='javascript:openSignup()'>Newsletter</a></nav>",
 ])
