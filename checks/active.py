@@ -130,6 +130,10 @@ CHANNEL_HOSTS = re.compile(r"youtube\.com|vimeo\.com|tiktok\.com|twitch\.tv|dail
 
 MAX_LISTED = 20  # entries kept in list observations
 MAX_POST_SECTIONS = 4  # sections the date collector reads as post indexes
+OTHER_HOST_TERMS = frozenset({"blog", "news", "press", "magazine"})
+"""Sections a chrome link to another domain must name in its URL to be the brand's ("updates" of a
+framework the site is built with is not)."""
+LANGUAGE_SEGMENT = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
 INDEX_STEMS = frozenset({"index", "default"})  # a folder's own page: /blog/index.html is /blog/
 NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode"})
 NOT_POST_TYPES = frozenset({"recipe", "howto"})
@@ -166,7 +170,11 @@ def _stem(segment: str) -> str:
 def _segments(url: str) -> list[str]:
     """Path segments without extensions; a folder's index file (``/blog/index.html``) is the folder."""
     segments = [_stem(s) for s in urlsplit(url).path.split("/") if s]
-    return segments[:-1] if segments and segments[-1] in INDEX_STEMS else segments
+    if segments and segments[-1] in INDEX_STEMS:
+        segments = segments[:-1]
+    if len(segments) > 1 and LANGUAGE_SEGMENT.fullmatch(segments[-1]):
+        segments = segments[:-1]  # /blog/de, /news/en-gb: the section in one language
+    return segments
 
 
 def _words(text: str) -> list[str]:
@@ -203,7 +211,7 @@ class BlogCandidate:
     word: str
     via: str  # nav | header | footer | link | sitemap | feed
     on_home: bool
-    host: str  # site | brand_host | external
+    host: str  # site | brand_host | external (a blog platform) | other (another domain, linked from chrome)
     evidence: Evidence
     links: int = 1
     by_text: bool = False
@@ -280,10 +288,14 @@ def _anchor_candidate(site: SiteView, view: PageView, anchor: Anchor, home_key: 
     if "#" in anchor.url and url_key(url) == url_key(view.url):
         return None  # an in-page jump ("News" -> "#news" on the home page) is not a section
     host = _host_kind(site, url)
+    region = anchor.region
+    if host is None and region in SITE_CHROME:
+        host = "other"  # the group's newsroom on another domain, if its URL names the section (below)
     if host is None or (host != "external" and not_post_section(url)):
         return None
     named = _blog_word(anchor, view.lang)
-    region = anchor.region
+    if host == "other" and (named is None or named[1] or blog_term(named[0]) not in OTHER_HOST_TERMS):
+        return None  # only a URL that names the section: a label alone may lead to anyone's blog
     if named is None and host == "external" and region in SITE_CHROME:
         named = ("blog", True)  # a hosted-blog platform in the site's navigation is the blog, whatever the label
     if named is None:
@@ -398,6 +410,8 @@ def _is_post_page(view: PageView) -> bool:
     anatomy = view.anatomy
     if not anatomy.is_article or anatomy.kind_via in NOT_ARTICLE_VIA:
         return False
+    if date_from_url(view.url) is not None:
+        return True  # /2020/09/okra-stir-fry.html: a dated post, whatever card markup it carries
     if anatomy.kind_via.startswith("json-ld:") and anatomy.kind_via != "json-ld:podcastepisode":
         return not _product_markup(view)  # an Article node of its own still loses to a Product
     return not (_card_markup(view) or _product_markup(view))
@@ -435,7 +449,7 @@ def _articles_outcome(site: SiteView, articles: list[PageView]) -> Outcome:
 def _blog_grade(best: BlogCandidate, shown: str) -> tuple[Status, int, str]:
     """Linked from the home page's navigation or footer: pass; from inner pages' nav: 80; content: 60; else 40."""
     if best.via in ("nav", "header", "footer") and best.on_home:
-        if best.host == "external":
+        if best.host in ("external", "other"):
             return ("pass", 100, "Your blog lives on another platform; consider hosting it on your own domain so its "
                     "readers, links and search traffic build your site.")
         return "pass", 100, "Keep your blog in the main navigation and link new posts from the home page."

@@ -464,6 +464,37 @@ def test_a_folders_index_file_names_its_section_and_a_template_language_does_not
     assert run(active.blog_check, view({HOME: danish})).status == "pass"
 
 
+def test_a_section_in_one_language_and_a_dated_recipe_post() -> None:
+    home = page('<nav><a href="/blog/de">Blog</a></nav>')
+    assert run(active.blog_check, view({HOME: home})).observations["blog"] == "/blog/de"
+    recipe_post = page('<div itemscope itemtype="http://schema.org/Recipe"><h1>Okra</h1></div>',
+                       head='<meta property="og:type" content="article">')
+    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/2026/09/okra.html": recipe_post}))
+    assert (result.status, result.observations["found_via"]) == ("partial", "article")
+
+
+def test_the_groups_newsroom_on_another_domain_from_the_footer() -> None:
+    footer = page('<main><p>Jeans</p></main><footer><a href="https://corporate.brand-group.example/en/newsroom">'
+                  "Press</a></footer>")
+    result = run(active.blog_check, view({HOME: footer}))
+    assert (result.status, result.observations["host"]) == ("pass", "other")
+
+
+@pytest.mark.parametrize("html", [
+    # another domain's blog named only by its label
+    '<footer><a href="https://partner.example/">Blog</a></footer>',
+    # the release notes of a framework the site is built with
+    '<footer><a href="https://framework.example/getting-started/updates">Built with Framework</a></footer>',
+    # a third-party news article linked from the content
+    '<main><article><p>As <a href="https://paper.example/news/award-2026">reported</a>.</p></article></main>',
+    # words inside other words
+    '<footer><a href="/impressum/">Impressum</a><a href="/blood-pressure-monitors/">Blood pressure monitors</a>'
+    "</footer>",
+])
+def test_links_that_are_not_the_brands_blog(html: str) -> None:
+    assert run(active.blog_check, view({HOME: page(html)})).status == "fail"
+
+
 def test_sitemap_blog_page_with_posts_is_partial_and_an_empty_shell_is_not_a_blog() -> None:
     listing = page("<main>" + "".join(f'<a href="/blog/post-{n}/">Post {n}</a>' for n in range(3)) + "</main>")
     for body, expected in ((listing, "/blog/"), (page('<div id="app"></div><script src="/app.js"></script>'), "")):
