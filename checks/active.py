@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -72,7 +72,7 @@ SECTION_PODCAST_TERMS = ("podcast",)
 """What a podcast section is called in links (vocabulary/sections.toml): "episodes" alone may be a TV
 show's or an anime's, "listen" an article read aloud."""
 MAX_LABEL_WORDS = 6  # a navigation label ("Podcast - Loucos por automobilismo"), not a sentence
-AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|aac|oga|ogg|opus)$", re.IGNORECASE)
+AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|aac|oga|ogg|opus)(?:[?#]|$)", re.IGNORECASE)
 AUDIO_DATA_ATTRIBUTE = re.compile(r"""\sdata-[\w-]+=["']([^"'\s]+\.(?:mp3|m4a|aac|oga|ogg|opus))(?:\?[^"']*)?["']""",
                                   re.IGNORECASE)
 MIN_EPISODE_FILES = 2  # audio files on one page that make an episode list
@@ -690,29 +690,30 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
     return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
 
 
-def _names_podcast(url: str) -> bool:
+def _names_podcast(parts: SplitResult) -> bool:
     """The URL itself names a podcast: a whole path segment (``/podcasts/``, ``/podcast/episode-40/``) or a
     host label (``podcast.brand.com``) in any language of vocabulary/sections.toml."""
-    parts = urlsplit(url)
     labels = (parts.hostname or "").split(".")[:-2]  # subdomain labels only: never the brand's own name
     return any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS)
                for s in [*labels, *(s for s in parts.path.split("/") if s)])
 
 
-def _podcast_link(view: PageView, anchor: Anchor) -> str | None:
+def _podcast_link(page: SplitResult, page_key: str, anchor: Anchor) -> str | None:
     """How an own link leads to the brand's podcast section (``url`` or ``label``), or None.
 
     A URL that names a podcast counts from anywhere on the page; a short label ("Podcast", "Unser Podcast")
     on a link elsewhere on the same host counts from the site's chrome only, where a site lists its own
     sections. A sister site's podcast (another host of the group, only the label naming it) does not.
     """
-    if anchor.scheme not in ("http", "https") or url_key(anchor.url) == url_key(view.url):
+    parts = urlsplit(anchor.url)  # once: the properties of Anchor split the URL on every call
+    if parts.scheme.lower() not in ("http", "https") or url_key(anchor.url) == page_key:
         return None
-    if _names_podcast(anchor.url):
+    if _names_podcast(parts):
         return "url"
+    if anchor.region not in CHROME or parts.hostname != page.hostname:
+        return None
     words = _words(anchor.text)
-    if anchor.region not in CHROME or not words or len(words) > MAX_LABEL_WORDS or anchor.host != urlsplit(
-            view.url).hostname:
+    if not words or len(words) > MAX_LABEL_WORDS:
         return None
     return "label" if vocabulary.find("sections", anchor.text, *SECTION_PODCAST_TERMS) else None
 
@@ -723,24 +724,31 @@ def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Eviden
     another site's podcast linked from an article is not the brand's)."""
     found: dict[str, dict[str, str]] = {}
     evidence: list[Evidence] = []
-    for view, anchor in site.anchors():
-        key = url_key(anchor.url)
-        if key in found or (how := _podcast_link(view, anchor)) is None:
-            continue
-        own = site.is_own(anchor.url)
-        if not own and not (how == "url" and anchor.region in SITE_CHROME):
-            continue
-        found[key] = {"url": display_url(site, anchor.url), "by": how, "region": anchor.region,
-                      "host": "site" if own else "other", "page": display_url(site, view.url)}
-        if len(evidence) < 3:
-            evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor),
-                                     note=f"podcast section link ({anchor.region}, by {how})"))
+    for view in site.pages:
+        page, page_key = urlsplit(view.url), url_key(view.url)
+        for anchor in view.anchors:
+            _add_podcast_link(site, view, anchor, _podcast_link(page, page_key, anchor), found, evidence)
     return sorted(found.values(), key=lambda d: d["url"])[:MAX_LISTED], evidence
+
+
+def _add_podcast_link(site: SiteView, view: PageView, anchor: Anchor, how: str | None,
+                      found: dict[str, dict[str, str]], evidence: list[Evidence]) -> None:
+    """Record one podcast section link: own hosts from anywhere, another domain only from the chrome by URL."""
+    if how is None or (key := url_key(anchor.url)) in found:
+        return
+    own = site.is_own(anchor.url)
+    if not own and not (how == "url" and anchor.region in SITE_CHROME):
+        return
+    found[key] = {"url": display_url(site, anchor.url), "by": how, "region": anchor.region,
+                  "host": "site" if own else "other", "page": display_url(site, view.url)}
+    if len(evidence) < 3:
+        evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor),
+                                 note=f"podcast section link ({anchor.region}, by {how})"))
 
 
 def _audio_files(view: PageView) -> set[str]:
     """Distinct audio files a page links or plays (``<a href="ep1.mp3">``, ``<audio src>``, ``<source>``)."""
-    found = {a.url.split("?", 1)[0] for a in view.anchors if AUDIO_FILE.search(urlsplit(a.url).path)}
+    found = {a.url.split("?", 1)[0].split("#", 1)[0] for a in view.anchors if AUDIO_FILE.search(a.url)}
     for node in view.tree.css("audio[src], audio source[src]"):
         src = (node.attributes.get("src") or "").strip()
         if src:
