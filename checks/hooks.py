@@ -144,7 +144,7 @@ class FieldFacts:
 
     @property
     def is_email(self) -> bool:
-        return self.type == "email" or self.type == "text" and bool(_EMAIL_HINT.search(self.hints))
+        return self.type == "email" or (self.type == "text" and bool(_EMAIL_HINT.search(self.hints)))
 
     @property
     def is_name(self) -> bool:
@@ -209,7 +209,7 @@ def _own_words(form: Form) -> str:
 
 def _context_words(form: Form) -> str:
     """Words of the form's container (class/id, and its text when short): "footer-newsletter", a heading..."""
-    parts = []
+    parts: list[str] = []
     parent = form.node.parent
     for _ in range(2):
         if parent is None or parent.tag in ("body", "html", "main"):
@@ -272,7 +272,7 @@ def _form_provider(form: Form) -> str:
             try:
                 if node.css_matches(selector) or node.css_first(selector) is not None:
                     return slug(tech.name)
-            except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped, as the matcher does
+            except Exception:  # noqa: BLE001, S112 - a selector lexbor cannot read is skipped, as the matcher does
                 continue
     return ""
 
@@ -521,7 +521,7 @@ def _placeholders(site: SiteView, view: PageView) -> Iterator[tuple[LexborNode, 
         for selector, _spec in tech.dom:
             try:
                 nodes = view.tree.css(selector)
-            except Exception:  # noqa: BLE001 - a selector lexbor cannot read is skipped, as the matcher does
+            except Exception:  # noqa: BLE001, S112 - a selector lexbor cannot read is skipped, as the matcher does
                 continue
             for node in nodes:
                 if node.tag not in _NOT_PLACEHOLDERS and node.css_first("input") is None and not _inside_form(node) \
@@ -570,7 +570,7 @@ def _link_signup(site: SiteView, anchor: Anchor) -> str | None:
         return None
     if _DISCUSSION_LIST.search(anchor.url) or _ISSUE_LINK.search(anchor.url) or _ISSUE_LINK.search(text):
         return None
-    if anchor.scheme == "javascript" or anchor.scheme in ("http", "https") and site.is_own(anchor.url):
+    if anchor.scheme == "javascript" or (anchor.scheme in ("http", "https") and site.is_own(anchor.url)):
         return ""
     return None
 
@@ -650,7 +650,7 @@ def newsletter(site: SiteView) -> Outcome:
     form_pages = sorted({s.view.url for s in signups if s.kind == "form"})
     home = site.home
     on_home = home is not None and home.url in form_pages
-    hosted = next((s.evidence.snippet for s in signups if s.provider and s.kind == "link" or
+    hosted = next((s.evidence.snippet for s in signups if (s.provider and s.kind == "link") or
                    s.evidence.attribute == "src"), "")
     observations: dict[str, Any] = {
         "present": bool(signups), "kind": best, "kinds": sorted({s.kind for s in signups}, key=lambda k: -KIND_RANK[k]),
@@ -891,7 +891,8 @@ def chat(site: SiteView) -> Outcome:
     found = detected(site, "chat")
     in_house = None if found else next((e for v in site.pages if (e := _in_house_chat(v))), None)
     provider = slug(found[0].name) if found else "in-house" if in_house else ""
-    observations = {"provider": provider, "providers": [slug(d.name) for d in found] or ([provider] if provider else [])}
+    observations = {"provider": provider,
+                    "providers": [slug(d.name) for d in found] or ([provider] if provider else [])}
     if provider:
         evidence = _detection_evidence(found) if found else [in_house] if in_house else []
         return Outcome("pass", 100, observations, evidence,
@@ -906,27 +907,62 @@ def chat(site: SiteView) -> Outcome:
 
 # ----------------------------------------------------------------- booking
 
-_BOOKING_TEXT = re.compile(
-    r"\b(?:book|schedule|reserve)\s+(?:a\s+|an\s+|your\s+|\d+-minute\s+)?(?:demo|call|meeting|table|"
-    r"appointment|consultation|session|visit|time|slot|now|online)\b|\breservations?\b",
-    re.IGNORECASE)
+LINK_LABEL_MAX = 60  # characters of a link label read as a call to book: a longer one is prose, not a button
 
 
-@check(id="hooks.booking", category="hooks", title="Book a call, demo or table", weight=1)
+def _says_booking(text: str, *terms: str) -> bool:
+    """Booking words of vocabulary/booking.toml, in every language: "Book a demo", "Termin vereinbaren"."""
+    return bool(text) and vocabulary.find("booking", text, *terms) is not None
+
+
+def _asks_phone(form: Form) -> bool:
+    return any(f.type == "tel" or vocabulary.find("forms", f.hints, "phone") for f in _entry_fields(form))
+
+
+def _booking_form(site: SiteView) -> SeenForm | None:
+    """An on-site request form for an appointment, a consultation, a table or a demo: a contact-like form
+    (an e-mail or phone field, not a signup, search, login, comment or cart form) whose own labels, its
+    container or the heading just before it ask to book ("Request an appointment", "Запишитесь на
+    консультацию"). A callback or plain contact form does not say so and stays a contact form."""
+    for seen in site_forms(site):
+        if seen.verdict.kind not in ("contact", "other") or seen.verdict.reason.startswith("two email fields"):
+            continue
+        if not (seen.verdict.has_email or _asks_phone(seen.form)):
+            continue
+        if _says_booking(_own_words(seen.form) + " " + _context_words(seen.form)):
+            return seen
+    return None
+
+
+@check(id="hooks.booking", category="hooks", title="Book a call, demo or table", weight=1, version="2")
 def booking(site: SiteView) -> Outcome:
     """A scheduling or reservation tool (Calendly, HubSpot meetings, Chili Piper, OpenTable, Resy, SevenRooms,
-    Acuity, Square Appointments) or a Zoom/Google Meet link. Pass (100) with a tool; partial (40) when the
-    site only links to a "book a demo/table" page without one; fail (0) otherwise.
+    Acuity, Square Appointments, Doctolib, TheFork... from the fingerprints) or a Zoom/Google Meet link:
+    pass (100). Without one: an on-site request form that asks to book an appointment, a consultation, a
+    table or a demo (``kind: form``) is partial (70: visitors ask, someone answers later); a link on the
+    site that invites to book ("Book a demo", "Termin vereinbaren", "Записаться", in every language of
+    vocabulary/booking.toml) without a tool or form seen is partial (40); otherwise fail (0).
     """
     found = detected(site, "booking")
-    intent = next(((v, a) for v, a in site.anchors() if a.scheme in ("http", "https") and site.is_own(a.url)
-                   and _BOOKING_TEXT.search(a.text)), None)
-    observations = {"provider": slug(found[0].name) if found else "", "providers": [slug(d.name) for d in found],
+    form = None if found else _booking_form(site)
+    intent = next(((v, a) for v, a in site.anchors() if a.scheme in ("http", "https", "javascript", "")
+                   and (a.scheme not in ("http", "https") or site.is_own(a.url))
+                   and len(a.text) <= LINK_LABEL_MAX and _says_booking(a.text, "book")), None)
+    kind = "tool" if found else "form" if form is not None else "link" if intent is not None else ""
+    observations = {"kind": kind, "provider": slug(found[0].name) if found else "",
+                    "providers": [slug(d.name) for d in found],
+                    "booking_form": form.view.url if form is not None else "",
                     "booking_link": intent[1].url if intent else ""}
     if found:
         return Outcome("pass", 100, observations, _detection_evidence(found),
                        "Link the booking calendar from the header and every product or service page, so "
                        "a ready buyer is one click from a conversation.")
+    if form is not None:
+        return Outcome("partial", 70, observations,
+                       [_form_evidence(form, "booking request form: visitors ask for a time")],
+                       "Visitors can ask for an appointment, but must wait for a reply: offer a self-service "
+                       "calendar (Calendly, Doctolib, OpenTable or similar) beside the form so they can pick a "
+                       "time themselves.")
     if intent is not None:
         view, anchor = intent
         return Outcome("partial", 40, observations,
@@ -1066,7 +1102,8 @@ def _comment_area(view: PageView) -> Evidence | None:
 
 
 def _comment_form(view: PageView) -> Evidence | None:
-    """A form to answer the post: a message box named or labelled as a comment, not a contact form."""
+    """A form to answer the post: a message box named or labelled as a comment, not a contact form (one that
+    asks for a phone number: a comment form never does)."""
     for form in view.forms:
         boxes = [n for n in form.node.css("textarea") if not _hidden_mark(n.attributes)]
         if not boxes or _in_hidden_layer(form.node):  # a feedback form in a modal answers the site, not the post
@@ -1079,6 +1116,8 @@ def _comment_form(view: PageView) -> Evidence | None:
         labelled = _says_comments(own)
         if not (named or labelled) or _is_reviews(form.node, own) or (
                 not labelled and vocabulary.find("forms", own, "enquiry")):
+            continue
+        if _asks_phone(form):  # "Questions or comments" above a form asking for a phone number writes to the brand
             continue
         return Evidence(view.url, selector=form.selector, snippet=_snippet(form.node), note="comment form")
     return None

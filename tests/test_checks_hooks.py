@@ -382,7 +382,8 @@ def test_chat_vendor_snippet_that_hides_its_button_is_no_chat() -> None:
     tracking = """<script>var $zoho = $zoho || {}; $zoho.salesiq = $zoho.salesiq || {widgetcode: "abc", values: {},
       ready: function () { $zoho.salesiq.floatbutton.visible("hide"); }};</script>"""
     assert hooks.chat.run(site(tracking)).observations["provider"] == ""
-    shown = "<script>var $zoho = $zoho || {}; $zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', values: {}};</script>"
+    shown = ("<script>var $zoho = $zoho || {}; "
+             "$zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', values: {}};</script>")
     assert hooks.chat.run(site(shown)).observations["provider"] == "zoho-salesiq"
 
 
@@ -398,6 +399,36 @@ def test_booking_tool_passes_and_a_plain_book_link_is_partial() -> None:
     nothing = hooks.booking.run(site("<a href='/calendar/'>Booking calendar</a><p>Our book club meets weekly.</p>"))
     assert (nothing.status, nothing.observations["provider"]) == ("fail", "")
 
+
+
+@pytest.mark.parametrize("label", ["Termin vereinbaren", "Prendre rendez-vous", "Pedir cita", "Prenota ora",
+                                   "Umów wizytę", "Objednat se", "Записаться", "Boka tid", "Schedule a call"])
+def test_a_call_to_book_counts_in_every_language(label: str) -> None:
+    result = hooks.booking.run(site(f"<nav><a href='/termine/'>{label}</a></nav>"))
+    assert (result.status, result.score, result.observations["kind"]) == ("partial", 40, "link")
+
+
+def test_an_on_site_appointment_request_form_is_a_booking_form() -> None:
+    form = ("<section><h3>Запишитесь на бесплатную консультацию</h3><form action='/send'>"
+            "<input name='your-name' placeholder='Имя'><input type='tel' name='your-phone'>"
+            "<button>Отправить</button></form></section>")
+    result = hooks.booking.run(site(form))
+    assert (result.status, result.score, result.observations["kind"]) == ("partial", 70, "form")
+    assert result.observations["booking_form"] == HOME and "request form" in result.evidence[0].note
+
+
+@pytest.mark.parametrize("body", [
+    # a callback request writes to the brand; it books nothing
+    "<h3>We call you back</h3><form><input name='name'><input type='tel' name='phone'><button>Send</button></form>",
+    # a plain contact form
+    "<h3>Contact us</h3><form><input type='email' name='email'><textarea name='message'></textarea></form>",
+    # a publisher's book and a reserve price are not bookings; nor is a long sentence
+    "<a href='/books/'>Book</a> <a href='/auction/'>Reserve price explained</a>"
+    "<a href='/p/'>Read how we book a table at the best restaurants in town every single week</a>",
+])
+def test_booking_traps(body: str) -> None:
+    result = hooks.booking.run(site(body))
+    assert (result.status, result.observations["kind"]) == ("fail", "")
 
 # ----------------------------------------------------------------- hooks.comments
 
@@ -477,6 +508,9 @@ def test_native_comment_areas_and_forms_pass(body: str) -> None:
     "<form class='contact'><p>Questions? Contact us.</p><input name='email'><textarea name='comments'></textarea>"
     "<button>Send</button></form>",  # a contact form with a comments box
     "<p>Comment policy: we use Disqus and Coral elsewhere; commentary is welcome by e-mail.</p>",  # prose
+    "<form action='https://forms.example/to/us'><label>Name <input name='name'></label><label>Phone "
+    "<input type='tel' name='phone'></label><label>Questions or comments <textarea name='message'></textarea>"
+    "</label></form>",  # "questions or comments" above a form that asks for a phone number writes to the brand
 ])
 def test_comment_traps_fail(body: str) -> None:
     result = hooks.comments.run(post(body))
