@@ -90,6 +90,8 @@ _MONTH_NUMBER = {name: index for index, name in enumerate((
 _NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./])(\d{1,2})\2((?:19|20)\d{2})(?![\d./-])")
 _YMD = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 _DATED_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?([^/?#]+)")
+_POST_DATE_CLASS = re.compile(r"(?:blog|post|news|entry|article)(?:[-_]{1,2}[a-z]+)?[-_]{1,2}date", re.IGNORECASE)
+MIN_POST_CARDS = 3  # post-dated cards that make a page a listing of posts
 _DATE_CLASS = re.compile(r"(?<!vali)date|posted|publish", re.IGNORECASE)
 _NOT_OWN_DATE = re.compile(r"comment|related|reply|review|jdgm|sidebar|widget|share|footer|nav", re.IGNORECASE)
 _PREFERRED_TIME = re.compile(r"publish|entry-date|post-date|article-date|byline", re.IGNORECASE)
@@ -582,6 +584,15 @@ def _from_times(view: PageView, scan: _Scan, is_post: bool) -> None:
             scan.add(view.url, parsed, "time", view.url, "time[datetime]", snippet, key=_item_key(view, number))
 
 
+def _lists_post_cards(view: PageView) -> bool:
+    """A page outside the blog section whose template dates its items as posts (``blog__date``,
+    ``post-date``, ``news-date`` on several cards): a category listing of the site's posts."""
+    if not_post_section(view.url):
+        return False
+    cards = [n for n, _, _ in _text_nodes(view) if _POST_DATE_CLASS.search(_class_words(n))]
+    return len(cards) >= MIN_POST_CARDS
+
+
 def _text_nodes(view: PageView) -> list[tuple[LexborNode, ParsedDate, str]]:
     candidates = []
     for node in view.tree.css(TEXT_DATE_SELECTOR):
@@ -603,9 +614,10 @@ def _text_nodes(view: PageView) -> list[tuple[LexborNode, ParsedDate, str]]:
 def _from_text(view: PageView, scan: _Scan, is_post: bool) -> None:
     """Prose dates ("Posted: 5th November 2015") in date-classed elements of post pages and blog indexes."""
     is_index = scan.is_blog_index(view.url)
-    if not (is_post or is_index):
+    if not (is_post or is_index) and not _lists_post_cards(view):
         return
     found = _text_nodes(view)
+    is_index = is_index or not is_post
     own = _own_date_node(view, [n for n, _, _ in found], lambda n: False) if is_post else None
     for number, (node, parsed, text) in enumerate(found, start=1):
         selector = f"{node.tag}.{(node.attributes.get('class') or '').split(' ')[0]}".rstrip(".")

@@ -160,6 +160,21 @@ def test_a_date_split_by_markup_is_read_whole() -> None:
     assert index.newest is not None and index.newest.day == date(2026, 2, 22)
 
 
+def test_a_category_listing_whose_template_dates_posts_is_read_but_an_events_list_is_not() -> None:
+    def cards(css: str) -> str:
+        return "<main>" + "".join(
+            f'<div class="card"><p class="{css}">{d} February 2026</p><a href="/offer-{d}/">Read more</a></div>'
+            for d in (3, 12, 22)) + "</main>"
+    promotions = view({HOME: page(NAV), SITE + "/promotions/": page(NAV + cards("blog__date"))})
+    assert collect_posts(promotions, []).newest is not None
+    assert collect_posts(promotions, []).newest.day == date(2026, 2, 22)
+    events = view({HOME: page(NAV), SITE + "/events/": page(NAV + cards("event-date"))})
+    assert collect_posts(events, []).newest is None
+    two = view({HOME: page(NAV), SITE + "/promotions/": page(NAV + cards("blog__date").replace(
+        '<p class="blog__date">3 February 2026</p>', ""))})
+    assert collect_posts(two, []).newest is None  # two cards are not yet a listing
+
+
 def test_testimonials_with_dated_urls_are_not_posts() -> None:
     about = page('<main><a href="/about/testimonials/2026/11/02/knife-maker.html">A knife maker</a></main>')
     site = view({HOME: page(NAV), SITE + "/about/testimonials.html": about})
