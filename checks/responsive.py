@@ -27,6 +27,9 @@ _MEDIA_WIDTH = re.compile(r"@media[^{]*\b(?:min-|max-)?(?:device-)?width\s*[:<>=
 _MEDIA_WIDTH_ATTR = re.compile(r"\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
 _FRAMEWORK = re.compile(r"\b(?:col-(?:sm|md|lg|xl)-\d+|(?:sm|md|lg|xl):[a-z-]+|small-\d+ +medium-\d+)\b")
 _COMMENTS = re.compile(r"/\*.*?\*/", re.DOTALL)
+# A responsive CSS framework named by its stylesheet's file: bootstrap.min.css, foundation.css, bulma.css...
+_FRAMEWORK_FILE = re.compile(r"(?:^|[/_.-])(?:bootstrap|foundation|bulma|tailwind|materialize|uikit|semantic|"
+                             r"pure-min|skeleton)(?:[._-][\w.-]*)?\.css\b", re.IGNORECASE)
 
 
 def parse_viewport(content: str) -> dict[str, str]:
@@ -136,8 +139,11 @@ def viewport(site: SiteView) -> Outcome:
 def media_queries(site: SiteView) -> Outcome:
     """Width media queries in inline ``<style>``, the brand's linked stylesheets (read by the crawler)
     and ``<link media>``, or a responsive framework's grid classes. Their presence means the layout is
-    written to change with the screen. Pass: width queries found; partial: only framework class names;
-    fail: none. Stylesheets on other hosts are not read and are listed.
+    written to change with the screen. Pass: width queries found; partial (60): only a responsive
+    framework (its grid classes, or its stylesheet linked but not read), or a separate mobile site that
+    phones are sent to (``<link rel="alternate" media="(max-width: 640px)">``: adaptive, not responsive);
+    could not check: nothing found, but stylesheets we could not read (other hosts) may hold the queries;
+    fail: none in all the site's CSS. Unread stylesheets are listed.
 
     The browser outranks the source: when no width query was found but pages were rendered and Chromium
     laid every one out at the phone's width without sideways scrolling at every viewport, the layout
@@ -173,10 +179,15 @@ def media_queries(site: SiteView) -> Outcome:
     unread = sorted({t["href"] for p in _key_pages(site) for t in p.link_tags
                      if "stylesheet" in t["rel"].split() and t["href"] not in read})
     framework = sorted({m for p in _key_pages(site)[:3] for m in _FRAMEWORK.findall(p.html)})[:5]
+    first_page = next((p.url for p in _key_pages(site)), "")
+    framework_sheets = [href for href in unread if _FRAMEWORK_FILE.search(href.split("?", 1)[0])][:5]
+    mobile_site = sorted({t["href"] for p in _key_pages(site) for t in p.link_tags
+                          if "alternate" in t["rel"].split() and t["media"] and _MEDIA_WIDTH_ATTR.search(t["media"])})
     layout = RenderedLayout.of(site)
     observations = {"media_queries": bool(sources), "sources": sources,
                     "queries": sum(int(s["queries"]) for s in sources),
-                    "framework_classes": framework, "stylesheets_not_read": unread,
+                    "framework_classes": framework, "framework_stylesheets": framework_sheets,
+                    "mobile_site": mobile_site[:3], "stylesheets_not_read": unread,
                     "decided_by": "rendered" if layout.measured and not sources else "static",
                     "rendered_reflows": layout.reflows}
     if sources:
@@ -187,10 +198,22 @@ def media_queries(site: SiteView) -> Outcome:
                        "No width media queries were found in the CSS we could read, but Chromium laid every page "
                        "out without sideways scrolling at every screen size measured: the layout reflows. Keep "
                        "checking new templates at phone width.")
-    if framework:
+    if framework or framework_sheets:
+        evidence += [Evidence(first_page, selector="link[rel=stylesheet]", attribute="href", snippet=href,
+                              note="a responsive framework's stylesheet (not read)") for href in framework_sheets[:2]]
         return Outcome("partial", 60, observations, evidence,
-                       "Responsive grid classes are used but no width media queries were found in the site's own CSS: "
-                       "confirm the framework's stylesheet is loaded and covers phones.")
+                       "A responsive framework is used but no width media queries were found in the CSS we could "
+                       "read: confirm the framework's stylesheet is loaded and its grid covers phones.")
+    if mobile_site:
+        evidence.append(Evidence(first_page, selector='link[rel=alternate][media]', attribute="href",
+                                 snippet=mobile_site[0], note="phones are sent to a separate mobile site"))
+        return Outcome("partial", 60, observations, evidence,
+                       f"Phones get a separate mobile site ({mobile_site[0]}) instead of one layout that adapts: "
+                       "two sites drift apart in content and links. Move to one responsive template.")
+    if unread:
+        return Outcome("could_not_check", None, {**observations, "reason": "stylesheets not read"}, evidence,
+                       f"No width media queries were found, but {len(unread)} stylesheet(s) on other hosts were not "
+                       "read; render the pages (scan without --no-browser) to measure whether the layout reflows.")
     return Outcome("fail", 0, observations, evidence,
                    "The site's CSS has no width media queries: the layout is fixed. Rebuild the templates "
                    "mobile-first so they reflow for phones and tablets.")

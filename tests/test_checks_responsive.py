@@ -67,6 +67,24 @@ def test_framework_classes_alone_are_partial() -> None:
     assert result.status == "partial" and "col-md-6" in result.observations["framework_classes"]
 
 
+
+def test_a_framework_stylesheet_or_a_mobile_site_is_partial_and_unread_css_cannot_decide() -> None:
+    sheet = media_queries.run(view('<link rel="stylesheet" href="https://cdn.example/css/bootstrap.min.css?v=3">'))
+    assert (sheet.status, sheet.score) == ("partial", 60)
+    assert sheet.observations["framework_stylesheets"] == ["https://cdn.example/css/bootstrap.min.css?v=3"]
+    mobile = media_queries.run(view('<link rel="alternate" media="only screen and (max-width: 640px)" '
+                                    'href="https://m.b.com/page">'))
+    assert (mobile.status, mobile.observations["mobile_site"]) == ("partial", ["https://m.b.com/page"])
+    assert "separate mobile site" in mobile.recommendation
+    unread = media_queries.run(view('<link rel="stylesheet" href="https://static.other.example/site.css">'))
+    assert unread.status == "could_not_check" and "not read" in unread.recommendation
+    # traps: a stylesheet merely named like a theme, a feed alternate, and a print alternate decide nothing
+    trap = media_queries.run(view('<link rel="alternate" type="application/rss+xml" href="/feed">'
+                                  '<link rel="alternate" media="print" href="/print">'))
+    assert trap.status == "fail" and trap.observations["mobile_site"] == []
+    named = media_queries.run(view('<link rel="stylesheet" href="https://cdn.example/bootstrapper-theme.js.css">'))
+    assert named.observations["framework_stylesheets"] == []
+
 def test_images() -> None:
     html = ('<img src="a.jpg" srcset="a-400.jpg 400w, a-800.jpg 800w" sizes="100vw">'
             '<picture><source media="(max-width: 600px)" srcset="s.jpg"><img src="b.jpg"></picture>'

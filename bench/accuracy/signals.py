@@ -30,7 +30,7 @@ def _viewport(result: Result) -> bool:
 
 def _media_queries(result: Result) -> bool:
     obs = result.get("observations", {})
-    return bool(obs.get("media_queries") or obs.get("framework_classes"))
+    return any(obs.get(k) for k in ("media_queries", "framework_classes", "framework_stylesheets", "mobile_site"))
 
 
 def _present(result: Result) -> bool:
