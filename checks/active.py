@@ -27,8 +27,8 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborNode
 
-from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing, is_feed_address
 from connectedness import vocabulary
+from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listing, is_feed_address
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
@@ -257,7 +257,7 @@ def _means_in(word: str, lang: str) -> bool:
     (templates often keep a default ``lang="en"`` on pages in other languages)."""
     if not vocabulary.terms_of("false_friends", word):
         return True
-    return lang.split("-")[0].lower() in vocabulary.terms_of("sections", word)
+    return lang.split("-", maxsplit=1)[0].lower() in vocabulary.terms_of("sections", word)
 
 
 def _refused(site: SiteView) -> set[str]:
@@ -368,7 +368,7 @@ def blog_urls(site: SiteView) -> list[str]:
     site's header, navigation or footer names (a site's "News" and "Publications" both list its posts)."""
     candidates = find_blog(site)
     chrome = [c.url for c in candidates[1:] if c.via in SITE_CHROME and c.host != "external"]
-    return ([candidates[0].url] + chrome)[:MAX_POST_SECTIONS] if candidates else []
+    return [candidates[0].url, *chrome][:MAX_POST_SECTIONS] if candidates else []
 
 
 @check(id="active.blog", category="active", title="A blog or news section", weight=2)
@@ -1069,7 +1069,8 @@ def _events_page_dates(view: PageView) -> list[date]:
             days.append(parsed.day)
     for node in view.tree.css("[class*=date]"):
         text = squeeze(node.text(deep=True) or "")
-        if len(text) <= 100 and node.css_first("time") is None and (parsed := parse_text_date(text, view.lang)) is not None:
+        if len(text) <= 100 and node.css_first("time") is None \
+                and (parsed := parse_text_date(text, view.lang)) is not None:
             days.append(parsed.day)
     return days
 

@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from connectedness import vocabulary
@@ -58,7 +58,7 @@ def _memo(site: SiteView, name: str, build: Callable[[SiteView], T]) -> T:
     key = ("commerce", name)
     if key not in site.cache:
         site.cache[key] = build(site)
-    return site.cache[key]  # type: ignore[return-value]
+    return cast(T, site.cache[key])
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -94,10 +94,10 @@ def _text(view: PageView) -> str:
 def _mentions(site: SiteView, view: PageView, words: tuple[str, ...]) -> bool:
     """Whether the lower-cased HTML contains any of ``words`` (plain substring search: fast on huge pages)."""
     key = ("commerce", "lower", id(view))
-    low = site.cache.get(key)
+    low = cast(str | None, site.cache.get(key))
     if low is None:
         low = site.cache[key] = view.html.lower()
-    return any(word in low for word in words)  # type: ignore[operator]
+    return any(word in low for word in words)
 
 
 def _shell_outcome(site: SiteView, observations: dict[str, Any]) -> Outcome:

@@ -189,7 +189,7 @@ def _month_number(word: str, lang: str) -> int:
     by_language = vocabulary.terms_of("months", word.rstrip("."))
     months = set(by_language.values())
     if len(months) != 1:
-        months = {by_language[primary]} if (primary := lang.split("-")[0].lower()) in by_language else set()
+        months = {by_language[primary]} if (primary := lang.split("-", maxsplit=1)[0].lower()) in by_language else set()
     if len(months) != 1:
         raise KeyError(word)
     return _MONTH_NUMBER[months.pop()]
@@ -237,7 +237,8 @@ def _numeric_date(text: str, order: Literal["dmy", "mdy"] | None) -> ParsedDate 
     return _day(year, int(second), first) if order == "dmy" else _day(year, int(first), second)
 
 
-def parse_text_date(text: str | None, lang: str = "", numeric: Literal["dmy", "mdy"] | None = None) -> ParsedDate | None:
+def parse_text_date(text: str | None, lang: str = "",
+                    numeric: Literal["dmy", "mdy"] | None = None) -> ParsedDate | None:
     """The first date in prose, month names in any language of vocabulary/months.toml: "14th March 2019",
     "March 14, 2019", "14 Mar 2019", "14. März 2019", "14 de marzo de 2019", "14 марта 2019", "2019-03-14".
 
@@ -458,9 +459,8 @@ def _looks_like_post(view: PageView, scan: _Scan) -> bool:
 
 def _node_url(node: dict[str, Any], base: str) -> str | None:
     """The URL a JSON-LD node is about: ``url``, ``mainEntityOfPage`` or a URL-shaped ``@id``."""
-    for value in (node.get("url"), node.get("mainEntityOfPage"), node.get("@id")):
-        if isinstance(value, dict):
-            value = value.get("@id") or value.get("url")
+    for given in (node.get("url"), node.get("mainEntityOfPage"), node.get("@id")):
+        value = given.get("@id") or given.get("url") if isinstance(given, dict) else given
         if isinstance(value, list):
             value = next((v for v in value if isinstance(v, str)), None)
         if isinstance(value, str) and value.strip() and not value.strip().startswith("#"):
@@ -651,8 +651,8 @@ def _from_urls(site: SiteView, scan: _Scan) -> None:
     """Dated URLs of crawled pages and of every own link: ``/2026/09/30/slug/``."""
     seen: set[str] = set()
     for view in site.pages:
-        for url, anchor in [(view.url, None), *((a.url, a) for a in view.anchors)]:
-            url = url.split("#", 1)[0]
+        for linked, anchor in [(view.url, None), *((a.url, a) for a in view.anchors)]:
+            url = linked.split("#", 1)[0]
             if url in seen:
                 continue
             seen.add(url)

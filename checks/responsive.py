@@ -423,7 +423,8 @@ def overflow(site: SiteView) -> Outcome:
     checked = len(rendered.ok)
     observations: dict[str, object] = {
         "overflows": bool(overflowing), "checked": checked, "overflowing": len(overflowing),
-        "max_overflow_px": max((px for _, px in overflowing), default=0), "viewports": per_viewport,
+        "max_overflow_px": (max_overflow := max((px for _, px in overflowing), default=0)),
+        "viewports": per_viewport,
         "render_errors": rendered.errors,
     }
     if not overflowing:
@@ -439,7 +440,7 @@ def overflow(site: SiteView) -> Outcome:
     home_on_phone = [px for r, px in overflowing if id(r) in phone and rendered.is_home(r)]
     if home_on_phone and max(home_on_phone) >= OVERFLOW_MINOR:
         return Outcome("fail", 0, observations, evidence, advice)
-    if observations["max_overflow_px"] < OVERFLOW_MINOR:  # type: ignore[operator]
+    if max_overflow < OVERFLOW_MINOR:
         score = 80
     elif not any(id(r) in phone for r, _ in overflowing):
         score = 60  # fits the phone; only larger screens overflow

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -128,11 +128,15 @@ def test_prose_dates(text: str, day: date, precision: str) -> None:
 
 
 def test_numeric_dates_dotted_day_first_and_slashed_only_in_the_order_the_page_settles() -> None:
-    assert parse_text_date("22.02.2019") is not None and parse_text_date("22.02.2019").day == date(2019, 2, 22)
-    assert parse_text_date("07.03.2020").day == date(2020, 3, 7)
+    def day(text: str, numeric: Literal["dmy", "mdy"] | None = None) -> date | None:
+        parsed = parse_text_date(text, numeric=numeric)
+        return parsed.day if parsed is not None else None
+
+    assert day("22.02.2019") == date(2019, 2, 22)
+    assert day("07.03.2020") == date(2020, 3, 7)
     assert parse_text_date("07/12/2024") is None  # 7 December or July 12: the text alone cannot say
-    assert parse_text_date("07/12/2024", numeric="dmy").day == date(2024, 12, 7)
-    assert parse_text_date("07/12/2024", numeric="mdy").day == date(2024, 7, 12)
+    assert day("07/12/2024", numeric="dmy") == date(2024, 12, 7)
+    assert day("07/12/2024", numeric="mdy") == date(2024, 7, 12)
     assert numeric_order(["07/12/2024", "19/11/2024"]) == "dmy"
     assert numeric_order(["07/12/2024", "11/19/2024"]) == "mdy"
     assert numeric_order(["07/12/2024", "08/01/2024"]) is None
@@ -166,8 +170,8 @@ def test_a_category_listing_whose_template_dates_posts_is_read_but_an_events_lis
             f'<div class="card"><p class="{css}">{d} February 2026</p><a href="/offer-{d}/">Read more</a></div>'
             for d in (3, 12, 22)) + "</main>"
     promotions = view({HOME: page(NAV), SITE + "/promotions/": page(NAV + cards("blog__date"))})
-    assert collect_posts(promotions, []).newest is not None
-    assert collect_posts(promotions, []).newest.day == date(2026, 2, 22)
+    newest = collect_posts(promotions, []).newest
+    assert newest is not None and newest.day == date(2026, 2, 22)
     events = view({HOME: page(NAV), SITE + "/events/": page(NAV + cards("event-date"))})
     assert collect_posts(events, []).newest is None
     two = view({HOME: page(NAV), SITE + "/promotions/": page(NAV + cards("blog__date").replace(
@@ -475,7 +479,8 @@ def test_a_folders_index_file_names_its_section_and_a_template_language_does_not
     assert (result.status, result.observations["blog"]) == ("pass", "/blog/index.html")
     greek = '<html lang="en"><body><nav><a href="/market/list7.html">ΑΝΑΚΟΙΝΩΣΕΙΣ</a></nav></body></html>'
     assert run(active.blog_check, view({HOME: greek})).observations["blog"] == "/market/list7.html"
-    danish = '<html lang="da"><body><nav><a href="/side-4/">Magasinet</a><a href="/side-5/">Magasin</a></nav></body></html>'
+    danish = ('<html lang="da"><body><nav><a href="/side-4/">Magasinet</a><a href="/side-5/">Magasin</a></nav>'
+              "</body></html>")
     assert run(active.blog_check, view({HOME: danish})).status == "pass"
 
 
@@ -722,7 +727,8 @@ def test_a_podcast_section_linked_from_the_navigation_is_a_podcast() -> None:
                 "<main><p>Welcome.</p></main>")
     result = run(active.podcast_check, view({HOME: home}))
     obs = result.observations
-    assert obs["present"] is True and [(s["url"], s["by"]) for s in obs["section_links"]] == [("/unser-podcast-1", "label")]
+    assert obs["present"] is True
+    assert [(s["url"], s["by"]) for s in obs["section_links"]] == [("/unser-podcast-1", "label")]
     assert (result.status, result.score) == ("partial", 50)
     by_url = page('<main><article><p>Hear the <a href="/podcasts/episode-40-harbours/">whole interview</a>.</p>'
                   "</article></main>")

@@ -52,7 +52,8 @@ def test_every_pattern_kind_finds_its_clue(tmp_path: Path) -> None:
 
 
 def test_confidence_tags_and_near_misses(tmp_path: Path) -> None:
-    site = SiteView.from_html({"https://b.com/": '<div id="chatty-widget"></div><form action="/cart/add" method="get">'})
+    site = SiteView.from_html(
+        {"https://b.com/": '<div id="chatty-widget"></div><form action="/cart/add" method="get">'})
     found = load(tmp_path).detect(site)
     assert found["Chatty"].confidence == 50 and found["Chatty"].kinds == {"chat"}
     assert "Acme Shop" not in found, "the dom clue needs method=post"
@@ -214,9 +215,12 @@ CASES: dict[str, str] = {
     "Valine": "<script>new Valine({el: '#vcomments', appId: 'x'});</script>",
     "PowerReviews": "<script>POWERREVIEWS.display.render({api_key: 'k', locale: 'en_US'});</script>",
     # DOM marker
-    "WhatsApp chat": "<div class='floating-wa'><a href='https://wa.me/34600111222'><img alt='' src='/wa.svg'></a></div>",
-    "CleverReach": "<form class='layout_form cr_form' action='https://eu2.cleverreach.com/f/123-456/wcs/' method='post'></form>",
-    "Drupal comments": "<form class='comment-comment-form comment-form' action='/comment/reply/node/12/comment'></form>",
+    "WhatsApp chat": ("<div class='floating-wa'><a href='https://wa.me/34600111222'><img alt='' src='/wa.svg'></a>"
+                      "</div>"),
+    "CleverReach": ("<form class='layout_form cr_form' action='https://eu2.cleverreach.com/f/123-456/wcs/' "
+                    "method='post'></form>"),
+    "Drupal comments": ("<form class='comment-comment-form comment-form' "
+                        "action='/comment/reply/node/12/comment'></form>"),
     "Changyan": "<div id='SOHUCS' sid='post-12'></div>",
     "Reevoo": "<reevoo-reviewable-badge sku='123'></reevoo-reviewable-badge>",
     "Doctolib": "<a href='https://www.doctolib.fr/dentiste/lyon/jeanne-martin'>Prendre rendez-vous</a>",
