@@ -614,7 +614,7 @@ def feeds_check(site: SiteView) -> Outcome:
     listing = feed_listing(site.snapshot)
     unread = [entry for entry in listing if entry.state != "parsed" and entry.advertised]
     records = [_feed_record(site, f) for f in site.feeds]
-    linked = _feed_links(site, {entry.url for entry in listing})
+    linked = _feed_links(site, {e.url for e in listing if e.state == "parsed" or e.advertised})
     observations: dict[str, Any] = {"feeds": [r["url"] for r in records], "details": records,
                                     "advertised_not_read": [_unread_record(site, u) for u in unread[:MAX_LISTED]],
                                     "linked": [{"url": display_url(site, a.url), "text": a.text[:80],
