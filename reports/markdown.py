@@ -83,6 +83,8 @@ def _site_section(o: ScanOutcome, shots: BlobLinks | None = None) -> list[str]:
             found = {"served_html": "served HTML", "rendered_dom": "rendered DOM only"}.get(r.found_in or "", "")
             if r.found_in == "rendered_dom" and r.served_html_verdict:
                 found += f" (served: {r.served_html_verdict['status']})"
+            if r.observations.get("decided_by") == "rendered":
+                found += " (decided by the browser's measurements)"
             lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | {found} | "
                          f"{_cell(r.recommendation)} |")
     if snap is not None:

@@ -135,6 +135,8 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         if result.get("found_in") == "rendered_dom":
             served = result.get("served_html_verdict") or {}
             finding += f" [dim](after rendering; served HTML alone: {served.get('status', '?')})[/]"
+        if (result.get("observations") or {}).get("decided_by") == "rendered":
+            finding += " [dim](decided by what Chromium measured, not the CSS)[/]"
         checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
                        "" if result["score"] is None else str(result["score"]), finding)
     console.print(checks)

@@ -101,6 +101,25 @@ def test_no_width_queries_but_chromium_measured_a_reflowing_layout_is_a_pass_dec
     assert measured.evidence and all(e.source == "rendered" for e in measured.evidence)
 
 
+def test_the_scorecard_says_when_the_browser_decided_a_static_check() -> None:
+    from rich.console import Console
+
+    from connectedness.audit import check_snapshot
+    from connectedness.reports.scan import print_scorecard, scan_document
+    from connectedness.scoring.model import load_profile
+
+    printed = []
+    for renders in ([], everywhere()):
+        snapshot = site(*renders).snapshot
+        results, card = check_snapshot(snapshot, [media_queries], load_profile("default"))
+        doc = scan_document(brand="b", group=None, scan_id=None, snapshot=snapshot, results=results, scorecard=card)
+        console = Console(record=True, width=200)
+        print_scorecard(console, doc)
+        printed.append(console.export_text())
+    assert "decided by what Chromium measured" not in printed[0]
+    assert "decided by what Chromium measured" in printed[1]
+
+
 @pytest.mark.parametrize(("renders", "status"), [
     ([at(PHONE, overflow_px=300), at(DESKTOP)], "fail"),  # scrolls sideways on the phone
     ([at(DESKTOP)], "fail"),  # a desktop render alone cannot say the layout reflows on phones
