@@ -198,6 +198,23 @@ def _is_buy_button_label(label: str) -> bool:
     return len(label) <= MAX_BUTTON_LABEL and vocabulary.find("commerce", label, "buy_now") is not None
 
 
+def _is_not_cart_label(label: str) -> bool:
+    """A label that says the control collects something other than a purchase: a quote request ("Add to
+    quote", "Angebot anfordern", "Demander un devis") or a wishlist ("Merkzettel", "Liste d'envies"), in
+    every language (``quote`` and ``wishlist`` of ``vocabulary/storefront.toml``), and not "add to cart"."""
+    return bool(label) and vocabulary.find("storefront", label[:MAX_TEXT_SCAN], "quote", "wishlist") is not None \
+        and not _is_add_label(label)
+
+
+def _label_fits_cart(label: str) -> bool:
+    """Whether a link that only its class names a cart may be one: its label is empty once counts and
+    prices are gone (an icon with a badge), or it names the cart or adding to it. "Start free trial" on a
+    ``btn-cart`` link is a call to action in the cart's style, not a cart. (A <button> named a cart keeps
+    counting by its class: it is a control of the page, and its label is often a bare "Order" in a
+    language the vocabulary does not hold.)"""
+    return not _label_words(label) or is_cart_label(label) or _is_add_label(label)
+
+
 def _is_order_online_label(text: str) -> bool:
     """"Order online", "Online bestellen", "Place an online order for ...": a short link label."""
     return len(text.split()) <= MAX_ORDER_LABEL_WORDS and \
@@ -235,10 +252,12 @@ def _anchor_label(anchor: Anchor) -> str:
 def _cart_links(site: SiteView, store: Storefront) -> None:
     for view, anchor in site.anchors():
         label = _anchor_label(anchor)
+        if _is_not_cart_label(label):
+            continue  # a quote cart or a wishlist, whatever its class or path
         if anchor.scheme not in ("http", "https"):
             # A script-driven cart toggle (href="javascript:..." or "#") counts by its markup alone.
             if (anchor.scheme in ("javascript", "") or anchor.href.startswith("#")) \
-                    and names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
+                    and names_cart(f"{anchor.attr('class')} {anchor.attr('id')}") and _label_fits_cart(label):
                     _add(store.cart_links, Evidence(view.url, anchor.selector, "class", anchor.attr("class")[:80],
                                                     note=f"cart control: {_clip(label, 60) or '(no text)'}"))
             continue
@@ -248,7 +267,8 @@ def _cart_links(site: SiteView, store: Storefront) -> None:
         if kind == "query" or _ADD_ATTR.search(anchor.attr("class")) or _is_add_label(anchor.text):
             _add(store.add_to_cart, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
                                              note=f"add-to-cart link: {_clip(anchor.text, 60)}"))
-        elif kind == "path" or is_cart_label(label) or names_cart(f"{anchor.attr('class')} {anchor.attr('id')}"):
+        elif kind == "path" or is_cart_label(label) or (
+                names_cart(f"{anchor.attr('class')} {anchor.attr('id')}") and _label_fits_cart(label)):
             _add(store.cart_links, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
                                             note=f"cart/checkout link: {_clip(label, 60) or '(no text)'}"))
         elif anchor.host != _host(view.url) and _is_order_online_label(label):
@@ -269,12 +289,22 @@ def _add_to_cart_controls(view: PageView, store: Storefront) -> None:
         if reason:
             _add(store.add_to_cart, Evidence(view.url, form.selector, "action", form.action[:160],
                                              note=f"add-to-cart form ({reason})"))
-    for node in view.tree.css("button, input[type=submit], input[type=button], [data-hook]"):
+    # A div with role=button is a button too (a site builder's "Add To Cart" block is one).
+    for node in view.tree.css("button, input[type=submit], input[type=button], [data-hook], [role=button]"):
         attrs = node.attributes
-        label = squeeze(node.text(deep=True, separator=" ") if node.tag == "button" else attrs.get("value") or "")
+        if node.tag == "a" and "data-hook" not in attrs:
+            continue  # a link is read by _cart_links, with the host it leads to
+        if node.tag == "button" or (attrs.get("role") == "button" and node.tag not in ("a", "input")):
+            label = squeeze(node.text(deep=True, separator=" "))
+            if node.tag != "button" and len(label.split()) > MAX_ORDER_LABEL_WORDS:
+                label = ""  # a container that calls itself a button: its text is a panel, not a label
+        else:
+            label = squeeze(attrs.get("value") or "")
         label = label or attrs.get("aria-label") or ""
         marks = " ".join(filter(None, (attrs.get("class"), attrs.get("id"), attrs.get("name"),
                                        attrs.get("data-hook"))))
+        if _is_not_cart_label(label):
+            continue
         if _is_add_label(label) or _is_buy_button_label(label) or _ADD_ATTR.search(marks) or \
                 (node.tag in ("button", "input") and names_cart(marks)):
             _add(store.add_to_cart, Evidence(view.url, css_path(node), snippet=_clip(label or marks, 80),
@@ -382,6 +412,44 @@ def _products(site: SiteView, store: Storefront) -> None:
                         store.offer_currencies.setdefault(code, store.products[path])
 
 
+@dataclass(frozen=True, slots=True)
+class _Embed:
+    """A vendor's buy button or checkout overlay, embedded in the brand's own pages: the cart and the
+    checkout open on the page, drawn by the vendor's script, so the served HTML has no cart link to read."""
+
+    name: str
+    key: str  # a lower-case substring that must be in the page before the patterns run (cheap on big pages)
+    script: re.Pattern[str]  # the vendor's script (its source, or its loader in an inline script)
+    control: re.Pattern[str] | None  # what the script turns into a buy button, when the script alone is not enough
+
+
+_EMBEDS = (
+    # The Buy Button SDK exists only to draw buy buttons and a cart: its loader is enough.
+    _Embed("Shopify Buy Button", "shopify", re.compile(
+        r"sdks\.shopifycdn\.com/buy-button/|\bShopifyBuy\.(?:UI|buildClient)\b", re.IGNORECASE), None),
+    # The overlay script turns links to the vendor's product pages into an on-page checkout.
+    _Embed("Gumroad", "gumroad", re.compile(r"gumroad\.com/js/gumroad(?:-embed)?\.js", re.IGNORECASE),
+           re.compile(r"class=[\"'][^\"']*\bgumroad-(?:button|product-embed)\b"
+                      r"|href=[\"'](?:https?:)?//(?:[\w-]+\.)?gumroad\.com/l/", re.IGNORECASE)),
+    # A whole store drawn into a container of the page.
+    _Embed("Ecwid", "ecwid", re.compile(r"app\.ecwid\.com/script\.js", re.IGNORECASE),
+           re.compile(r"\bxProductBrowser\(|\bxAddToBag\(|id=[\"']my-store-\d+", re.IGNORECASE)),
+)
+
+
+def _embedded_checkouts(site: SiteView, view: PageView, store: Storefront) -> None:
+    """Buy buttons and checkout overlays of ``_EMBEDS`` on one page: a way to buy, as an add-to-cart control."""
+    for embed in _EMBEDS:
+        if not _mentions(site, view, (embed.key,)):
+            continue
+        found = next((m for code in (*view.scripts, *view.inline_scripts) if (m := embed.script.search(code))),
+                     None)  # in a script: an article quoting the loader is not running it
+        if found is None or (embed.control is not None and embed.control.search(view.html) is None):
+            continue
+        _add(store.add_to_cart, Evidence(view.url, "script", snippet=_clip(found.group(0), 120),
+                                         note=f"embedded checkout: {embed.name}"))
+
+
 def storefront(site: SiteView) -> Storefront:
     """The storefront signals of a site (memoised)."""
     def build(site: SiteView) -> Storefront:
@@ -391,6 +459,7 @@ def storefront(site: SiteView) -> Storefront:
             if cart_url_kind(view.url) == "path":
                 _add(store.cart_pages, Evidence(view.url, note="cart/checkout page fetched"))
             _add_to_cart_controls(view, store)
+            _embedded_checkouts(site, view, store)
         _products(site, store)
         return store
     return _memo(site, "storefront", build)
@@ -855,7 +924,12 @@ def storefront_check(site: SiteView) -> Outcome:
     Signals: a cart/basket/bag/checkout link or page, add-to-cart forms or
     buttons, pages with schema.org Product + Offer, and prices with a currency
     on the store. Prose ("the dessert cart", "abandoned-cart emails"), menus and
-    RRP tables are not a store.
+    RRP tables are not a store. A vendor's buy button or checkout overlay
+    loaded by the page's own scripts (``_EMBEDS``: the cart opens on the page)
+    counts as an add-to-cart control. A quote cart or a wishlist ("Add to
+    quote", "Merkzettel") is not a cart whatever its class or path, and a
+    link only its class calls a cart counts only when its label is empty (an
+    icon) or names the cart: "Start free trial" on a ``btn-cart`` is not one.
 
     Score: cart or checkout link/page 35, add-to-cart control 25, Product+Offer
     pages 25, prices with a currency 15. Pass = a way to buy (cart or

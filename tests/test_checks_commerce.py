@@ -219,6 +219,62 @@ def test_storefront_traps_prose_and_look_alike_markup(body: str) -> None:
     assert not _sells(body)
 
 
+@pytest.mark.parametrize(("trap", "positive", "lang"), [
+    ('<a href="/quote-list/" class="header-cart">Quote cart (0)</a>'
+     '<form action="/quote/add"><button class="add-to-cart">Add to quote</button></form>',
+     '<a href="/my-list/" class="header-cart">Cart (0)</a>'
+     '<form action="/list/add"><button class="add-to-cart">Add to cart</button></form>', "en"),
+    ('<a href="#" class="header-cart">Merkzettel (2)</a>', '<a href="#" class="header-cart">Warenkorb (2)</a>', "de"),
+    ('<button class="btn add-to-cart">Demander un devis</button>', '<button class="btn add-to-cart">Ajouter</button>',
+     "fr"),
+    ('<a class="mini-cart" href="/presupuesto/">Solicitar presupuesto</a>', '<a class="mini-cart" href="/p/">3</a>',
+     "es"),
+    ('<button class="addtocart">Liste d\'envies</button>', '<button class="addtocart">+</button>', "fr"),
+    ('<button class="add-to-basket">Dodaj do listy życzeń</button>',
+     '<button class="add-to-basket">Dodaj do koszyka</button>', "pl"),
+])
+def test_quote_carts_and_wishlists_are_not_a_cart_whatever_their_class(trap: str, positive: str, lang: str) -> None:
+    assert not _sells(f"<header>{trap}</header>", lang=lang)
+    assert _sells(f"<header>{positive}</header>", lang=lang)
+
+
+def test_a_link_only_its_class_calls_a_cart_needs_a_cart_label_or_none() -> None:
+    for href in ("/signup", "https://app.shop.example/signup?plan=pro"):
+        assert not _sells(f'<main><a class="btn btn-cart" href="{href}">Start free trial</a></main>')
+        assert not _sells(f'<main><a class="btn btn-cart" href="{href}">Sign in</a></main>')
+    assert _sells('<header><a class="btn btn-cart" href="/go"><svg></svg> <span>2</span></a></header>')
+    assert _sells('<header><a class="btn btn-cart" href="/go">My basket (1)</a></header>')
+
+
+def test_a_div_with_role_button_is_an_add_to_cart_control() -> None:
+    builder = ('<div class="product-block"><div class="store-add-button" role="button" tabindex="0" '
+               'data-product-id="p-77">Add To Cart</div></div>')
+    assert _sells(f"<main>{builder}</main>")
+    # traps: a panel that calls itself a button, and a link with role=button to a marketplace
+    panel = ('<div role="button" class="accordion">Shipping and returns: add to cart today and we ship within '
+             'two days to most countries</div>')
+    market = '<a role="button" class="add-to-cart" href="https://www.bigmarket.example/dp/77">Add to cart</a>'
+    assert not _sells(f"<main>{panel}{market}</main>")
+
+
+def test_embedded_buy_buttons_and_checkout_overlays_are_a_shop() -> None:
+    sdk = ('<main><div id="product-component-9911"></div><script>var loader = '
+           '"https://sdks.shopifycdn.com/buy-button/latest/buy-button-storefront.min.js";</script></main>')
+    result = storefront_check.run(view({"/": page(sdk)}))
+    assert result.status == "partial" and result.observations["kind"] == "shop"
+    assert result.observations["add_to_cart"][0]["note"] == "embedded checkout: Shopify Buy Button"
+    overlay = ('<main><script src="https://gumroad.com/js/gumroad.js"></script>'
+               '<a class="gumroad-button" href="https://maker.gumroad.com/l/field-notes">Get the guide</a></main>')
+    assert _sells(overlay)
+    # traps: the vendor's product link without its overlay script leaves the site, the script alone sells
+    # nothing, and an article quoting the loader in its text is not running it
+    assert not _sells('<main><a href="https://maker.gumroad.com/l/field-notes">Get the guide</a>'
+                      '<p>Read more below.</p></main>')
+    assert not _sells('<main><p>Hello</p><script src="https://gumroad.com/js/gumroad.js"></script></main>')
+    assert not _sells('<main><article><h1>Embedding buy buttons</h1><p>Call ShopifyBuy.UI.onReady(client) after '
+                      'loading sdks.shopifycdn.com/buy-button/latest/ and then...</p></article></main>')
+
+
 def test_shop_plugin_in_theme_assets_and_builder_config_are_not_a_storefront() -> None:
     head = ('<link rel="stylesheet" href="/wp-content/plugins/woocommerce/assets/css/woocommerce.css">'
             '<script src="/wp-content/plugins/woocommerce/assets/js/cart-fragments.min.js"></script>')
@@ -230,7 +286,7 @@ def test_shop_plugin_in_theme_assets_and_builder_config_are_not_a_storefront() -
 
 def test_affiliate_guide_and_product_tester_programme_are_not_a_storefront() -> None:
     guide = page('<article><h1>The best tents</h1><p>Our pick costs $449.</p>'
-                 '<a class="add-to-cart-button" href="https://www.bigmarket.example/dp/123?tag=guide-20">Buy now</a>'
+                 '<a class="add-to-cart-button" href="https://www.bigmarket.example/dp/123?tag=picks-21">Buy now</a>'
                  '</article>')
     tester = page('<main><h1>Become a product tester</h1><button>Jetzt als Produkttester bewerben</button></main>'
                   + ld(json.dumps({"@context": "https://schema.org", "@type": "Product", "name": "Coffee"})))
@@ -382,6 +438,14 @@ PLATFORMS: list[tuple[str, str, str]] = [
      '<script src="https://assets.bigcartel.com/theme_assets/1/1.0.0/theme.js"></script>'
      '<img src="https://assets.bigcartel.com/product_images/1/shirt.jpg" alt="">',
      '<a href="https://www.bigcartel.com/">Big Cartel</a>'),
+    ("shopify",  # the Buy Button embedded on another site: its SDK, and the loader that draws the buttons
+     '<script src="https://sdks.shopifycdn.com/buy-button/1.0/buy-button-storefront.min.js"></script>'
+     '<script>var ui = ShopifyBuy.UI.init(client);</script>',
+     '<p>How to use a buy button on a blog.</p><a href="https://www.shopify.com/buy-button">Buy Button</a>'),
+    ("gumroad",
+     '<script src="https://gumroad.com/js/gumroad.js"></script>'
+     '<a class="gumroad-button" href="https://maker.gumroad.com/l/field-notes">Get the guide</a>',
+     '<a href="https://maker.gumroad.com/l/field-notes">Get the guide</a><p>Sold through Gumroad.</p>'),
     ("square-online",
      '<script src="https://cdn3.editmysite.com/app/website/js/runtime.js"></script>'
      '<link rel="stylesheet" href="https://cdn3.editmysite.com/app/website/css/site.css"><a href="/cart">Cart</a>',
