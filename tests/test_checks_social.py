@@ -242,18 +242,18 @@ def test_posts_without_a_named_owner_have_no_profile(url: str) -> None:
     ("https://developers.facebook.com/brandco", "other", None),           # trap: a service host
     ("https://lm.facebook.com/l.php?u=https%3A%2F%2Fbrand.example", "other", None),  # trap: the link shim
     # a page named by its number stays the page the brand linked
-    ("https://www.facebook.com/pages/Brand-Co/110423472290", "profile",
-     "https://www.facebook.com/pages/Brand-Co/110423472290"),
-    ("http://www.facebook.com/pages/Brand-Co/110423472290/about", "profile",
-     "https://www.facebook.com/pages/Brand-Co/110423472290"),
+    ("https://www.facebook.com/pages/Brand-Co/104867295531", "profile",
+     "https://www.facebook.com/pages/Brand-Co/104867295531"),
+    ("http://www.facebook.com/pages/Brand-Co/104867295531/about", "profile",
+     "https://www.facebook.com/pages/Brand-Co/104867295531"),
     ("https://www.facebook.com/pages/category/Restaurant/Casa-Lucia-1234/", "profile",
      "https://www.facebook.com/pages/category/Restaurant/Casa-Lucia-1234"),
-    ("https://www.facebook.com/app_scoped_user_id/233582907099276/", "other", None),  # trap: a commenter's id
+    ("https://www.facebook.com/app_scoped_user_id/519374028615340/", "other", None),  # trap: a commenter's id
     # LinkedIn's old public-profile address
-    ("http://www.linkedin.com/pub/dana-whitfield/1b/46a/324", "profile",
-     "https://www.linkedin.com/pub/dana-whitfield/1b/46a/324/"),
-    ("https://de.linkedin.com/pub/dana-whitfield/1b/46a/324/de", "profile",
-     "https://www.linkedin.com/pub/dana-whitfield/1b/46a/324/"),
+    ("http://www.linkedin.com/pub/dana-whitfield/3f/81b/5c7", "profile",
+     "https://www.linkedin.com/pub/dana-whitfield/3f/81b/5c7/"),
+    ("https://de.linkedin.com/pub/dana-whitfield/3f/81b/5c7/de", "profile",
+     "https://www.linkedin.com/pub/dana-whitfield/3f/81b/5c7/"),
     ("https://www.linkedin.com/pub/dir/dana/whitfield", "other", None),  # trap: a name search
     # whitespace typed into the href
     ("https://www.facebook.com/brandco%20", "profile", "https://www.facebook.com/brandco"),
@@ -426,9 +426,9 @@ def test_profile_icons_in_a_share_named_bar_of_a_div_footer_are_the_footers() ->
     html = pier("""<main><article><p>Story</p><div class="article-share">
         <a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>
         <a href="https://x.com/janedoe">Follow the writer</a></div></article></main>
-      <div id="footer"><div class="footer-mission"><span class="social-share">
-        <a href="https://x.com/brandco" aria-label="Visit X"><i class="icon-x"></i></a>
-        <a href="https://www.facebook.com/brandco" aria-label="Visit Facebook"><i class="icon-fb"></i></a>
+      <div id="footer"><div class="footer-pledge"><span class="social-share">
+        <a href="https://x.com/brandco" aria-label="Brand Co on X"><i class="icon-x"></i></a>
+        <a href="https://www.facebook.com/brandco" aria-label="Brand Co on Facebook"><i class="icon-fb"></i></a>
         <a href="https://www.facebook.com/sharer/sharer.php?u=y">Share this page</a></span></div></div>""")
     result = run(social.profiles, {PIER: html})
     assert result.observations["profiles"] == {"facebook": "https://www.facebook.com/brandco", "x": "https://x.com/brandco"}
@@ -440,7 +440,7 @@ def test_profile_icons_in_a_share_named_bar_of_a_div_footer_are_the_footers() ->
 
 def test_a_follow_block_at_the_end_of_the_main_content_is_the_brands() -> None:
     post = pier("""<main id="content"><article><p>As <a href="https://x.com/janedoe">@janedoe</a> wrote...</p></article>
-      <div class="connect-container"><h2>Connect with us</h2><ul class="social-list">
+      <div class="connect-panel"><h2>Connect with us</h2><ul class="social-list">
         <li><a href="https://www.facebook.com/brandco">Facebook</a></li>
         <li><a href="https://x.com/brandco">@brandco</a></li></ul></div></main>""",
                 head='<meta property="og:type" content="article">')
@@ -537,7 +537,7 @@ def test_a_short_host_name_does_not_claim_every_handle_that_contains_it() -> Non
 
 def test_profile_links_in_a_template_the_page_stamps_into_its_footer_count() -> None:
     html = pier("""<main><p>x</p></main><footer id="footer"></footer>
-      <template id="js-footer-source"><div class="footer__social">
+      <template id="js-footer-stamp"><div class="footer__social">
         <a href="https://www.facebook.com/brandco" title="Facebook"><span class="icon"></span></a>
         <a href="http://instagram.com/brandco_fashion" title="Instagram"><span class="icon"></span></a></div></template>
       <template id="share-dialog"><a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a></template>
@@ -547,7 +547,7 @@ def test_profile_links_in_a_template_the_page_stamps_into_its_footer_count() -> 
                                                "instagram": "https://www.instagram.com/brandco_fashion/"}
     assert {"https://www.facebook.com/sharer/sharer.php", "https://x.com/janedoe"} <= rejected_urls(result)
     evidence = next(e for e in result.evidence if "facebook.com/brandco" in e.snippet)
-    assert evidence.selector.startswith("template#js-footer-source")
+    assert evidence.selector.startswith("template#js-footer-stamp")
 
 
 def test_a_page_is_chosen_over_a_group_and_the_most_linked_account_over_one_link() -> None:
