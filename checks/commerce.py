@@ -335,10 +335,18 @@ def _phrase_in_text(text: str, concept: str, term: str) -> str | None:
             if start < 0:
                 break
             window = text[max(0, start - PHRASE_WINDOW): start + len(key) + PHRASE_WINDOW]
-            if (m := pattern.search(window)) is not None:
+            if (m := pattern.search(window)) is not None and not _names_other_list(window, m):
                 return m.group(0)
             start = low.find(key, start + len(key))
     return None
+
+
+def _names_other_list(window: str, found: re.Match[str]) -> bool:
+    """Whether a quote or wishlist phrase runs into ``found``: "Your quote cart is empty" is the widget of a
+    quote request, not of a cart ("Wishlist (0) Your cart is empty" still is a cart's)."""
+    lead = max(0, found.start() - 12)
+    other = vocabulary.pattern("storefront", "quote", "wishlist")
+    return any(m.end() > found.start() - lead for m in other.finditer(window[lead:found.end()]))
 
 
 def _offers_of(node: dict[str, Any]) -> list[dict[str, Any]]:

@@ -238,6 +238,11 @@ def test_quote_carts_and_wishlists_are_not_a_cart_whatever_their_class(trap: str
     assert _sells(f"<header>{positive}</header>", lang=lang)
 
 
+def test_an_empty_quote_cart_is_not_an_empty_cart() -> None:
+    assert not _sells('<aside class="panel"><h2>Request</h2><p>Your quote cart is empty.</p></aside>')
+    assert _sells('<aside class="panel"><a href="/saved/">Wishlist (0)</a> <p>Your cart is empty.</p></aside>')
+
+
 def test_a_link_only_its_class_calls_a_cart_needs_a_cart_label_or_none() -> None:
     for href in ("/signup", "https://app.shop.example/signup?plan=pro"):
         assert not _sells(f'<main><a class="btn btn-cart" href="{href}">Start free trial</a></main>')
