@@ -62,7 +62,7 @@ _ORG_TYPE = re.compile(
     r"College|University|Library|(?<=[a-z])Service|(?<=[a-z])Group)$"
 )
 _NOT_ORG = frozenset({"ProductGroup", "WebSite", "WebPage"})
-# A block inside the main content whose name says "follow us" ("social-list", "connect-container",
+# A block inside the main content whose name says "follow us" ("social-list", "connect-panel",
 # "follow-us"): the brand's own icon row at the end of a post, when it holds two networks or more.
 _FOLLOW_WORDS = frozenset({"social", "socials", "socialmedia", "sociallinks", "socialicons", "follow", "followus",
                            "connect", "folgen", "suivez", "siguenos", "seguici", "volg", "obserwuj", "sledujte"})
