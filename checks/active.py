@@ -32,9 +32,10 @@ from connectedness.crawler.feeds import ADVERTISED_VIA, FeedListing, feed_listin
 from connectedness.crawler.selection import section_of
 from connectedness.crawler.snapshot import Feed
 
-from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME
+from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME, UNDATED_OG_ARTICLE
 from .base import Evidence, Outcome, Status, check
 from .dates import (
+    ARCHIVE_SEGMENTS,
     BLOG_TERM_RANK,
     ParsedDate,
     PostIndex,
@@ -50,7 +51,7 @@ from .dates import (
     url_key,
 )
 from .fingerprints import Detection, default_fingerprints
-from .site import Anchor, PageView, SiteView, node_types, squeeze
+from .site import Anchor, PageView, SiteView, css_path, node_types, squeeze
 
 # ------------------------------------------------------------------------------------------- vocabulary
 
@@ -62,6 +63,7 @@ EXTERNAL_BLOG_HOSTS = re.compile(
 TEXT_TERMS = tuple(t for t in BLOG_TERM_RANK if t not in ("post", "articles"))
 """Blog terms accepted in link text: "Our story" is an about page, "Post" a button, and "Articles",
 "Artykuły", "Articoli" the goods of a shop as often as its posts (in a URL they still count)."""
+CASE_STUDY_TERMS = ("case_studies",)  # of vocabulary/sections.toml: a label that is never the blog
 TEXT_WORD = re.compile(r"[^\W\d_]+")  # a word in any script
 PODCAST_TERMS = ("podcast", "episodes", "listen")  # of vocabulary/sections.toml, as are the two below
 EVENT_TERMS = ("events", "webinars", "workshops", "tickets", "live")
@@ -71,11 +73,17 @@ PODCAST_TYPES = ("PodcastSeries", "PodcastEpisode", "PodcastSeason")
 SECTION_PODCAST_TERMS = ("podcast",)
 """What a podcast section is called in links (vocabulary/sections.toml): "episodes" alone may be a TV
 show's or an anime's, "listen" an article read aloud."""
-MAX_LABEL_WORDS = 6  # a navigation label ("Podcast - Loucos por automobilismo"), not a sentence
+MAX_LABEL_WORDS = 6  # a navigation label ("Podcast - Conversas sobre vela"), not a sentence
 AUDIO_FILE = re.compile(r"\.(?:mp3|m4a|aac|oga|ogg|opus)(?:[?#]|$)", re.IGNORECASE)
 AUDIO_DATA_ATTRIBUTE = re.compile(r"""\sdata-[\w-]+=["']([^"'\s]+\.(?:mp3|m4a|aac|oga|ogg|opus))(?:\?[^"']*)?["']""",
                                   re.IGNORECASE)
-MIN_EPISODE_FILES = 2  # audio files on one page that make an episode list
+MIN_EPISODE_FILES = 2  # audio files on one page that make an episode list, with episode words or dates
+AUDIO_SHOW_TERMS = ("podcast", "radio")  # of vocabulary/sections.toml: an audio channel that is a show
+EPISODE_LIST_TERMS = ("podcast", "episodes")  # of vocabulary/sections.toml: what an episode list says it is
+PRODUCT_SECTION_TERMS = ("features", "products", "shop", "pricing")
+"""Sections of vocabulary/sections.toml under which a podcast segment is a product (podcast hosting, a
+microphone kit), not the brand's show."""
+MAX_BESIDE_CHARS = 80  # a list item or small block around a link, not a whole footer
 DECORATIVE_VIDEO = ("autoplay", "muted", "loop")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 PLAYER_SEGMENTS = frozenset({"player", "videoplayer", "video-player", "player-embed"})
@@ -83,6 +91,15 @@ EMBED_SEGMENTS = frozenset({"embed", "embeds", "iframe", "video", "videos"})
 VIDEOJS_SEGMENTS = frozenset({"videojs", "video-js", "video.js"})
 VIDEO_FILE = re.compile(r"\.(?:mp4|m4v|webm|m3u8|ogv|mov)(?:[?&#]|$)", re.IGNORECASE)
 """A video player page of an unknown host: ``/player/embed/``, a video.js page, a video file to play."""
+CAMERA_NAMES = frozenset({"qr", "scan", "scanner", "camera", "cam", "webcam", "barcode", "selfie"})
+"""Class and id words of a camera preview (markup names, read as words like the page anatomy's)."""
+AUDIO_PLAYER_TERMS = ("podcast", "episodes", "radio")  # of vocabulary/sections.toml: an audio player's path
+BUILT_VIDEO_ATTRIBUTES = ("data-settings", "data-html", "data-block-json")
+"""Attributes a page builder keeps its video widget's URL in until a script builds the player (Elementor's
+video widget, Squarespace's video block)."""
+VIDEO_HOST_URL = re.compile(r"https?://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/(?:watch\?|embed/|shorts/)|"
+                            r"youtu\.be/[\w-]|(?:player\.)?vimeo\.com/(?:video/)?\d|"
+                            r"dailymotion\.com/(?:video|embed)/|fast\.wistia\.(?:com|net)/embed/)", re.IGNORECASE)
 VIDEO_KIND_SCORE = {"embed": 100, "element": 100, "background": 60}
 """What each kind of video on the site is worth: a watchable player in full, a decorative loop partly."""
 
@@ -135,10 +152,11 @@ OTHER_HOST_TERMS = frozenset({"blog", "news", "press", "magazine"})
 framework the site is built with is not)."""
 LANGUAGE_SEGMENT = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
 INDEX_STEMS = frozenset({"index", "default"})  # a folder's own page: /blog/index.html is /blog/
-NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode"})
+NOT_ARTICLE_VIA = frozenset({"json-ld:podcastepisode", UNDATED_OG_ARTICLE})
 NOT_POST_TYPES = frozenset({"recipe", "howto"})
 """schema.org types of a page that is a recipe or how-to card, whatever its og:type says."""
-"""Page kinds the anatomy calls a post that are not a blog or news post (an episode is the podcast's)."""
+"""Page kinds the anatomy calls a post that are not a blog or news post (an episode is the podcast's, a page
+that only og:type=article calls one may be any page of a site an SEO plugin tags)."""
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -234,6 +252,8 @@ def _blog_word(anchor: Anchor, lang: str = "") -> tuple[str, bool] | None:
     language where it names the section (``lang``): Danish "Magasin" is a magazine,
     French "Magasin" a shop, Italian "Stampa foto" photo printing.
     """
+    if vocabulary.find("sections", anchor.text, *CASE_STUDY_TERMS):
+        return None  # "Customer stories" -> /stories/: a vendor's case studies, not its blog
     segments = _segments(anchor.url)
     if segments and blog_term(segments[-1]) is not None:
         if any(blog_term(s) is not None for s in segments[:-1]) and len(segments) > 2:
@@ -409,9 +429,9 @@ def _is_post_page(view: PageView) -> bool:
     shop's product page carries its reviews' ``datePublished``, a brand's recipe page ``og:type=article``."""
     anatomy = view.anatomy
     if not anatomy.is_article or anatomy.kind_via in NOT_ARTICLE_VIA:
-        return False
+        return False  # an episode, or only an SEO plugin's og:type=article on an undated brochure page
     if date_from_url(view.url) is not None:
-        return True  # /2020/09/okra-stir-fry.html: a dated post, whatever card markup it carries
+        return True  # /2021/03/lentil-soup.html: a dated post, whatever card markup it carries
     if anatomy.kind_via.startswith("json-ld:") and anatomy.kind_via != "json-ld:podcastepisode":
         return not _product_markup(view)  # an Article node of its own still loses to a Product
     return not (_card_markup(view) or _product_markup(view))
@@ -576,27 +596,70 @@ def _unread_evidence(unread: FeedListing) -> Evidence:
                     note=f"advertised feed not read: {unread.reason}")
 
 
-# "RSS" is the one word for a feed that every language uses as it is (an acronym, not vocabulary).
-_RSS_WORD = re.compile(r"(?<![A-Za-z])RSS(?![A-Za-z])", re.IGNORECASE)
+# "RSS" (and "Atom") is the one word for a feed that every language uses as it is (an acronym, not
+# vocabulary): the word itself, not a product code that begins with it ("RSS-200", "RSS200").
+_RSS_WORD = re.compile(r"(?<![A-Za-z0-9])(?:RSS|Atom)(?![A-Za-z0-9]|[-\s]?\d)", re.IGNORECASE)
+_RSS_CLASS = re.compile(r"(?<![A-Za-z0-9])rss(?![A-Za-z0-9])", re.IGNORECASE)  # an RSS icon: fa-rss, icon-rss
+_FEED_FILES = frozenset({"feed.xml", "rss.xml", "atom.xml", "index.xml", "feed.json"})
+_FEED_FILE_EXTENSIONS = frozenset({"rss", "atom"})
+_FEED_HOST_LABELS = frozenset({"feeds", "feed", "rss", "atom"})
+
+
+def _says_rss(anchor: Anchor) -> bool:
+    """The link's label says RSS or Atom: its text, title, aria-label, an image's alt, or an RSS icon's class."""
+    label = " ".join([anchor.text, anchor.attr("title"), anchor.attr("aria-label"),
+                      *((img.attributes.get("alt") or "") for img in anchor.node.css("img"))])
+    if _RSS_WORD.search(label):
+        return True
+    classes = [anchor.attr("class"), *((n.attributes.get("class") or "") for n in anchor.node.css("[class]"))]
+    return any(_RSS_CLASS.search(c) for c in classes)
+
+
+def _feed_file(url: str) -> bool:
+    """The address names a feed file: ``/index.rss``, ``/blog/atom.xml``, ``/feed.json``."""
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return last in _FEED_FILES or ("." in last and last.rpartition(".")[2] in _FEED_FILE_EXTENSIONS)
+
+
+def _fetched_pages(site: SiteView) -> set[str]:
+    """Keys of the URLs the crawl fetched as HTML pages (memoised): a link to one is a page, not a feed."""
+    cached = site.cache.get("active.fetched_pages")
+    if isinstance(cached, set):
+        return cached
+    keys = {url_key(v.url) for v in site.pages}
+    site.cache["active.fetched_pages"] = keys
+    return keys
 
 
 def _feed_links(site: SiteView, known: set[str]) -> list[tuple[PageView, Anchor]]:
     """Visible links to the brand's feeds that the crawl did not read (a one-page scan reads no body
-    link): a feed address (``/feed/``, ``/rss``, ``index.rss``, ``rss.cms``) on the brand's own hosts
-    anywhere on the page or in the site's chrome on any host, or an own-host link whose text says RSS
-    (a feed or a feed directory page: "RSS", "RSS-Feeds abonnieren"). Another site's feed linked from an
-    article, a share dialog and a ``#`` button that a script fills are not the brand's feed links."""
+    link). A URL the crawl fetched and found to be an HTML page is not a feed, whatever its address
+    ("Animal feed" -> ``/shop/feed/``). Of the others: a feed file (``index.rss``, ``atom.xml``) on the
+    brand's hosts anywhere on the page or in the site's chrome on any host; a feed host of the brand
+    (``feeds.brand.example``); a feed-looking address (``/feed/``, ``/rss/``, ``/news/rss-feed``) whose
+    label says RSS or Atom (the word, an RSS icon), on the brand's hosts or in its chrome; or any own link
+    labelled RSS (a feed, or the page that lists the feeds). "Our Instagram
+    feed" -> ``/feed/``, a partner's ``feeds.`` host without an RSS label, another site's feed linked from
+    an article, a share dialog, a product code ("RSS-200") and a ``#`` button that a script fills are not
+    the brand's feed links."""
+    fetched = _fetched_pages(site)
     found: dict[str, tuple[PageView, Anchor]] = {}
     for view in site.pages:
         for anchor in view.anchors:
             if anchor.scheme not in ("http", "https") or anchor.href.lstrip().startswith("#"):
                 continue
             url = anchor.url.split("#", 1)[0]
-            if url in known or url in found or url_key(url) == url_key(view.url):
+            if url in known or url in found or url_key(url) in fetched:
                 continue
             own = site.is_own(url)
-            address = is_feed_address(url)
-            if (address and (own or anchor.region in SITE_CHROME)) or (own and _RSS_WORD.search(anchor.text)):
+            if not (own or anchor.region in SITE_CHROME):
+                continue
+            says_rss = _says_rss(anchor)
+            if is_feed_address(url):
+                feed_host = (urlsplit(url).hostname or "").split(".", 1)[0] in _FEED_HOST_LABELS
+                if _feed_file(url) or (own and feed_host) or says_rss:
+                    found[url] = (view, anchor)
+            elif own and says_rss:  # "RSS" -> /syndication/42, "RSS-Feeds abonnieren": a feed or a feed list
                 found[url] = (view, anchor)
     return list(found.values())
 
@@ -606,11 +669,12 @@ def feeds_check(site: SiteView) -> Outcome:
     """Lists the RSS, Atom and JSON feeds the crawl found and parsed (linked with <link rel="alternate">
     on any host, linked from the site's header, navigation or footer, linked from pages, or at common
     paths), the advertised ones it could not read, with the reason, and visible feed links it did not
-    follow (``linked``: a feed address on the brand's hosts or in its chrome, or an own link saying
-    RSS). A feed with entries, advertised in a page's head or the site's chrome, passes; one found only
-    by probing or by an in-page link is partial, as is an advertised feed that could not be read
-    (robots.txt, a bound, no answer: 70; an HTTP error or not a feed: 40), a visible feed link this scan
-    did not read (60) or an empty feed (40); none at all fails."""
+    follow (``linked``: a feed file or a feed host of the brand, a feed address labelled RSS on the brand's
+    hosts or in its chrome, an own link labelled RSS; never a URL the crawl fetched as an HTML page). A feed
+    with entries, advertised in a page's head or the site's chrome, passes; one found only by probing or
+    by an in-page link is partial, as is an advertised feed that could not be read (robots.txt, a bound,
+    no answer: 70; an HTTP error or not a feed: 40), a visible feed link this scan did not read (60) or an
+    empty feed (40); none at all fails."""
     listing = feed_listing(site.snapshot)
     unread = [entry for entry in listing if entry.state != "parsed" and entry.advertised]
     records = [_feed_record(site, f) for f in site.feeds]
@@ -667,10 +731,11 @@ def _is_podcast_page(view: PageView) -> bool:
 
 
 def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]]:
-    """Links to the brand's show in podcast apps, from podcast pages, the home page or the site's chrome."""
+    """Links to the brand's show in podcast apps, from podcast pages or the site's chrome (a show linked from
+    an article may be anyone's). An audio channel (SoundCloud, Mixcloud) counts only on a podcast page or,
+    in the chrome, beside a podcast word: most are a musician's or a DJ's."""
     found: dict[str, dict[str, str]] = {}
     evidence: list[Evidence] = []
-    home_key = url_key(_home_url(site))
     for view in site.pages:
         podcast_page = _is_podcast_page(view)
         for anchor in view.anchors:
@@ -680,36 +745,75 @@ def _directory_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidenc
             if name is None:
                 continue
             chrome = anchor.region in CHROME
-            if not (podcast_page or chrome or url_key(view.url) == home_key):
+            if not (podcast_page or chrome):
                 continue  # a guest appearance on someone else's show, linked from an article
-            if name in AUDIO_CHANNELS and not chrome:
-                continue
+            if name in AUDIO_CHANNELS and not (podcast_page or (chrome and _beside_podcast_word(anchor))):
+                continue  # a band's, a DJ's, a club's SoundCloud: music, unless it says podcast
             found[anchor.url] = {"directory": name, "url": anchor.url, "page": display_url(site, view.url)}
             if len(evidence) < 5:
                 evidence.append(Evidence(view.url, anchor.selector, "href", _snippet(anchor), note=f"{name} link"))
     return sorted(found.values(), key=lambda d: (d["directory"], d["url"])), evidence
 
 
+def _beside_podcast_word(anchor: Anchor) -> bool:
+    """A podcast or radio word (vocabulary/sections.toml) in the link's label, title or address
+    (``soundcloud.com/brand-podcast``, ``soundcloud.com/radiobrand``), or in the small block that holds it."""
+    label = " ".join([anchor.text, anchor.attr("title"), anchor.attr("aria-label"),
+                      *((img.attributes.get("alt") or "") for img in anchor.node.css("img")),
+                      re.sub(r"[-_/.]+", " ", unquote(urlsplit(anchor.url).path))])
+    if vocabulary.find("sections", label, *AUDIO_SHOW_TERMS):
+        return True
+    slug = re.sub(r"[\W_]+", "", vocabulary.fold(urlsplit(anchor.url).path.strip("/").split("/", 1)[0]))
+    show_words = {vocabulary.fold(w).replace(" ", "") for t in AUDIO_SHOW_TERMS
+                  for w in vocabulary.words("sections", t)}
+    if any(slug.startswith(w) or slug.endswith(w) for w in show_words if len(w) >= 4):
+        return True  # a channel named as a show: radiobrand, brandpodcast
+    parent = anchor.node.parent
+    text = squeeze(parent.text(separator=" ")) if parent is not None else ""
+    return len(text) <= MAX_BESIDE_CHARS and bool(vocabulary.find("sections", text, *AUDIO_SHOW_TERMS))
+
+
 def _names_podcast(parts: SplitResult) -> bool:
     """The URL itself names a podcast: a whole path segment (``/podcasts/``, ``/podcast/episode-40/``) or a
     host label (``podcast.brand.com``) in any language of vocabulary/sections.toml."""
     labels = (parts.hostname or "").split(".")[:-2]  # subdomain labels only: never the brand's own name
-    return any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS)
-               for s in [*labels, *(s for s in parts.path.split("/") if s)])
+    if any(vocabulary.segment_term("sections", s, *SECTION_PODCAST_TERMS) for s in labels):
+        return True
+    return _podcast_segment(parts) == "section"
 
 
-def _podcast_link(page: SplitResult, page_key: str, anchor: Anchor) -> str | None:
+def _podcast_segment(parts: SplitResult) -> str | None:
+    """Where a path segment names a podcast: ``nested`` under a post archive or a product section (a post's
+    ``/tag/podcast/``, ``/category/podcast/``, a hosting product's ``/features/podcast/``), ``section``
+    anywhere else (``/podcast/``, ``/about-us/podcast/``, ``/guides/podcast/``), None when none names one."""
+    segments = [s for s in parts.path.split("/") if s]
+    for index, segment in enumerate(segments):
+        if not vocabulary.segment_term("sections", segment, *SECTION_PODCAST_TERMS):
+            continue
+        parents = segments[:index]
+        if any(p.lower() in ARCHIVE_SEGMENTS or vocabulary.segment_term("sections", p, *PRODUCT_SECTION_TERMS)
+               for p in parents):
+            return "nested"
+        return "section"
+    return None
+
+
+def _podcast_link(page: SplitResult, page_key: str, anchor: Anchor, podcast_page: bool = False) -> str | None:
     """How an own link leads to the brand's podcast section (``url`` or ``label``), or None.
 
-    A URL that names a podcast counts from anywhere on the page; a short label ("Podcast", "Unser Podcast")
-    on a link elsewhere on the same host counts from the site's chrome only, where a site lists its own
-    sections. A sister site's podcast (another host of the group, only the label naming it) does not.
+    Both count from the site's chrome only, where a site lists its own sections (or from a podcast page,
+    for a URL): a URL that names a podcast section (``/podcast/``, ``podcast.brand.com``), or a short label
+    ("Podcast", "Unser Podcast") on a link elsewhere on the same host. A post's tag or category
+    (``/tag/podcast/``), a product feature (``/features/podcast/``) and a sister site's podcast (another
+    host of the group, only the label naming it) do not.
     """
     parts = urlsplit(anchor.url)  # once: the properties of Anchor split the URL on every call
     if parts.scheme.lower() not in ("http", "https") or url_key(anchor.url) == page_key:
         return None
+    if _podcast_segment(parts) == "nested":
+        return None
     if _names_podcast(parts):
-        return "url"
+        return "url" if anchor.region in CHROME or podcast_page else None
     if anchor.region not in CHROME or parts.hostname != page.hostname:
         return None
     words = _words(anchor.text)
@@ -725,9 +829,10 @@ def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Eviden
     found: dict[str, dict[str, str]] = {}
     evidence: list[Evidence] = []
     for view in site.pages:
-        page, page_key = urlsplit(view.url), url_key(view.url)
+        page, page_key, podcast_page = urlsplit(view.url), url_key(view.url), _is_podcast_page(view)
         for anchor in view.anchors:
-            _add_podcast_link(site, view, anchor, _podcast_link(page, page_key, anchor), found, evidence)
+            _add_podcast_link(site, view, anchor, _podcast_link(page, page_key, anchor, podcast_page), found,
+                              evidence)
     return sorted(found.values(), key=lambda d: d["url"])[:MAX_LISTED], evidence
 
 
@@ -759,17 +864,35 @@ def _audio_files(view: PageView) -> set[str]:
 
 
 def _episode_lists(site: SiteView) -> tuple[int, list[Evidence]]:
-    """Pages that list episodes as audio files: two or more files on a page, or any on a podcast page
-    (one clip beside a news report is not a podcast)."""
+    """Pages that list episodes as audio files: any on a podcast page or a post filed under the podcast
+    category or tag, or two or more files on a page that says episode or podcast (vocabulary/sections.toml)
+    or dates them (``<time datetime>``). One clip beside a news report, a speaker's sound samples and a
+    lesson's pronunciation clips are not a podcast."""
     pages = 0
     evidence: list[Evidence] = []
     for view in site.pages:
         files = _audio_files(view)
-        if len(files) >= MIN_EPISODE_FILES or (files and _is_podcast_page(view)):
+        if (files and (_is_podcast_page(view) or _filed_under_podcast(view))) or (
+                len(files) >= MIN_EPISODE_FILES and _lists_episodes(view)):
             pages += 1
             if len(evidence) < 2:
                 evidence.append(Evidence(view.url, note=f"{len(files)} audio files: {', '.join(sorted(files)[:3])}"))
     return pages, evidence
+
+
+def _filed_under_podcast(view: PageView) -> bool:
+    """The page links its own podcast category or tag (``/category/podcast/``): a post filed as an episode."""
+    host = urlsplit(view.url).hostname
+    return any(_podcast_segment(parts := urlsplit(a.url)) == "nested" and parts.hostname == host
+               for a in view.anchors)
+
+
+def _lists_episodes(view: PageView) -> bool:
+    """The page calls its audio episodes or a podcast, or dates its items (an episode list is dated)."""
+    text = view.title + " " + view.text
+    if vocabulary.find("sections", text, *EPISODE_LIST_TERMS):
+        return True
+    return len(view.tree.css("time[datetime]")) >= MIN_EPISODE_FILES
 
 
 def _audio_on_podcast_pages(site: SiteView) -> tuple[int, list[Evidence]]:
@@ -871,16 +994,30 @@ def _hidden(node: LexborNode) -> bool:
     return any((attrs.get(a) or "").strip().rstrip("px") in ("0", "1") for a in ("width", "height"))
 
 
-def _video_kind(node: LexborNode) -> str | None:
+def _camera_capture(node: LexborNode, html: str) -> bool:
+    """A ``<video>`` that shows the visitor's camera: the page asks for it (``getUserMedia``), or the element
+    or its parent is named for a camera or scanner (``qr-video``, ``scanner__preview``)."""
+    if "getUserMedia" in html:
+        return True
+    names = [node.attributes.get("id") or "", node.attributes.get("class") or ""]
+    if node.parent is not None:
+        names += [node.parent.attributes.get("id") or "", node.parent.attributes.get("class") or ""]
+    return any(w in CAMERA_NAMES for n in names for w in re.split(r"[^a-z]+", n.lower()))
+
+
+def _video_kind(node: LexborNode, html: str = "") -> str | None:
     """``element`` for a player, ``background`` for a decorative loop, None for a hidden empty helper.
 
     A ``<video>`` without a source is usually a player or gallery that a script fills (still video on the
-    page); a hidden one without a source is a feature-detection or ad helper, not a video.
+    page); a hidden one without a source is a feature-detection or ad helper, and one without a source or
+    poster that shows the visitor's camera (a QR scanner) is not the site's video.
     """
     attrs = node.attributes
     sourced = bool(attrs.get("src") or attrs.get("data-src") or node.css_first("source[src], source[data-src]"))
     if not sourced and _hidden(node):
         return None
+    if not sourced and not attrs.get("poster") and _camera_capture(node, html):
+        return None  # a QR or barcode scanner's camera preview: the visitor's camera, not the site's video
     if "controls" not in attrs and all(a in attrs for a in DECORATIVE_VIDEO):
         return "background"
     return "element"
@@ -892,7 +1029,7 @@ def _video_elements(site: SiteView) -> tuple[int, int, list[Evidence]]:
     evidence: list[Evidence] = []
     for view in site.pages:
         for node in view.tree.css("video"):
-            kind = _video_kind(node)
+            kind = _video_kind(node, view.html)
             if kind is None:
                 continue
             if kind == "background":
@@ -907,9 +1044,12 @@ def _video_elements(site: SiteView) -> tuple[int, int, list[Evidence]]:
 
 def _player_iframe(src: str) -> bool:
     """An iframe URL that is a video player of the site's own or an unknown host: a ``/player/embed/`` or
-    ``/embed/player/`` path, a video.js player page, or a player page given a video file to play."""
+    ``/embed/player/`` path, a video.js player page, or a player page given a video file to play; never
+    one whose path names audio, a podcast or an episode (an audio host's player)."""
     parts = urlsplit(src)
     segments = {s.lower() for s in parts.path.split("/") if s}
+    if "audio" in segments or any(vocabulary.segment_term("sections", s, *AUDIO_PLAYER_TERMS) for s in segments):
+        return False  # an audio host's /player/embed/episode/42: a podcast player, not video
     if segments & PLAYER_SEGMENTS and segments & EMBED_SEGMENTS:
         return True
     return bool(segments & VIDEOJS_SEGMENTS) or bool(VIDEO_FILE.search(unquote(parts.query)))
@@ -926,6 +1066,25 @@ def _player_iframes(site: SiteView) -> tuple[int, list[Evidence]]:
             count += 1
             if len(evidence) < 3:
                 evidence.append(Evidence(view.url, "iframe", "src", src[:200], note="video player iframe"))
+    return count, evidence
+
+
+def _built_players(site: SiteView) -> tuple[int, list[Evidence]]:
+    """Visible page-builder video widgets whose player a script builds from a video host URL kept in a data
+    attribute (``data-settings="{&quot;youtube_url&quot;:...}"``, ``data-html="&lt;iframe src=...&gt;"``)."""
+    count = 0
+    evidence: list[Evidence] = []
+    selector = ", ".join(f"[{a}]" for a in BUILT_VIDEO_ATTRIBUTES)
+    for view in site.pages:
+        for node in view.tree.css(selector):
+            values = [(node.attributes.get(a) or "").replace("\\/", "/") for a in BUILT_VIDEO_ATTRIBUTES]
+            found = next((m.group(0) for v in values if (m := VIDEO_HOST_URL.search(v))), None)
+            if found is None or _hidden(node):
+                continue
+            count += 1
+            if len(evidence) < 3:
+                evidence.append(Evidence(view.url, css_path(node), snippet=found[:200],
+                                         note="video widget built by script"))
     return count, evidence
 
 
@@ -980,8 +1139,9 @@ def _channel_links(site: SiteView) -> tuple[list[dict[str, str]], list[Evidence]
 @check(id="active.video", category="active", title="Video on the site", weight=1)
 def video_check(site: SiteView) -> Outcome:
     """Finds video on the site itself, by kind: ``embed`` (a player of a video host, YouTube, Vimeo, Wistia,
-    Vidyard, Brightcove, JW Player... found by its iframe or player element, or a visible player iframe of
-    the site's own or an unknown host), ``element`` (a ``<video>`` player, with a source or filled by
+    Vidyard, Brightcove, JW Player... found by its iframe or player element, a visible player iframe of
+    the site's own or an unknown host, or a page builder's video widget whose player a script builds from
+    a video host URL in its data attributes), ``element`` (a ``<video>`` player, with a source or filled by
     script) and ``background`` (a muted autoplay loop without controls). An embed or element passes; a
     background loop only is partial (60): it decorates, nobody watches it. Weaker clues are recorded, not
     counted as video: a player library loaded without a player on the page (it may serve an outstream ad),
@@ -992,10 +1152,12 @@ def video_check(site: SiteView) -> Outcome:
     embeds = [d for d in detections if shown[d.name]]
     loaders = [d for d in detections if not shown[d.name]]
     iframes, iframe_evidence = _player_iframes(site)
+    built, built_evidence = _built_players(site)
+    iframe_evidence += built_evidence
     players, background, element_evidence = _video_elements(site)
     objects, object_evidence = _video_objects(site)
     channels, channel_evidence = _channel_links(site)
-    kinds = [k for k, found in (("embed", embeds or iframes), ("element", players), ("background", background))
+    kinds = [k for k, found in (("embed", embeds or iframes or built), ("element", players), ("background", background))
              if found]
     observations: dict[str, Any] = {
         "present": bool(kinds),
@@ -1003,6 +1165,7 @@ def video_check(site: SiteView) -> Outcome:
         "kinds": kinds,
         "embeds": sorted(d.name for d in embeds),
         "player_iframes": iframes,
+        "built_players": built,
         "video_elements": players,
         "background_videos": background,
         "player_scripts": sorted(d.name for d in loaders),

@@ -22,7 +22,8 @@ region unless something about it says otherwise), so a page costs one visit per 
 Each region carries ``via``, the reason in words (``tag:footer``, ``class:footer-social``,
 ``position:after-main``, ``repeated on 4 pages``), so evidence can say why a link counts as chrome.
 
-**Kind.** ``article`` (a post: ``og:type=article``, Article-like JSON-LD, a published time, one
+**Kind.** ``article`` (a post: a published time, Article-like JSON-LD, ``og:type=article`` (``kind_via``
+says ``undated`` when no dated byline or URL agrees: SEO plugins give every page that og:type), one
 ``<article>`` with a dated ``<time>``, a dated URL), ``product``, ``listing`` (an index of posts or
 items), ``home`` or ``page``; ``kind_via`` says which evidence decided.
 
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
     from .site import PageView, SiteView
 
 # ------------------------------------------------------------------ names that make an element chrome or content
-# Class and id names are read as words: "site-header", "header__nav", "FooterLinks", "js-header-social"
-# become ["site", "header"], ["header", "nav"], ["footer", "links"], ["header", "social"]. Non-English
+# Class and id names are read as words: "site-header", "header__nav", "FooterLinks", "js-header-follow"
+# become ["site", "header"], ["header", "nav"], ["footer", "links"], ["header", "follow"]. Non-English
 # names are as common as English ones on the real web, so each region lists words in many languages.
 
 CHROME_WORDS: dict[str, frozenset[str]] = {
@@ -158,6 +159,16 @@ POST_TYPES = frozenset({"recipe", "howto", "podcastepisode"})
 """schema.org types (lower-cased) of other posts: a recipe, a how-to, a podcast episode."""
 PRODUCT_TYPES = frozenset({"product", "productgroup", "individualproduct", "productmodel", "car", "vehicle"})
 LISTING_TYPES = frozenset({"collectionpage", "itemlist", "blog", "searchresultspage"})
+UNDATED_OG_ARTICLE = "og:type=article, undated"
+"""``kind_via`` of a page that only ``og:type=article`` calls an article: SEO plugins (Yoast) emit it on every
+singular page, so a brochure "Services" page carries it too. Still kind ``article`` (a page people may
+share), but not evidence that the site publishes posts."""
+BYLINE_DATE = "time[datetime], [itemprop=datePublished]"
+"""A dated byline: what, beside ``og:type=article``, makes a page a post (a brochure page has none)."""
+BYLINE_CLASS = re.compile(r"(?:^|[-_\s])(?:byline|author|publish(?:ed)?|posted|pubdate|post-date|entry-date|"
+                          r"article-date)(?:$|[-_\s])", re.IGNORECASE)
+"""Class names of a byline or post date ("post-meta__author-date", "published_on"), read with a date in them."""
+MAX_BYLINE_CHARS = 160  # a byline, not a section that happens to hold a date
 _DATED_URL = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/?#]+")
 _JS_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript",
                        "application/ecmascript"})
@@ -507,8 +518,6 @@ class PageAnatomy:
     def article_markup(self) -> str | None:
         """The markup that declares this page an article or post (og:type, published time, JSON-LD), or None."""
         view = self.view
-        if (view.meta_first("og:type") or "").lower().startswith("article"):
-            return "og:type=article"
         for key in POST_META_KEYS:
             if view.meta.get(key):
                 return f"meta:{key}"
@@ -516,7 +525,30 @@ class PageAnatomy:
             for kind in _types(node):
                 if kind in ARTICLE_TYPES:
                     return f"json-ld:{kind}"
+        if (view.meta_first("og:type") or "").lower().startswith("article"):
+            # SEO plugins give every singular page og:type=article: only a date says it is a post
+            dated = _DATED_URL.search(urlsplit(view.url).path) or self._dated_byline()
+            return "og:type=article" if dated else UNDATED_OG_ARTICLE
         return None
+
+    def _dated_byline(self) -> bool:
+        """A ``<time datetime>``, a datePublished item, or a byline or post-date element (by its class names)
+        whose text or value is a date: what a post shows and a brochure page does not."""
+        from .dates import parse_datetime, parse_text_date  # dates and site import this module
+        from .site import squeeze
+
+        view = self.view
+        if view.tree.css_first(BYLINE_DATE) is not None:
+            return True
+        for node in view.tree.css("[class]"):
+            if not BYLINE_CLASS.search(node.attributes.get("class") or ""):
+                continue
+            value = node.attributes.get("value") or node.attributes.get("content") or ""
+            text = squeeze(node.text(separator=" "))
+            if parse_datetime(value) is not None or (
+                    len(text) <= MAX_BYLINE_CHARS and parse_text_date(text, view.lang) is not None):
+                return True
+        return False
 
     @cached_property
     def _kind(self) -> tuple[str, str]:

@@ -62,12 +62,12 @@ BLOG_TERM_RANK: dict[str, int] = {"blog": 0, "news": 1, "magazine": 1, "articles
 shared with active.blog. The words, in every language, are data."""
 NOT_POST_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sections", ("podcast", "episodes", "listen", "video", "events", "webinars", "workshops", "tickets", "shop",
-                  "products", "reviews")),
+                  "products", "reviews", "case_studies")),
     ("commerce", ("cart", "checkout")),
     ("forms", ("account",)),
 )
 """Vocabulary terms of sections whose dated items are not posts (episodes, events, videos, products, and
-testimonials: a customer's quote dated in a URL is not the brand publishing)."""
+testimonials and case studies: a customer's quote or story dated in a URL is not the brand publishing)."""
 
 
 def blog_term(segment: str) -> str | None:

@@ -67,7 +67,7 @@ def is_feed_address(url: str) -> bool:
     last = segments[-1]
     if _FEED_SEGMENTS.intersection(segments) or ("." in last and last.rpartition(".")[2] in _FEED_EXTENSIONS):
         return True
-    # "rss" as a word of a segment (rss-feeds, rss.cms, export-rss, recipe_rss_feed) names little but feeds;
+    # "rss" as a word of a segment (rss-feeds, news.rss.php, get-rss, events_rss_list) names little but feeds;
     # "feed" as a word does not ("feed-the-children").
     return any("rss" in _WORD.split(segment) for segment in segments)
 

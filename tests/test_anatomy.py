@@ -32,7 +32,7 @@ LINK = '<a href="https://x.example/brand">Brand on X</a>'
     (f'<div id="masthead"><span>{LINK}</span></div>', "header", "id:masthead"),
     (f'<div class="header__nav">{LINK}</div>', "header", "class:header__nav"),
     (f'<div class="FooterLinks">{LINK}</div>', "footer", "class:FooterLinks"),
-    (f'<div class="js-header-social">{LINK}</div>', "header", "class:js-header-social"),
+    (f'<div class="js-header-follow">{LINK}</div>', "header", "class:js-header-follow"),
     (f'<ul class="main-nav">{LINK}</ul>', "nav", "class:main-nav"),
     (f'<div id="globalnav">{LINK}</div>', "nav", "id:globalnav"),
     (f'<div class="widget-area">{LINK}</div>', "aside", "class:widget-area"),
@@ -170,7 +170,23 @@ def test_main_content_from_markup_or_the_largest_text_block() -> None:
 # ------------------------------------------------------------------ page kind
 
 @pytest.mark.parametrize(("path", "head", "body", "kind", "via"), [
-    ("news/launch", '<meta property="og:type" content="article">', "", "article", "og:type=article"),
+    ("news/launch", '<meta property="og:type" content="article">', '<p class="entry-meta__posted-on">3 May 2026</p>',
+     "article", "og:type=article"),
+    ("news/launch", '<meta property="og:type" content="article">', '<time datetime="2026-05-03">3 May</time>',
+     "article", "og:type=article"),
+    ("2026/05/launch/", '<meta property="og:type" content="article">', "", "article", "og:type=article"),
+    # SEO plugins give every singular page og:type=article: without a date it may be a brochure page
+    ("services/", '<meta property="og:type" content="article">'
+     '<meta property="article:modified_time" content="2026-03-01T10:00:00+00:00">', "<p>We fix roofs.</p>",
+     "article", "og:type=article, undated"),
+    ("services/", '<meta property="og:type" content="article"><script type="application/ld+json">{"@graph": '
+     '[{"@type": "WebPage", "datePublished": "2019-05-02"}]}</script>', "<p>We fix roofs.</p>", "article",
+     "og:type=article, undated"),
+    ("team/", '<meta property="og:type" content="article">',
+     '<blockquote>Great work<cite class="testimonial-author">Ann, roofer since 1990</cite></blockquote>', "article",
+     "og:type=article, undated"),
+    ("x/", '<meta property="og:type" content="article"><script type="application/ld+json">{"@type": "BlogPosting"}'
+     "</script>", "", "article", "json-ld:blogposting"),
     ("x/", '<script type="application/ld+json">{"@type": "NewsArticle"}</script>', "", "article",
      "json-ld:newsarticle"),
     ("x/", '<script type="application/ld+json">{"@graph": [{"@type": "BlogPosting"}]}</script>', "", "article",

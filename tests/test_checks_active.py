@@ -439,12 +439,33 @@ def test_links_that_are_not_the_blog(link: str) -> None:
 
 
 def test_a_page_that_is_itself_a_post_shows_a_blog_even_without_a_section_link() -> None:
-    post = page("<main><article><h1>Harbour news</h1><p>Text.</p></article></main>",
-                head='<meta property="og:type" content="article">')
+    post = page('<main><article><h1>Harbour news</h1><p class="post-byline">By Ann Lee, 4 May 2026</p>'
+                "<p>Text.</p></article></main>", head='<meta property="og:type" content="article">')
     result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/harbour-bridge-reopens/": post}))
     obs = result.observations
     assert (result.status, result.score, obs["found_via"]) == ("partial", 50, "article")
     assert obs["article_pages"] == ["/harbour-bridge-reopens/"]
+
+
+def test_an_seo_plugins_og_type_article_on_a_brochure_page_is_not_a_post() -> None:
+    head = ('<meta property="og:type" content="article">'
+            '<meta property="article:modified_time" content="2026-03-01T10:00:00+00:00">'
+            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "datePublished": "2021-05-02"}]}'
+            "</script>")
+    services = page("<main><h1>Our services</h1><p>We fix roofs.</p></main>", head=head)
+    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/services/": services}))
+    assert result.status == "fail"
+
+
+def test_customer_stories_are_case_studies_not_a_blog() -> None:
+    for label, href in (("Customer stories", "/clients/"), ("Success stories", "/stories/"),
+                        ("Kundengeschichten", "/geschichten/")):
+        home = page(f'<header><nav><a href="/about/">About</a><a href="{href}">{label}</a></nav></header>')
+        assert run(active.blog_check, view({HOME: home})).status == "fail", label
+    home = page('<header><nav><a href="/about/">About</a><a href="/stories/">Stories</a></nav></header>')
+    assert run(active.blog_check, view({HOME: home})).status == "pass"
+    ratgeber = '<html lang="de"><body><nav><a href="/seite-9/">Ratgeber</a></nav></body></html>'
+    assert run(active.blog_check, view({HOME: ratgeber})).observations["label"] == "ratgeber"
 
 
 @pytest.mark.parametrize("html", [
@@ -477,8 +498,8 @@ def test_a_folders_index_file_names_its_section_and_a_template_language_does_not
     mirror = page('<nav><a href="../blog/index.html">Useful to know</a></nav>')
     result = run(active.blog_check, view({HOME: mirror}))
     assert (result.status, result.observations["blog"]) == ("pass", "/blog/index.html")
-    greek = '<html lang="en"><body><nav><a href="/market/list7.html">ΑΝΑΚΟΙΝΩΣΕΙΣ</a></nav></body></html>'
-    assert run(active.blog_check, view({HOME: greek})).observations["blog"] == "/market/list7.html"
+    greek = '<html lang="en"><body><nav><a href="/el/section-12.php">Ειδήσεις</a></nav></body></html>'
+    assert run(active.blog_check, view({HOME: greek})).observations["blog"] == "/el/section-12.php"
     danish = ('<html lang="da"><body><nav><a href="/side-4/">Magasinet</a><a href="/side-5/">Magasin</a></nav>'
               "</body></html>")
     assert run(active.blog_check, view({HOME: danish})).status == "pass"
@@ -487,9 +508,9 @@ def test_a_folders_index_file_names_its_section_and_a_template_language_does_not
 def test_a_section_in_one_language_and_a_dated_recipe_post() -> None:
     home = page('<nav><a href="/blog/de">Blog</a></nav>')
     assert run(active.blog_check, view({HOME: home})).observations["blog"] == "/blog/de"
-    recipe_post = page('<div itemscope itemtype="http://schema.org/Recipe"><h1>Okra</h1></div>',
+    recipe_post = page('<div itemscope itemtype="http://schema.org/Recipe"><h1>Lentil soup</h1></div>',
                        head='<meta property="og:type" content="article">')
-    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/2026/09/okra.html": recipe_post}))
+    result = run(active.blog_check, view({HOME: page("<p>Home</p>"), SITE + "/2026/08/lentil-soup.html": recipe_post}))
     assert (result.status, result.observations["found_via"]) == ("partial", "article")
 
 
@@ -640,10 +661,13 @@ def test_probed_or_empty_feeds_are_partial() -> None:
 
 @pytest.mark.parametrize(("body", "linked"), [
     ('<main><p>Posts</p><a href="/blog/rss/">RSS</a></main>', "/blog/rss/"),  # own feed address in the body
-    ('<div class="site-footer"><a href="https://feeds.feedhost.example/brand">Subscribe</a></div>',
-     "https://feeds.feedhost.example/brand"),  # a feed host, linked from the site's chrome
+    ('<div class="site-footer"><a href="https://feeds.feedhost.example/brand" title="Subscribe">'
+     '<i class="icon icon-rss"></i></a></div>',
+     "https://feeds.feedhost.example/brand"),  # another host's feed address with an RSS icon, in the chrome
+    ('<footer><a href="https://feeds.brand.com/main">Subscribe</a></footer>', "https://feeds.brand.com/main"),
+    ('<main><a href="/journal/atom.xml">Subscribe</a></main>', "/journal/atom.xml"),  # a feed file
     ('<main><a href="/syndication/42">RSS</a></main>', "/syndication/42"),  # own link whose text says RSS
-    ('<footer><a href="/service/newsletter">Newsletter und RSS-Newsfeeds</a></footer>', "/service/newsletter"),
+    ('<footer><a href="/abo/">Alerts und RSS abonnieren</a></footer>', "/abo/"),  # a page listing the feeds
 ])
 def test_visible_feed_links_count_as_a_linked_feed(body: str, linked: str) -> None:
     result = run(active.feeds_check, view({HOME: page(NAV + body)}))
@@ -658,10 +682,19 @@ def test_visible_feed_links_count_as_a_linked_feed(body: str, linked: str) -> No
     '<article><a href="https://www.facebook.com/dialog/feed?app_id=1">Share</a></article>',  # a share dialog
     '<article><a href="https://social.example/brand">Our social feed</a></article>',  # "feed" is not RSS
     '<main><a href="https://other.example/rss-guide">RSS explained</a></main>',  # RSS words, another site
+    '<footer class="site-footer"><a href="/feed/">Our Instagram feed</a></footer>',  # no RSS label, no feed file
+    '<footer class="site-footer"><a href="https://feeds.partner-news.example/top">Headlines</a></footer>',
+    '<main><a href="/products/rss-200-sensor">RSS-200 sensor</a></main>',  # a product code, not the word
 ])
 def test_links_that_are_not_the_brands_feed(body: str) -> None:
     result = run(active.feeds_check, view({HOME: page(NAV + body)}))
     assert (result.status, result.observations["linked"]) == ("fail", [])
+
+
+def test_a_feed_looking_link_the_crawl_fetched_as_a_page_is_not_a_feed() -> None:
+    home = page(NAV + '<nav><a href="/store/feed/">Horse feed RSS</a> <a href="/blog/feed/">RSS</a></nav>')
+    result = run(active.feeds_check, view({HOME: home, SITE + "/store/feed/": page("<h1>Oats, 25 kg</h1>")}))
+    assert [item["url"] for item in result.observations["linked"]] == ["/blog/feed/"]
 
 
 # ============================================================================================== podcast
@@ -730,9 +763,12 @@ def test_a_podcast_section_linked_from_the_navigation_is_a_podcast() -> None:
     assert obs["present"] is True
     assert [(s["url"], s["by"]) for s in obs["section_links"]] == [("/unser-podcast-1", "label")]
     assert (result.status, result.score) == ("partial", 50)
-    by_url = page('<main><article><p>Hear the <a href="/podcasts/episode-40-harbours/">whole interview</a>.</p>'
-                  "</article></main>")
+    by_url = page('<header><nav><a href="/en/about-us/podcasts/">Listen in</a></nav></header>')
     assert run(active.podcast_check, view({HOME: by_url})).observations["section_links"][0]["by"] == "url"
+    episode = page('<main><article><p>Hear the <a href="/podcasts/episode-40-harbours/">whole interview</a>.</p>'
+                   "</article></main>")
+    on_podcast_page = view({HOME: page(NAV), SITE + "/podcasts/": episode})
+    assert run(active.podcast_check, on_podcast_page).observations["section_links"][0]["by"] == "url"
     subdomain = page('<footer><a href="https://podcast.brand.com/">Listen</a></footer>')
     assert run(active.podcast_check, view({HOME: subdomain})).observations["present"] is True
 
@@ -749,6 +785,14 @@ def test_a_podcast_section_linked_from_the_navigation_is_a_podcast() -> None:
     '<nav><a href="/guides/episoden.html">Episoden</a></nav>',
     # a podcast mentioned in text, no link at all
     "<main><p>The podcast of a rival network was discussed.</p></main>",
+    # a podcast episode URL linked from an ordinary article (a guest appearance, or anyone's)
+    '<main><article><p>Hear the <a href="/podcasts/episode-40-harbours/">whole interview</a>.</p></article></main>',
+    # a post's tag and a hosting product's feature page, even in the navigation
+    '<main><article><p>Tags: <a href="/tag/podcast/">podcast</a> <a href="/tag/seo/">seo</a></p></article></main>',
+    '<header><nav><a href="/features/podcast/">Podcast hosting</a><a href="/pricing/">Pricing</a></nav></header>',
+    # another show in a podcast app, linked from an article
+    '<main><article><p><a href="https://podcasts.apple.com/us/podcast/other-talk/id987654">Other Talk</a>'
+    "</p></article></main>",
 ])
 def test_links_that_are_not_the_brands_podcast(html: str) -> None:
     assert run(active.podcast_check, view({HOME: page(html)})).observations["present"] is False
@@ -766,9 +810,23 @@ def test_an_episode_list_of_audio_files_is_a_podcast_but_one_news_clip_is_not() 
                     '<li><a href="/media/ep-02.mp3">Episode 2</a></li></ul></main>')
     result = run(active.podcast_check, view({HOME: page(NAV), SITE + "/shows/harbour/": episodes}))
     assert (result.observations["present"], result.observations["episode_list_pages"]) == (True, 1)
-    buttons = page('<button class="play" data-sound-href="a1.mp3">Play</button>'
+    buttons = page('<h3>Folge 3</h3><time datetime="2026-10-02">2.10.</time><button class="play" '
+                   'data-sound-href="a1.mp3">Play</button><h3>Folge 4</h3><time datetime="2026-10-09">9.10.</time>'
                    '<button class="play" data-sound-href="a2.mp3">Play</button>')
     assert run(active.podcast_check, view({HOME: buttons})).observations["episode_list_pages"] == 1
+    # a speaker's sound samples and a lesson's pronunciation clips: two audio files, no episodes
+    samples = page('<main><h1>Studio monitor M4</h1><p>Hear the samples:</p><audio controls src="/s/jazz.mp3">'
+                   '</audio><audio controls src="/s/rock.mp3"></audio></main>')
+    lesson = page('<main><h1>Unit 5: numbers</h1><p>Uno <a href="/a/uno.mp3">play</a></p>'
+                  '<p>Dos <a href="/a/dos.mp3">play</a></p></main>')
+    for html in (samples, lesson):
+        assert run(active.podcast_check, view({HOME: page(NAV), SITE + "/p/m4": html})).observations[
+            "present"] is False
+    # one file on a post filed under the site's podcast category is an episode
+    filed = page('<main><article><p><a href="/files/show-12.mp3">mp3</a></p>'
+                 '<a href="/category/podcast/" rel="category tag">Podcast</a></article></main>')
+    assert run(active.podcast_check, view({HOME: page(NAV), SITE + "/2026/10/show-12/": filed})).observations[
+        "episode_list_pages"] == 1
     clip = page('<main><article><p>The mayor said:</p><audio controls src="/media/mayor.mp3"></audio>'
                 '<a href="/media/mayor.mp3">Download</a></article></main>')
     assert run(active.podcast_check, view({HOME: page(NAV), SITE + "/news/mayor/": clip})).observations[
@@ -781,6 +839,13 @@ def test_the_brands_audio_channel_in_the_header_but_not_a_track_in_an_article() 
     assert [d["directory"] for d in result.observations["directory_links"]] == ["SoundCloud"]
     track = page('<main><article><p>A <a href="https://soundcloud.com/some-dj">mix we liked</a>.</p></article></main>')
     assert run(active.podcast_check, view({HOME: track})).observations["present"] is False
+    labelled = page('<footer><a href="https://www.mixcloud.com/harbourtalks/">Our podcast on Mixcloud</a></footer>')
+    assert run(active.podcast_check, view({HOME: labelled})).observations["present"] is True
+    # a band's or a DJ's channels beside the other profiles: music, not a podcast
+    band = page('<footer class="site-footer"><a href="https://www.instagram.com/theband">Instagram</a>'
+                '<a href="https://soundcloud.com/theband">SoundCloud</a>'
+                '<a href="https://www.mixcloud.com/djbrand/">Mixcloud</a></footer>')
+    assert run(active.podcast_check, view({HOME: band})).observations["present"] is False
 
 
 def test_a_dormant_podcast_is_partial() -> None:
@@ -838,6 +903,29 @@ def test_a_video_element_filled_by_script_counts_but_a_hidden_empty_one_does_not
     assert (result.observations["present"], result.observations["kind"]) == (True, "element")
     helper = page('<p>Story</p><video style="display: none;"></video>')
     assert run(active.video_check, view({HOME: helper})).observations["present"] is False
+    # a ticket scanner's camera preview: no source, no poster, named for a scanner or asking for the camera
+    scanner = page('<main><h1>Check in</h1><video id="ticket-scan-preview" playsinline></video></main>')
+    camera = page('<main><video class="preview" autoplay></video><script>navigator.mediaDevices.getUserMedia('
+                  "{video: true}).then(s => {});</script></main>")
+    for html in (scanner, camera):
+        assert run(active.video_check, view({HOME: html})).observations["present"] is False
+    poster = page('<main><video id="scan-tutorial" poster="/img/how-to-scan.jpg"></video></main>')
+    assert run(active.video_check, view({HOME: poster})).observations["kind"] == "element"
+
+
+def test_a_page_builders_video_widget_built_by_script_is_an_embed() -> None:
+    widget = page('<main><div class="elementor-widget-video" data-settings="{&quot;youtube_url&quot;:&quot;'
+                  'https:\\/\\/www.youtube.com\\/watch?v=Zx81abcDEF0&quot;}"><div class="video-box"></div></div>'
+                  "</main>")
+    block = page('<main><div class="video-wrapper" data-html="&lt;iframe src=&quot;https://player.vimeo.com/video/'
+                 '76543210&quot;&gt;&lt;/iframe&gt;"></div></main>')
+    for html in (widget, block):
+        result = run(active.video_check, view({HOME: html}))
+        assert (result.observations["kind"], result.observations["built_players"]) == ("embed", 1)
+    # a builder's other widgets: a channel link in their settings is not a player on the page
+    social = page('<main><div class="social-widget" data-settings="{&quot;link&quot;:&quot;'
+                  'https://www.youtube.com/@brand&quot;}"></div></main>')
+    assert run(active.video_check, view({HOME: social})).observations["built_players"] == 0
 
 
 def test_a_publishers_own_player_iframe_is_an_embed() -> None:
@@ -850,6 +938,7 @@ def test_a_publishers_own_player_iframe_is_an_embed() -> None:
     assert run(active.video_check, view({HOME: clip})).observations["player_iframes"] == 1
     # traps: an audio player iframe, a document viewer, a "share this video" page template
     for src in ("https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/1",
+                "https://audio.brand.com/player/embed/episode/42",
                 "https://docs.example.com/viewer?embedded=true&url=https://brand.com/a.pdf",
                 "https://www.brand.com/templates/video-share?content=1"):
         assert run(active.video_check, view({HOME: page(f'<iframe src="{src}"></iframe>')})).observations[

@@ -241,8 +241,8 @@ def test_is_feed_address() -> None:
     assert is_feed_address("https://blog.example.net/feeds/posts/default")
     assert is_feed_address("https://cdn.example.net/brand/news.atom")
     assert is_feed_address("https://brand.example.org/feed/")
-    assert is_feed_address("https://brand.example.org/en/recipe_rss_feed")
-    assert is_feed_address("https://brand.example.org/rss.cms")
+    assert is_feed_address("https://brand.example.org/en/events_rss_list")
+    assert is_feed_address("https://brand.example.org/news.rss.php")
     for page in ("https://www.facebook.com/dialog/feed?app_id=1", "https://www.facebook.com/v2.7/dialog/feed",
                  "https://feedly.com/i/subscription/feed/https://brand.example/feed.xml",
                  "https://feedproxy.google.com/~r/brand/~3/abc/post-title", "https://feeds.example.net/",
