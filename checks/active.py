@@ -926,9 +926,11 @@ def _podcast_jsonld(site: SiteView) -> tuple[list[str], list[Evidence]]:
 def podcast_check(site: SiteView) -> Outcome:
     """Finds a podcast: a feed with the iTunes namespace or audio enclosures, embedded players (Buzzsprout,
     Libsyn, Spotify for Podcasters, Simplecast, SoundCloud...), PodcastSeries/Episode markup, audio players
-    on podcast pages, pages listing episodes as audio files, links to the show in podcast apps (Apple
-    Podcasts, Spotify, Pocket Casts...) or to the brand's audio channel from the site's chrome, and links
-    to the brand's own podcast section (a URL naming it, or a "Podcast" label in the navigation or footer).
+    on podcast pages, pages listing episodes as audio files (with episode words or dates), links to the
+    show in podcast apps (Apple Podcasts, Spotify, Pocket Casts...) from podcast pages or the site's chrome,
+    or to the brand's audio channel from the chrome beside a podcast word, and links to the brand's own
+    podcast section (a URL naming it, not a tag or a product feature, or a "Podcast" label, in the
+    navigation or footer).
     A podcast with a feed passes (partial when its newest episode is over a year old); a podcast without
     a feed is partial (60), one seen only through a link to its section partial (50); none fails."""
     feeds = [f for f in site.feeds if is_podcast_feed(f)]
