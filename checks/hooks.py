@@ -24,6 +24,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -49,7 +50,8 @@ _SLUGS = {
     "Facebook Comments": "facebook", "Khoros Community": "khoros", "Vanilla Forums": "vanilla",
     "Discord server": "discord", "Slack community": "slack", "Facebook Groups": "facebook-groups",
     "Gainsight Community": "gainsight", "Zendesk Guide": "zendesk", "Intercom Help Center": "intercom",
-    "Gorgias Help Center": "gorgias", "HubSpot Knowledge Base": "hubspot",
+    "Gorgias Help Center": "gorgias", "HubSpot Knowledge Base": "hubspot", "Wix Blog comments": "wix",
+    "Squarespace comments": "squarespace", "Shopify Inbox": "shopify-inbox",
 }
 GENERAL_FORM_TOOLS = frozenset({"hubspot"})
 """Email tools whose forms serve every purpose (contact, registration...): their markup alone is no newsletter."""
@@ -98,15 +100,30 @@ def _snippet(node: LexborNode, limit: int = 160) -> str:
 
 # ----------------------------------------------------------------- forms
 
-FormKind = Literal["newsletter", "contact", "comment", "search", "login", "cart", "other"]
+FormKind = Literal["newsletter", "contact", "comment", "search", "login", "account", "cart", "other"]
 
 SIGNUP_TERMS = ("newsletter", "subscribe")
-"""Terms of vocabulary/newsletter.toml that say a form or its heading is an email signup."""
+"""Terms of vocabulary/newsletter.toml that say on their own that a form or its heading is an email signup."""
 
 
 def says_signup(text: str) -> bool:
-    """Whether text names a newsletter or asks to subscribe, in any language of the vocabulary."""
-    return vocabulary.find("newsletter", text, *SIGNUP_TERMS) is not None
+    """Whether text names a newsletter or asks to subscribe, in any language of the vocabulary: a strong
+    word ("Newsletter", "Subscribe", "abonnieren"), or a registration word ("Sign up", "anmelden",
+    "s'inscrire", which as often register for a course, a race or an account) with news words beside it
+    ("Sign up for news and offers")."""
+    if vocabulary.find("newsletter", text, *SIGNUP_TERMS) is not None:
+        return True
+    return says_register(text) and vocabulary.find("newsletter", text, "news") is not None
+
+
+def says_register(text: str) -> bool:
+    """A sign-up word that may as well mean "register" ("Sign up", "Verbindlich anmelden", "Je m'inscris")."""
+    return vocabulary.find("newsletter", text, "register") is not None
+
+
+def says_account(text: str) -> bool:
+    """Words that create an account ("Create your free account", "Konto erstellen", "Crea tu cuenta")."""
+    return vocabulary.find("newsletter", text, "account") is not None
 
 
 def names_newsletter(text: str) -> bool:
@@ -124,6 +141,13 @@ _OTHER_INTENT = re.compile(
     r"\b(?:log ?in|sign ?in|register|registration|webinar|download|demo|quote|book(?:ing)?|reserv\w*|apply|"
     r"checkout|rsvp|contact|enquir\w*|inquir\w*|message|trial|get started|password|search|coupon|gift card)\b",
     re.IGNORECASE)
+# A form that posts to an app, account or registration URL signs the visitor up for an account: the path
+# says sign-up or register, or the host is an app's (app., accounts., auth.), unless the URL names a list.
+_ACCOUNT_ACTION = re.compile(
+    r"^(?:https?:)?//(?:app|apps|accounts?|auth|id|login|signup|dashboard|portal|my)\.|"
+    r"/(?:sign-?up|register|registration|create-account|join-now|users/new|accounts?/new)(?:[/?#.]|$)",
+    re.IGNORECASE)
+_LIST_ACTION = re.compile(r"subscri|newsletter|list-manage|/lists?/|mailing|webforms?|opt-?in|/forms?/", re.IGNORECASE)
 _EMAIL_HINT = re.compile(r"e-?mail", re.IGNORECASE)
 _NAME_HINT = re.compile(r"name|first|last|given|family|vorname|nachname|pr[eé]nom|\bnom\b", re.IGNORECASE)
 _SEARCH_NAMES = frozenset({"q", "s", "query", "search", "keyword", "keywords", "term", "search_query"})
@@ -302,6 +326,15 @@ def classify_form(form: Form) -> FormVerdict:
     markup, without other intents (register, log in, contact, webinar...) or
     more than one extra field (a name, a ZIP code or list checkboxes are
     fine) -> newsletter.
+
+    Before the newsletter rules, a form without an email tool's markup is an
+    ``account`` (registration) form when it posts to a sign-up, register or
+    app URL (``https://app.brand.com/signup``) that names no list, when it asks
+    for a password in a later step (a hidden ``type=password`` field in the
+    form) or in the same modal, or when its own words create an account.
+    Registration words alone ("Sign up", "Verbindlich anmelden", "Je
+    m'inscris": vocabulary [register]) are no signup: they need newsletter
+    or news words beside them.
     """
     fields = _entry_fields(form)
     has_email = any(f.is_email for f in fields)
@@ -320,17 +353,23 @@ def classify_form(form: Form) -> FormVerdict:
     if sum(1 for f in fields if f.is_email) > 1:
         return FormVerdict("other", "two email fields: sends to someone else (e-mail a friend)", provider, has_email)
     own = _own_words(form)
+    if not provider:
+        account = _account_reason(form, action, own)
+        if account:
+            return FormVerdict("account", account, provider, has_email)
     words = own + " " + _context_words(form)
     if has_email and _PRICE.search(own):
         return FormVerdict("other", "a price beside the email field: a paid subscription offer", provider, has_email)
     if has_email:
         score = 0
-        if says_signup(words):  # newsletter and signup words of every language
+        if says_signup(words):  # newsletter and signup words of every language ("Sign up" only with news words)
             score += 2
         if provider and provider not in GENERAL_FORM_TOOLS:
             score += 2
         if _OTHER_INTENT.search(own):  # the form's own labels say what it is for; a nearby "Contact" heading does not
             score -= 2
+        if not names_newsletter(words) and says_account(" ".join(_lead_texts(form.node))):
+            score -= 2  # "Create your free account" just above: a registration, whatever its button says
         # One extra field (company, ZIP code, country) is still a signup; a longer form is something else.
         score -= max(0, sum(1 for f in fields if not (f.is_email or f.is_name or f.type in _CHOICE_TYPES)) - 1)
         if score >= 2:
@@ -339,6 +378,20 @@ def classify_form(form: Form) -> FormVerdict:
     if (has_email or any(f.type == "tel" for f in fields)) and vocabulary.find("forms", words, "enquiry"):
         return FormVerdict("contact", "contact wording with an email or phone field", provider, has_email)
     return FormVerdict("other", "not a signup, contact, comment, search or login form", provider, has_email)
+
+
+def _account_reason(form: Form, action: str, own: str) -> str:
+    """Why a form registers an account rather than joining a list ("" when it does not)."""
+    if action and _ACCOUNT_ACTION.search(action) and not _LIST_ACTION.search(action):
+        return "posts to a sign-up, register or app URL: an account registration"
+    if form.node.css_first("input[type=password]") is not None:
+        return "asks for a password in a later step: an account registration"
+    layer = _enclosing_layer(form.node)
+    if layer is not None and layer.css_first("input[type=password]") is not None:
+        return "a password field in the same modal: an account registration"
+    if says_account(own) and not names_newsletter(own):
+        return "its own words create an account"
+    return ""
 
 
 @dataclass(slots=True)
@@ -400,20 +453,25 @@ class Signup:
     evidence: Evidence
 
 
-def _in_hidden_layer(node: LexborNode) -> bool:
-    """Whether the node sits in a pop-up, modal or hidden layer that only a script will show."""
+def _enclosing_layer(node: LexborNode) -> LexborNode | None:
+    """The pop-up, modal or hidden layer the node sits in, that only a script will show, or None."""
     current = node.parent
     for _ in range(LAYER_DEPTH):
         if current is None or current.tag in ("body", "html"):
-            return False
+            return None
         attrs = current.attributes
         if current.tag == "dialog" or attrs.get("role") in ("dialog", "alertdialog") or "hidden" in attrs \
                 or _HIDDEN_STYLE.search(attrs.get("style") or ""):
-            return True
+            return current
         if _LAYER_WORDS.intersection(name_words(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")):
-            return True
+            return current
         current = current.parent
-    return False
+    return None
+
+
+def _in_hidden_layer(node: LexborNode) -> bool:
+    """Whether the node sits in a pop-up, modal or hidden layer that only a script will show."""
+    return _enclosing_layer(node) is not None
 
 
 def _inside_form(node: LexborNode) -> bool:
@@ -563,8 +621,9 @@ def _link_signup(site: SiteView, anchor: Anchor) -> str | None:
     or one issue of the newsletter.
     """
     hosted = _hosted_provider(anchor.url)
-    if hosted:
-        return hosted if anchor.region in _SITE_CHROME or says_signup(anchor.text) else None
+    if hosted:  # the host says it is a list: a bare "Sign up" is enough there
+        return hosted if anchor.region in _SITE_CHROME or says_signup(anchor.text) or says_register(anchor.text) \
+            else None
     text = anchor.text
     if not names_newsletter(text) or says_unsubscribe(text) or says_unsubscribe(_path(anchor.url)):
         return None
@@ -625,13 +684,15 @@ def _signups(site: SiteView) -> list[Signup]:
     return sorted(found, key=lambda s: -KIND_RANK[s.kind])
 
 
-@check(id="hooks.newsletter", category="hooks", title="Newsletter or email signup", weight=3)
+@check(id="hooks.newsletter", category="hooks", title="Newsletter or email signup", weight=3, version="2")
 def newsletter(site: SiteView) -> Outcome:
     """An email signup, by kind (``kind`` in observations, with ``kinds`` for all found):
 
-    * ``form``: an email field meant for a list (not a search box, comment, contact, login, e-mail-a-friend
-      or paid-subscription form), in a ``<form>``, in a script-submitted widget, in a provider's iframe, or
-      an empty provider placeholder its script fills (with signup words beside it for general form tools);
+    * ``form``: an email field meant for a list (not a search box, comment, contact, login, account
+      registration, e-mail-a-friend or paid-subscription form; "Sign up" or "anmelden" alone, which register
+      for a course or a race as often, need newsletter or news words beside them), in a ``<form>``, in a
+      script-submitted widget, in a provider's iframe, or an empty provider placeholder its script fills (with
+      signup words beside it for general form tools);
     * ``popup``: such a form inside a pop-up, modal or hidden layer that a script shows later;
     * ``link``: a link that names the newsletter and leads to the brand's signup page, or a link to a
       provider's hosted signup page.
@@ -828,14 +889,55 @@ _LABEL_ATTRIBUTES = ("aria-label", "title", "class", "id", "value")
 LABEL_VALUE = 120  # characters of one attribute read as a launcher's label (longer data is configuration)
 _CHAT_NAMED = "[id*=chat], [class*=chat], [id*=Chat], [class*=Chat]"
 LAUNCHER_DEPTH = 4  # wrappers a launcher's own chat container may be (the list item or bar it sits in)
+LINK_DEPTH = 3  # wrappers searched for a link a launcher button sits in
+# An onclick that leaves the page ("location.href='/contact'", window.open): the button is a link.
+_NAVIGATES = re.compile(r"\blocation(?:\.href)?\s*=|\blocation\.(?:assign|replace)\s*\(|\bwindow\.open\s*\(",
+                        re.IGNORECASE)
+_LINK_ATTRIBUTES = ("data-href", "data-url", "data-link", "formaction")
+# A chat container is a block a script fills with the conversation: not an icon, a label or a line of text.
+_CONTAINER_TAGS = frozenset({"div", "section", "aside", "iframe", "dialog", "ul", "ol", "form"})
+_NOT_CONTAINER_WORDS = frozenset({"icon", "ico", "img", "image", "logo", "hours", "status", "label", "text", "title",
+                                  "badge", "link", "links", "btn", "button", "tooltip", "bubble", "count", "counter",
+                                  "teaser", "info", "notice"})
+_CHAT_PARTS = "iframe, textarea, input, form, [role=log], [contenteditable]"
+# A link that opens a Messenger conversation with the brand's page (m.me/<page>). A WhatsApp number among the
+# social icons is left out: sites list it there as a phone contact (a floating or "Chat" WhatsApp button is
+# the WhatsApp chat fingerprint's).
+_MESSAGING_LINKS = (
+    (re.compile(r"^https?://(?:www\.)?m\.me/[A-Za-z0-9.]{3,}/?(?:[?#]|$)", re.IGNORECASE), "facebook-messenger"),
+)
+ChatKind = Literal["widget", "in-house", "loader", "link"]
+CHAT_SCORES: dict[str, int] = {"widget": 100, "in-house": 100, "loader": 50, "link": 40}
+SURE = 100
+"""Confidence of a chat technology found by a chat-specific clue. A vendor loader that may or may not enable
+chat (its account settings decide) is written with a lower ``\\;confidence:`` in checks/fingerprints/chat.json,
+so that no combination of its clues reaches this."""
 
 
 def _opens_in_page(node: LexborNode) -> bool:
-    """A button, or a link that goes nowhere (``#``, ``javascript:``): a script opens what it names, on this page."""
-    if node.tag != "a":
-        return True
-    href = (node.attributes.get("href") or "").strip().lower()
-    return href == "" or href.startswith(("#", "javascript:"))
+    """A button, or a link that goes nowhere (``#``, ``javascript:``): a script opens what it names, on this page.
+    A button that navigates away (an ``onclick`` that sets ``location``, a ``data-href``, a ``formaction``, a
+    link around it) is a link to another page, like a "Live chat" link to the contact page."""
+    attrs = node.attributes
+    if _NAVIGATES.search(attrs.get("onclick") or ""):
+        return False
+    if any(_goes_somewhere(attrs.get(name)) for name in _LINK_ATTRIBUTES):
+        return False
+    if node.tag == "a":
+        return not _goes_somewhere(attrs.get("href"))
+    current = node.parent
+    for _ in range(LINK_DEPTH):
+        if current is None or current.tag in ("body", "html"):
+            break
+        if current.tag == "a" and _goes_somewhere(current.attributes.get("href")):
+            return False
+        current = current.parent
+    return True
+
+
+def _goes_somewhere(href: str | None) -> bool:
+    value = (href or "").strip().lower()
+    return bool(value) and not value.startswith(("#", "javascript:"))
 
 
 def _launcher_label(node: LexborNode) -> str:
@@ -861,7 +963,7 @@ def _chat_behind(view: PageView, launcher: LexborNode) -> bool:
             break
         wrappers.add(current.mem_id)
         current = current.parent
-    return any(node.mem_id not in wrappers and _names_chat(node) for node in view.tree.css(_CHAT_NAMED))
+    return any(node.mem_id not in wrappers and _is_chat_container(node) for node in view.tree.css(_CHAT_NAMED))
 
 
 def _names_chat(node: LexborNode) -> bool:
@@ -871,33 +973,88 @@ def _names_chat(node: LexborNode) -> bool:
     return "chat" in name_words(names) or _says_live_chat(names)
 
 
+def _is_chat_container(node: LexborNode) -> bool:
+    """A block named as a chat that a script fills with the conversation: a ``div``, ``section``, ``iframe``...
+    that is empty or holds a chat's parts (a frame, a text field, a message log). An icon (``img.chat-icon``,
+    an ``<i>`` or ``<svg>``), a label or a line of text (``div.chat-hours``: "Chat hours: 9-5") is none."""
+    if node.tag not in _CONTAINER_TAGS or not _names_chat(node):
+        return False
+    attrs = node.attributes
+    if _NOT_CONTAINER_WORDS.intersection(name_words(f"{attrs.get('id') or ''} {attrs.get('class') or ''}")):
+        return False
+    if node.tag == "iframe":
+        return True
+    return node.css_first(_CHAT_PARTS) is not None or not squeeze(node.text(deep=True) or "")
+
+
 def _in_house_chat(view: PageView) -> Evidence | None:
     """The site's own chat: a button or a link to nowhere labelled "Live chat" (any language), with a chat
-    script or container behind it. A "Live chat" link to a help or contact page is only a link."""
+    script or container behind it. A "Live chat" link (or a button that navigates) to a help or contact page
+    is only a link."""
     for node in view.tree.css(_LAUNCHERS):
         if _opens_in_page(node) and _says_live_chat(_launcher_label(node)) and _chat_behind(view, node):
             return Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="in-house chat launcher")
     return None
 
 
-@check(id="hooks.chat", category="hooks", title="Live chat or messaging", weight=2)
+def _messaging_link(site: SiteView) -> tuple[str, Evidence] | None:
+    """A plain link that opens a conversation with the brand's page in Messenger (``m.me/brand``): a way to
+    message the brand, in another app, not a chat on the site."""
+    for view, anchor in site.anchors():
+        for pattern, provider in _MESSAGING_LINKS:
+            if pattern.search(anchor.url):
+                return provider, Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
+                                          note=f"messaging link ({provider}), no chat widget: {anchor.text[:60]}")
+    return None
+
+
+@check(id="hooks.chat", category="hooks", title="Live chat or messaging", weight=2, version="2")
 def chat(site: SiteView) -> Outcome:
-    """A live chat or messaging widget (Intercom, Drift, Zendesk, LiveChat, tawk.to, HubSpot chat, Crisp, Tidio,
-    Olark, Gorgias, Messenger, WhatsApp click-to-chat, Freshchat...), from its embed script, snippet or element,
-    or the site's own chat (kind ``in-house``: a "Live chat" launcher with a chat script or container behind it).
-    A vendor snippet that hides its own chat button (visitor tracking for a CRM form) is no chat.
-    Pass (100) when found, fail (0) when not.
+    """A live chat or messaging widget, by kind (``kind`` in observations):
+
+    * ``widget`` (pass, 100): a vendor's chat (Intercom, Drift, LiveChat, tawk.to, HubSpot chat, Crisp, Tidio,
+      Olark, Gorgias, Shopify Inbox, Freshchat, a Messenger chat plugin or a floating Messenger or WhatsApp
+      button...) from a chat-specific embed script, snippet, setting or element;
+    * ``in-house`` (pass, 100): the site's own chat, a "Live chat" launcher that opens on the page (a button or
+      a link to nowhere, not one that navigates) with a chat container (an empty or chat-holding block, not an
+      icon or a line of text) or an inline chat script behind it;
+    * ``loader`` (partial, 50): only a vendor loader that may or may not enable chat, its account settings
+      decide (the Zendesk Web Widget's ``static.zdassets.com/ekr/snippet.js`` may open a chat, a contact form
+      or help articles): patterns of lower confidence in checks/fingerprints/chat.json. Partial rather than
+      could_not_check: a support widget is on the page in every one of its settings, a chat perhaps;
+    * ``link`` (partial, 40): a plain link that opens a conversation with the brand's page in Messenger
+      (``m.me/brand``, in the footer, say): visitors leave the site to talk.
+
+    A vendor snippet that hides its own chat button is visitor tracking (for a CRM form, say), not chat: the
+    vendor's setup pattern in chat.json does not match when the hide call follows it (Zoho SalesIQ's
+    ``floatbutton.visible("hide")``). Fail (0) when none.
     """
     found = detected(site, "chat")
-    in_house = None if found else next((e for v in site.pages if (e := _in_house_chat(v))), None)
-    provider = slug(found[0].name) if found else "in-house" if in_house else ""
-    observations = {"provider": provider,
+    sure = [d for d in found if d.confidence >= SURE]
+    loaders = [d for d in found if d.confidence < SURE]
+    in_house = None if sure else next((e for v in site.pages if (e := _in_house_chat(v))), None)
+    link = None if sure or in_house or loaders else _messaging_link(site)
+    kind: ChatKind | Literal[""] = ("widget" if sure else "in-house" if in_house else "loader" if loaders
+                                    else "link" if link else "")
+    provider = (slug(sure[0].name) if sure else "in-house" if in_house else slug(loaders[0].name) if loaders
+                else link[0] if link else "")
+    observations = {"kind": kind, "provider": provider,
                     "providers": [slug(d.name) for d in found] or ([provider] if provider else [])}
-    if provider:
-        evidence = _detection_evidence(found) if found else [in_house] if in_house else []
+    if kind in ("widget", "in-house"):
+        evidence = _detection_evidence(sure) if sure else [in_house] if in_house else []
         return Outcome("pass", 100, observations, evidence,
                        "Staff the chat during the hours customers actually visit and show those hours in the "
                        "widget, so a question never lands in an empty room.")
+    if kind == "loader":
+        return Outcome("partial", CHAT_SCORES[kind], observations, _detection_evidence(loaders),
+                       f"{loaders[0].name}'s loader is installed, but nothing in the page says its chat is on: "
+                       "enable the chat channel in its settings (or add a visible chat button), so visitors can "
+                       "ask a question the moment they have it.")
+    if link is not None:
+        return Outcome("partial", CHAT_SCORES["link"], observations, [link[1]],
+                       "Visitors can message you only by leaving the site for a messaging app: add a chat widget "
+                       "(or a floating WhatsApp or Messenger button) on every page, so a question can be asked "
+                       "where it comes up.")
     if site.is_app_shell:
         return unseen(site, observations, "a chat widget")
     return Outcome("fail", 0, observations, [],
@@ -983,6 +1140,7 @@ _DATED_PATH = re.compile(r"/\d{4}/\d{2}/")
 _POST_TERMS = ("blog", "news", "magazine", "articles", "post")  # of vocabulary/sections.toml: a post lives below
 _NATIVE_COMMENTS = ("form#commentform, form.comment-form, form[action*='wp-comments-post'], .comment-list, "
                     ".commentlist, .comment-respond")
+_COMMENT_LISTS = ".comment-list, .commentlist, .comments-list"
 _REVIEW_CONTAINER = re.compile(r"review", re.IGNORECASE)
 _REVIEW_MARKUP = "[itemprop=review], [itemprop=reviewRating], [itemtype*='schema.org/Review'], .star-rating"
 _COMMENT_BLOCKS = "div, section, aside, article, ol, ul"
@@ -990,6 +1148,19 @@ COMMENT_AREA_TEXT = 400  # characters of a comment area read: its heading or loa
 THREAD_ITEMS = 2  # comments a thread shows before its markup alone proves it
 THREAD_ITEM_TEXT = 20  # characters a shown comment has at least (an icon or a count is not one)
 REVIEW_DEPTH = 8  # ancestors searched for the product-review area a comment-looking element sits in
+REPLY_LABEL = 40  # characters of a link or button read as a comment's "Reply"
+# Where a comment list or the title of a reply form is on the page, a form beside it answers the post.
+_COMMENT_CONTEXT = (".comment-list, .commentlist, .comments-list, #reply-title, .comment-reply-title, "
+                    "[itemtype*='schema.org/Comment'], [itemprop=comment]")
+# Comment endpoints: WordPress, Drupal ("/comment/reply/"), Joomla comment components, Blogger.
+_COMMENT_ENDPOINT = re.compile(r"wp-comments-post|/comment/reply\b|[?&]option=com_(?:jcomments|komento)|"
+                               r"blogger\.com/comment", re.IGNORECASE)
+# Class and id words of one comment's parts: who wrote it, when, and its reply link.
+_COMMENT_PARTS = frozenset({"author", "user", "username", "name", "nick", "nickname", "commenter", "byline", "date",
+                            "time", "timestamp", "posted", "meta", "reply", "permalink"})
+_COMMENT_PART_MARKUP = ("time, [datetime], [itemprop=author], [itemprop=creator], [itemprop=dateCreated], "
+                        "[itemprop=datePublished], a[href*='replytocom']")
+_QUOTE_WORDS = frozenset({"testimonial", "testimonials", "quote", "quotes", "blockquote", "endorsement"})
 
 
 def _is_content_page(view: PageView) -> bool:
@@ -1049,25 +1220,97 @@ def _more_than_a_count(text: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2}", rest))
 
 
+def _says_closed(text: str) -> bool:
+    """"Comments are closed.", "Kommentare sind geschlossen." (vocabulary/conversation.toml [comments_closed])."""
+    return vocabulary.find("conversation", text, "comments_closed") is not None
+
+
+COMMENT_STEM = 5  # letters of a comment word that every closed-comments phrase contains ("komme", "comen")
+CLOSED_WINDOW = 80  # characters either side of a comment word searched for a closed-comments phrase
+CLOSED_LOOKS = 200  # comment words of one page looked around at most
+
+
+@cache
+def _comment_stems() -> re.Pattern[str]:
+    """The first letters of every comment word of the vocabulary, as one plain alternation (fast to search)."""
+    stems = sorted({w.lower()[:COMMENT_STEM] for w in vocabulary.words("conversation", "comments")})
+    return re.compile("|".join(re.escape(s) for s in stems), re.IGNORECASE)
+
+
+def _page_says_closed(text: str) -> bool:
+    """Whether the page's text says comments are closed anywhere: the vocabulary's phrase is looked for only
+    around the page's comment words, so a long page costs a few short searches instead of one slow one."""
+    for looked, match in enumerate(_comment_stems().finditer(text)):
+        if looked >= CLOSED_LOOKS:
+            break
+        if _says_closed(text[max(0, match.start() - CLOSED_WINDOW):match.end() + CLOSED_WINDOW]):
+            return True
+    return False
+
+
+def _has_comment_parts(item: LexborNode) -> bool:
+    """What makes a block one reader's comment: an author, a date or a reply link (by markup, class names or a
+    "Reply" label). A testimonial or a pull quote has a sentence of text too, but none of these."""
+    if item.css_first(_COMMENT_PART_MARKUP) is not None:
+        return True
+    for part in item.css("[class], [id]"):
+        attrs = part.attributes
+        if _COMMENT_PARTS.intersection(name_words(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")):
+            return True
+    return any(len(label := squeeze(link.text(deep=True) or "")) <= REPLY_LABEL
+               and vocabulary.find("conversation", label, "reply") for link in item.css("a, button"))
+
+
+def _is_quote(item: LexborNode, area: LexborNode) -> bool:
+    """A testimonial or quote block: a ``<blockquote>`` (or one holding most of the item's text), or a block
+    named as a testimonial or quote ("customer-comments" of praise are testimonials, not a thread)."""
+    if item.tag in ("blockquote", "q", "figure"):
+        return True
+    names = " ".join(f"{n.attributes.get('class') or ''} {n.attributes.get('id') or ''}" for n in (item, area))
+    if _QUOTE_WORDS.intersection(name_words(names)):
+        return True
+    quoted = sum(len(squeeze(q.text(deep=True) or "")) for q in item.css("blockquote, q"))
+    return quoted * 2 >= len(squeeze(item.text(deep=True) or ""))
+
+
 def _comment_thread(node: LexborNode) -> bool:
-    """At least two comments shown: elements named as comments, each with a sentence of text."""
-    shown = 0
+    """At least two comments shown: elements named as comments, each with a sentence of text and a comment's
+    parts (an author, a date or a reply link), not testimonial or quote blocks. A comment's own wrappers
+    (``li.comment > article.comment-body``) count once."""
+    shown: list[LexborNode] = []
     for item in node.css("*"):
-        if item.tag not in ("a", "span", "img", "svg", "i") and _names_comments(item) \
-                and len(squeeze(item.text(deep=True) or "")) >= THREAD_ITEM_TEXT:
-            shown += 1
-            if shown >= THREAD_ITEMS:
-                return True
+        if item.mem_id == node.mem_id or item.tag in ("a", "span", "img", "svg", "i") or not _names_comments(item) \
+                or len(squeeze(item.text(deep=True) or "")) < THREAD_ITEM_TEXT:
+            continue
+        if any(_contains(counted, item) for counted in shown):
+            continue
+        if _is_quote(item, node) or not _has_comment_parts(item):
+            continue
+        shown.append(item)
+        if len(shown) >= THREAD_ITEMS:
+            return True
+    return False
+
+
+def _contains(outer: LexborNode, node: LexborNode) -> bool:
+    current = node.parent
+    while current is not None:
+        if current.mem_id == outer.mem_id:
+            return True
+        current = current.parent
     return False
 
 
 def _around_main(view: PageView, node: LexborNode) -> bool:
-    """The element wraps the page's main content: a page wrapper with a "has-comments" class is no comment area."""
-    main = view.anatomy.main
-    current = main
+    """The element wraps the page's main content: a page wrapper with a "has-comments" class is no comment area.
+    When what the anatomy took for the main content sits inside one comment (a long comment outweighs a
+    short post), the area around that comment is still a comment area."""
+    current = view.anatomy.main
     while current is not None:
         if current.mem_id == node.mem_id:
             return True
+        if _names_comments(current):
+            return False
         current = current.parent
     return False
 
@@ -1085,14 +1328,29 @@ def _in_site_chrome(view: PageView, node: LexborNode) -> bool:
     return region.name in SITE_CHROME and not region.via.startswith("position")
 
 
+def _closed_notice(view: PageView) -> Evidence | None:
+    """A comment area (or its ``p.no-comments``) that says readers can no longer reply ("Comments are closed.",
+    WordPress's default when comments are off, in the site's language)."""
+    if not _page_says_closed(view.text):
+        return None
+    for node in view.tree.css(f"{_COMMENT_BLOCKS}, p, span"):
+        if not _names_comments(node) or _in_site_chrome(view, node):
+            continue
+        text = _own_area_text(view, node)
+        if text and _says_closed(text):
+            return Evidence(view.url, selector=css_path(node), snippet=text[:160], note="comments are closed")
+    return None
+
+
 def _comment_area(view: PageView) -> Evidence | None:
     """A comment area drawn by script or by the server: an element named as comments, outside the site's
-    header, navigation and footer, that shows comments or says so ("Loading comments...", "Log in to comment")."""
+    header, navigation and footer, that shows comments or says so ("Loading comments...", "Log in to comment").
+    An area that says comments are closed is none."""
     for node in view.tree.css(_COMMENT_BLOCKS):
         if not _names_comments(node) or _in_site_chrome(view, node):
             continue
         text = _own_area_text(view, node)
-        if not text or _is_reviews(node, text) or _around_main(view, node):
+        if not text or _is_reviews(node, text) or _around_main(view, node) or _says_closed(text):
             continue
         if _says_comments(text) and _more_than_a_count(text):
             return Evidence(view.url, selector=css_path(node), snippet=text[:160], note="comment area")
@@ -1101,9 +1359,40 @@ def _comment_area(view: PageView) -> Evidence | None:
     return None
 
 
+def _contact_or_booking_page(view: PageView) -> bool:
+    """A contact, booking or reservation page (vocabulary/sections.toml), by a segment of its URL
+    (``/contact/``, ``/reservierung/``) or, on a page that is no post, by its ``<h1>``: its forms write to
+    the brand, whatever their "Comments" box is called."""
+    if any(vocabulary.segment_term("sections", s, "contact", "booking") for s in _path(view.url).split("/") if s):
+        return True
+    if _is_content_page(view):
+        return False
+    heading = view.tree.css_first("h1")
+    text = squeeze(heading.text(deep=True) or "") if heading is not None else ""
+    return 0 < len(text) <= LINK_LABEL_MAX and vocabulary.find("sections", text, "contact", "booking") is not None
+
+
+def _post_context(view: PageView, form: Form) -> str:
+    """Why a form on this page answers a post ("" when nothing says so): the page is an article or post (by its
+    anatomy or its URL), a comment list or a reply title is on it, or the form posts to a comment endpoint."""
+    if _is_content_page(view):
+        return "on a post"
+    if view.tree.css_first(_COMMENT_CONTEXT) is not None:
+        return "beside a comment list or reply title"
+    action = _raw_action(form)
+    if _COMMENT_ENDPOINT.search(action) or any(
+            vocabulary.segment_term("conversation", s, "comments") for s in urlsplit(action).path.split("/") if s):
+        return "posts to a comment endpoint"
+    return ""
+
+
 def _comment_form(view: PageView) -> Evidence | None:
-    """A form to answer the post: a message box named or labelled as a comment, not a contact form (one that
-    asks for a phone number: a comment form never does)."""
+    """A form to answer the post: a message box named or labelled as a comment, with post context (the page is
+    a post, a comment list or reply title is beside it, or it posts to a comment endpoint), never on a contact,
+    booking or reservation page, and not a contact or booking form (one that asks for a phone number or a date,
+    or speaks of booking: a comment form never does)."""
+    if _contact_or_booking_page(view):
+        return None
     for form in view.forms:
         boxes = [n for n in form.node.css("textarea") if not _hidden_mark(n.attributes)]
         if not boxes or _in_hidden_layer(form.node):  # a feedback form in a modal answers the site, not the post
@@ -1117,9 +1406,13 @@ def _comment_form(view: PageView) -> Evidence | None:
         if not (named or labelled) or _is_reviews(form.node, own) or (
                 not labelled and vocabulary.find("forms", own, "enquiry")):
             continue
-        if _asks_phone(form):  # "Questions or comments" above a form asking for a phone number writes to the brand
-            continue
-        return Evidence(view.url, selector=form.selector, snippet=_snippet(form.node), note="comment form")
+        if _asks_phone(form) or form.node.css_first("input[type=date], input[type=datetime-local], "
+                                                    "input[type=time]") is not None or _says_booking(own):
+            continue  # "Questions or comments" or "Comments / special requests" in a form that writes to the brand
+        context = _post_context(view, form)
+        if context:
+            return Evidence(view.url, selector=form.selector, snippet=_snippet(form.node),
+                            note=f"comment form ({context})")
     return None
 
 
@@ -1134,26 +1427,53 @@ def _is_product_page(view: PageView) -> bool:
         t.lower() in PRODUCT_TYPES for node in view.jsonld_nodes for t in node_types(node))
 
 
+def _closed_thread(view: PageView) -> Evidence | None:
+    """Readers' comments still shown under a notice that comments are closed (WordPress closes the threads of
+    older posts after a set number of days): the site takes comments, but not on this post any more."""
+    notice = _closed_notice(view)
+    if notice is None:
+        return None
+    for node in view.tree.css(_COMMENT_LISTS):
+        if not _inside_reviews(node) and any(len(squeeze(item.text(deep=True) or "")) >= THREAD_ITEM_TEXT
+                                             for item in node.css("li, article")):
+            return Evidence(view.url, selector=css_path(node), snippet=_snippet(node),
+                            note=f"comments shown, but closed ({notice.snippet[:60]})")
+    for node in view.tree.css(_COMMENT_BLOCKS):
+        if _names_comments(node) and not _in_site_chrome(view, node) and _comment_thread(node):
+            return Evidence(view.url, selector=css_path(node), snippet=_snippet(node),
+                            note=f"comments shown, but closed ({notice.snippet[:60]})")
+    return None
+
+
 def _native_comments(view: PageView) -> Evidence | None:
+    """The site's own comments on a page. Where the comment area says comments are closed, the old comments
+    listed above the notice are no way to reply: only a comment form would count."""
+    closed = _closed_notice(view)
     for node in view.tree.css(_NATIVE_COMMENTS):
-        if not _inside_reviews(node):
+        if not _inside_reviews(node) and (closed is None or node.tag == "form"):
             return Evidence(view.url, selector=css_path(node), snippet=_snippet(node), note="native comments")
     if _is_product_page(view):
         return None
-    return _comment_form(view) or _comment_area(view)
+    return _comment_form(view) or (_comment_area(view) if closed is None else None)
 
 
-@check(id="hooks.comments", category="hooks", title="Comments on content", weight=1)
+@check(id="hooks.comments", category="hooks", title="Comments on content", weight=1, version="2")
 def comments(site: SiteView) -> Outcome:
-    """Readers can reply to posts: a comment system (Disqus, Commento, Hyvor Talk, Giscus...) or native
-    (WordPress-style) comments, product-review areas excluded. Not applicable without articles or posts.
-    Pass (100) when found, fail (0) when the site has posts nobody can answer.
+    """Readers can reply to posts: a comment system (Disqus, Commento, Hyvor Talk, Giscus, Wix or Squarespace
+    comments...) or native (WordPress-style) comments: a comment list, a comment area that shows comments or
+    says it loads them, or a comment form where something says it answers a post (see :func:`_comment_form`).
+    Not counted: product-review areas, testimonials styled as comments, contact and booking forms with a
+    "Comments" box, and areas that say comments are closed ("Comments are closed.", in every language of
+    vocabulary/conversation.toml; their pages are listed in ``comments_closed``). Pass (100) when found;
+    partial (50) when readers' comments are shown only under a closed notice (the site takes comments, but
+    closes the threads of older posts); not applicable without articles or posts; fail (0) when the site has
+    posts nobody can answer.
     """
     found = detected(site, "comments")
     content = [v for v in site.pages if _is_content_page(v)]
     native = None if found else next((e for v in content or site.pages if (e := _native_comments(v))), None)
     provider = slug(found[0].name) if found else "native" if native else ""
-    observations = {"provider": provider, "content_pages": len(content)}
+    observations: dict[str, Any] = {"provider": provider, "content_pages": len(content)}
     if provider:
         evidence = _detection_evidence(found) if found else [native] if native else []
         return Outcome("pass", 100, observations, evidence,
@@ -1161,12 +1481,21 @@ def comments(site: SiteView) -> Outcome:
                        "readers into regulars.")
     if site.is_app_shell:
         return unseen(site, observations, "comments")
+    closed = [e for v in content or site.pages if (e := _closed_notice(v))]
+    if closed:
+        observations["comments_closed"] = [e.url for e in closed[:5]]
+    shown = next((e for v in content or site.pages if (e := _closed_thread(v))), None)
+    if shown is not None:
+        observations["provider"] = "native"
+        return Outcome("partial", 50, observations, [shown],
+                       "Readers' comments are shown but closed on this post: keep comments open on every post "
+                       "(or reopen them on the ones still read), so a new reader can join the conversation.")
     if not content:
-        return Outcome("not_applicable", None, observations, [],
+        return Outcome("not_applicable", None, observations, closed[:1],
                        "No articles or posts were found, so comments do not apply yet; if you start a blog, "
                        "let readers reply under each post.")
     return Outcome("fail", 0, observations,
-                   [Evidence(content[0].url, note="article or post without a comment section")],
+                   [Evidence(content[0].url, note="article or post without a comment section"), *closed[:2]],
                    "Open comments (or a moderated reply form) under your articles: a post nobody can answer "
                    "is a broadcast, not a conversation.")
 

@@ -267,6 +267,77 @@ def test_forms_with_an_email_field_that_are_not_newsletters(form: str, kind: str
     assert newsletter_of(form).observations["present"] is False
 
 
+@pytest.mark.parametrize(("path", "lang", "body"), [
+    # "anmelden", "s'inscrire", "inscribirse", "sign up": one registers for a course, a workshop or a race too
+    ("kurse/aquarell", "de", "<h1>Kurs: Aquarellmalen</h1><p>Samstag, 10-16 Uhr</p>"
+     "<form action='/kurse/anmeldung' method='post'><input type='email' name='email' placeholder='E-Mail'>"
+     "<button>Verbindlich anmelden</button></form>"),
+    ("ateliers/poterie", "fr", "<h1>Atelier poterie</h1><h2>Inscription</h2><form action='/atelier' method='post'>"
+     "<input type='email' name='email' placeholder='Votre e-mail'><button>Je m'inscris</button></form>"),
+    ("carrera", "es", "<h1>Carrera popular 10K</h1><h2>Inscripción</h2><form action='/carrera' method='post'>"
+     "<input type='email' name='email'><button>Inscríbete</button></form>"),
+    ("race", "en", "<h1>City 10K</h1><form action='/race' method='post'><input type='email' name='email'>"
+     "<button>Sign up for the race</button></form>"),
+    ("inschrijven", "nl", "<h1>Workshop fotografie</h1><form action='/workshop' method='post'>"
+     "<input type='email' name='email'><button>Meld je aan</button></form>"),
+])
+def test_registration_words_alone_are_no_newsletter_signup(path: str, lang: str, body: str) -> None:
+    html = page(body).replace("lang='en'", f"lang='{lang}'")
+    result = hooks.newsletter.run(SiteView.from_html({HOME: page("<p>Home</p>"), f"{HOME}{path}/": html}))
+    assert result.observations["present"] is False and result.status == "fail"
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    # a SaaS hero posting to the app's sign-up URL
+    ("<section class='hero'><h1>Ship faster</h1><form action='https://app.brand.example/signup' method='get'>"
+     "<input type='email' name='email' placeholder='Work email'><button>Sign up</button></form></section>",
+     "sign-up, register or app URL"),
+    ("<form action='/users/register'><input type='email' name='email'><button>Get started free</button></form>",
+     "sign-up, register or app URL"),
+    # the password comes in the next step of the same form
+    ("<form action='/join'><h2>Sign up</h2><input type='email' name='email'><div class='step-2' "
+     "style='display:none'><input type='password' name='password'></div><button>Continue</button></form>",
+     "password in a later step"),
+    # the same modal asks for a password beside the email step
+    ("<div class='auth-modal' style='display:none'><form id='step-email'><input type='email' name='email'>"
+     "<button>Continue</button></form><form id='step-password'><input type='password' name='password'></form></div>",
+     "same modal"),
+    ("<form><h2>Create your free account</h2><input type='email' name='email'><button>Sign up</button></form>",
+     "create an account"),
+])
+def test_account_registration_forms_are_accounts_not_newsletters(body: str, reason: str) -> None:
+    view = site(body).pages[0]
+    verdicts = [hooks.classify_form(f) for f in view.forms]
+    assert verdicts[0].kind == "account" and reason in verdicts[0].reason
+    result = newsletter_of(body)
+    assert result.observations["present"] is False
+    assert "account" in {r["kind"] for r in result.observations["not_newsletters"]}
+
+
+def test_a_hidden_create_your_account_modal_is_no_signup_popup() -> None:
+    modal = ("<main><p>Welcome</p></main><div class='modal' id='signup-modal' style='display:none'>"
+             "<h2>Create your free account</h2><form><input type='email' name='email'><button>Sign up</button>"
+             "</form></div>")
+    assert newsletter_of(modal).observations["present"] is False
+
+
+@pytest.mark.parametrize(("lang", "body"), [
+    ("en", "<h3>Sign up for news and offers</h3><form action='/n'><input type='email' name='email'>"
+           "<button>Sign up</button></form>"),
+    ("pl", "<h3>Zapisz się</h3><p>Nowości i promocje prosto na e-mail</p><form action='/n'>"
+           "<input type='email' name='email'><button>Zapisz się</button></form>"),
+    ("de", "<h3>Newsletter</h3><form action='/n'><input type='email' name='email'><button>Anmelden</button></form>"),
+    ("fr", "<h3>Inscrivez-vous pour recevoir nos actualités</h3><form action='/n'><input type='email' name='email'>"
+           "<button>Je m'inscris</button></form>"),
+    ("en", "<h3>Newsletter</h3><form action='/newsletter/signup'><input type='email' name='email'>"
+           "<button>Sign up</button></form>"),  # a sign-up URL that names the list
+])
+def test_registration_words_with_news_words_beside_them_are_a_signup(lang: str, body: str) -> None:
+    html = page(f"<footer>{body}</footer>").replace("lang='en'", f"lang='{lang}'")
+    result = hooks.newsletter.run(SiteView.from_html({HOME: html}))
+    assert (result.observations["kind"], result.status) == ("form", "pass")
+
+
 def test_a_newsletter_form_may_ask_one_extra_field_and_hide_its_spam_trap_by_class() -> None:
     form = """<form><h3>Get our newsletter</h3><input type=email name=email><input type=text name=zip>
       <input type=text name=token class="hidden"><button>Go</button></form>"""
@@ -378,13 +449,98 @@ def test_chat_words_without_an_in_house_launcher_fail(body: str) -> None:
     assert (result.status, result.observations["provider"]) == ("fail", "")
 
 
-def test_chat_vendor_snippet_that_hides_its_button_is_no_chat() -> None:
-    tracking = """<script>var $zoho = $zoho || {}; $zoho.salesiq = $zoho.salesiq || {widgetcode: "abc", values: {},
-      ready: function () { $zoho.salesiq.floatbutton.visible("hide"); }};</script>"""
-    assert hooks.chat.run(site(tracking)).observations["provider"] == ""
-    shown = ("<script>var $zoho = $zoho || {}; "
-             "$zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', values: {}};</script>")
-    assert hooks.chat.run(site(shown)).observations["provider"] == "zoho-salesiq"
+@pytest.mark.parametrize(("snippet", "chat"), [
+    ('$zoho.salesiq = $zoho.salesiq || {widgetcode: "abc", values: {}, ready: function () {'
+     '$zoho.salesiq.floatbutton.visible("hide"); }};', False),
+    ("$zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', ready: function () {"
+     "$zoho.salesiq.floatbutton.visible( 'hide' ); }};", False),
+    ("$zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', values: {}};", True),
+    ("$zoho.salesiq = $zoho.salesiq || {widgetcode: 'abc', ready: function () {"
+     "$zoho.salesiq.floatbutton.visible('show'); }};", True),
+])
+def test_a_chat_snippet_that_hides_its_own_chat_button_is_tracking_not_chat(snippet: str, chat: bool) -> None:
+    """The rule: a vendor snippet that hides its own chat button at load (SalesIQ installed to track visitors
+    for a CRM form) offers no chat; one that shows it, or leaves it alone, does."""
+    result = hooks.chat.run(site(f"<p>Ask our sales team.</p><script>var $zoho = $zoho || {{}}; {snippet}</script>"))
+    assert (result.observations["provider"] == "zoho-salesiq") is chat
+    assert result.status == ("pass" if chat else "fail")
+
+
+ZENDESK_LOADER = "<script id='ze-snippet' src='https://static.zdassets.com/ekr/snippet.js?key=abc'></script>"
+
+
+def test_a_zendesk_web_widget_loader_alone_is_a_weak_clue() -> None:
+    """The Web Widget loader may open a chat, a contact form or help articles: the account decides."""
+    loader = hooks.chat.run(site("<p>Help</p>", ZENDESK_LOADER))
+    assert (loader.status, loader.score) == ("partial", 50)
+    assert loader.observations["kind"] == "loader" and loader.observations["provider"] == "zendesk"
+    both = ZENDESK_LOADER + ("<script>(function(){var s=document.createElement('script');"
+                             "s.src='https://static.zdassets.com/ekr/snippet.js?key=abc';})();</script>")
+    assert default_fingerprints().detect(site(both))["Zendesk Chat"].confidence < hooks.SURE
+    assert hooks.chat.run(site(both)).observations["kind"] == "loader"
+
+
+@pytest.mark.parametrize("setting", [
+    "<script>zE('messenger', 'open');</script>",
+    "<script>zE('messenger:set', 'locale', 'de');</script>",
+    "<script>window.zESettings = {webWidget: {chat: {departments: {enabled: ['sales']}}}};</script>",
+    "<script>zE('webWidget:on', 'chat:connected', function () {});</script>",
+])
+def test_a_chat_specific_zendesk_setting_makes_the_loader_a_chat(setting: str) -> None:
+    result = hooks.chat.run(site(setting, ZENDESK_LOADER))
+    assert (result.status, result.observations["kind"], result.observations["provider"]) == ("pass", "widget",
+                                                                                            "zendesk")
+
+
+def test_a_messenger_link_is_a_link_and_a_floating_messenger_button_a_chat() -> None:
+    footer = hooks.chat.run(site("<footer><a href='https://www.facebook.com/brand'>Facebook</a>"
+                                 "<a href='https://m.me/brand'>Messenger</a></footer>"))
+    assert (footer.status, footer.score) == ("partial", 40)
+    assert footer.observations["kind"] == "link" and footer.observations["provider"] == "facebook-messenger"
+    assert footer.evidence[0].snippet == "https://m.me/brand"
+    floating = hooks.chat.run(site("<div class='messenger-float'><a href='https://m.me/brand'>Chat</a></div>"))
+    assert (floating.status, floating.observations["kind"]) == ("pass", "widget")
+    assert floating.observations["provider"] == "facebook-messenger"
+    phone = hooks.chat.run(site("<ul class='social'><li><a href='https://wa.me/34600111222'>600 111 222</a></li></ul>"))
+    assert (phone.status, phone.observations["kind"]) == ("fail", "")  # a WhatsApp number listed as a contact
+    share = hooks.chat.run(site("<a href='https://wa.me/?text=Read%20this'>Share on WhatsApp</a>"))
+    assert (share.status, share.observations["kind"]) == ("fail", "")
+
+
+@pytest.mark.parametrize("body", [
+    # a button that navigates away is a link to the contact page
+    "<h1>Help</h1><button onclick=\"location.href='/contact'\">Live chat</button><div id='chat-window'></div>",
+    "<button onclick=\"window.open('https://help.brand.example/chat')\">Live chat</button><div id='chat-box'></div>",
+    "<a href='/contact/'><button>Live chat</button></a><div id='chat-window'></div>",
+    "<button data-href='/support/chat'>Live chat</button><div id='chat-window'></div>",
+    # class names with "chat" that are no chat: an icon, opening hours, a label
+    "<h1>Help</h1><button>Live chat</button><img class='chat-icon' src='/i.svg' alt=''>",
+    "<header><nav><a href='#' class='menu-item'>Live chat</a></nav></header><footer><div class='chat-hours'>"
+    "Chat hours: 9-5</div></footer>",
+    "<button>Chat now</button><i class='icon-chat'></i><svg class='chat'></svg><div class='chat-note'>"
+    "Our team answers on weekdays.</div>",
+])
+def test_a_live_chat_label_without_a_chat_behind_it_is_no_chat(body: str) -> None:
+    result = hooks.chat.run(site(body))
+    assert (result.status, result.observations["provider"]) == ("fail", "")
+
+
+@pytest.mark.parametrize("behind", [
+    "<div id='support-chat-window'></div>",  # an empty container the script fills
+    "<section class='chat-panel' hidden><div role='log'></div><textarea></textarea></section>",
+    "<iframe class='live-chat-frame' src='/chat/frame'></iframe>",
+])
+def test_a_live_chat_button_with_a_chat_container_is_in_house_chat(behind: str) -> None:
+    result = hooks.chat.run(site(f"<button type='button' class='open'>Live chat</button>{behind}"))
+    assert (result.status, result.observations["kind"], result.observations["provider"]) == (
+        "pass", "in-house", "in-house")
+
+
+def test_shopify_inbox_is_chat() -> None:
+    body = ("<script src='https://cdn.shopify.com/extensions/0f1e2d3c/inbox-1254/assets/shopifyChatV1Widget.js' "
+            "defer></script><div id='shopify-chat'></div>")
+    result = hooks.chat.run(site(body))
+    assert (result.status, result.observations["provider"]) == ("pass", "shopify-inbox")
 
 
 # ----------------------------------------------------------------- hooks.booking
@@ -432,7 +588,7 @@ def test_booking_traps(body: str) -> None:
 
 # ----------------------------------------------------------------- hooks.comments
 
-POST_HEAD = "<meta property='og:type' content='article'>"
+POST_HEAD = "<meta property='og:type' content='article'><meta property='article:published_time' content='2026-01-02'>"
 
 
 def test_disqus_and_native_comments_on_posts_pass() -> None:
@@ -459,7 +615,7 @@ def test_comments_do_not_apply_without_content_pages() -> None:
     assert result.observations == {"provider": "", "content_pages": 0}
 
 
-ARTICLE = "<meta property='og:type' content='article'>"
+ARTICLE = POST_HEAD
 
 
 def post(body: str) -> SiteView:
@@ -467,11 +623,28 @@ def post(body: str) -> SiteView:
 
 
 @pytest.mark.parametrize(("body", "provider"), [
-    ("<phoenix-disqus-thread shortname='brandblog' thread-url='/p'></phoenix-disqus-thread>", "disqus"),
-    ("<div class='c' data-disqus-shortname='brandblog'></div>", "disqus"),
+    # Disqus's universal embed code: its config and embed.js on the forum's own *.disqus.com host
+    ("<script>var disqus_config = function () { this.page.identifier = 'post-12'; };"
+     "(function () { var d = document, s = d.createElement('script');"
+     "s.src = 'https://brandblog.disqus.com/embed.js'; (d.head || d.body).appendChild(s); })();</script>", "disqus"),
+    # Disqus's comment-count links, by identifier or by the #disqus_thread fragment
+    ("<a href='/blog/post/#comments' data-disqus-identifier='post-12'>Comments</a>", "disqus"),
+    ("<a href='https://brand.example/blog/post/#disqus_thread'>Comments</a>", "disqus"),
     ("<script>var s = document.createElement('script'); s.setAttribute('data-spotim-module', 'spotim-launcher');"
      "s.src = 'https://launcher.spot.im/spot/sp_1';</script>", "openweb"),
-    ("<script>window.BRAND.comments.coralURL = 'https://brand.coral.example/';</script>", "coral"),
+    # Coral 5+: a #coral_thread container and Coral.createStreamEmbed once /assets/js/embed.js has loaded
+    ("<div id='coral_thread'></div><script>(function () { var d = document, s = d.createElement('script');"
+     "s.src = '//comments.brand.example/assets/js/embed.js'; s.onload = function () {"
+     "Coral.createStreamEmbed({id: 'coral_thread', autoRender: true, rootURL: '//comments.brand.example'}); };"
+     "(d.head || d.body).appendChild(s); })();</script>", "coral"),
+    # Talk 4: a #coral_talk_stream container rendered by Coral.Talk.render
+    ("<div id='coral_talk_stream'></div><script src='https://comments.brand.example/static/embed.js' async "
+     "onload=\"Coral.Talk.render(document.getElementById('coral_talk_stream'), "
+     "{talk: 'https://comments.brand.example/'})\"></script>", "coral"),
+    ("<script>window.coralConfig = {root: 'https://brand.coral.coralproject.net/'};</script>", "coral"),  # hosted
+    # site builders' own blog comments, drawn by their scripts
+    ("<div data-hook='comments-root'></div>", "wix"),
+    ("<div class='squarespace-comments' id='squarespaceComments' data-item-id='5f1'></div>", "squarespace"),
 ])
 def test_comment_systems_configured_in_page_scripts_pass(body: str, provider: str) -> None:
     result = hooks.comments.run(post(body))
@@ -479,12 +652,25 @@ def test_comment_systems_configured_in_page_scripts_pass(body: str, provider: st
 
 
 @pytest.mark.parametrize("body", [
+    # a publisher's own web component and its own config key: no Disqus or Coral convention explains them
+    "<x-disqus-thread shortname='brandblog' thread-url='/p'></x-disqus-thread>",
+    "<script>window.BRAND.comments.coralURL = 'https://comments.brand.example/';</script>",
+    "<div class='c' data-disqus-shortname='brandblog'></div>",
+])
+def test_markup_one_publisher_invented_is_no_comment_system(body: str) -> None:
+    result = hooks.comments.run(post(body))
+    assert (result.status, result.observations["provider"]) == ("fail", "")
+
+
+@pytest.mark.parametrize("body", [
     "<section id='comments' class='c-comments'><h4>Loading comments...</h4></section>",
     "<section class='comments-area'><p>You must log in to comment.</p></section>",
     "<section id='comentarios-materia' class='loader'>Aguarde... Carregando comentários.</section>",
     "<div class='gallery__section--comments-collapsed'>Schreiben Sie den ersten Kommentar</div>",
-    "<div id='comments'><div class='comment'>Ann: lovely walk, thanks for the map.</div>"
-    "<div class='comment'>Bo: we went there last May too.</div></div>",
+    "<div id='comments'><div class='comment'><b class='comment-author'>Ann</b> lovely walk, thanks for the map."
+    "</div><div class='comment'><time datetime='2026-01-03'>3 Jan</time> We went there last May too.</div></div>",
+    "<ol class='kommentare'><li class='kommentar'>Sehr schöner Beitrag, danke für die Karte! <a href='#'>Antworten</a>"
+    "</li><li class='kommentar'>Wir waren letzten Mai auch dort. <button>Antworten</button></li></ol>",
     "<form class='story-comments-form'><input name='name'><input name='email'><textarea name='body'></textarea>"
     "<p>Su comentario</p><button>Enviar</button></form>",
     "<h3>Kommentare schreiben</h3><form action='/news/1.html' method='post'><input name='username'>"
@@ -515,6 +701,109 @@ def test_native_comment_areas_and_forms_pass(body: str) -> None:
 def test_comment_traps_fail(body: str) -> None:
     result = hooks.comments.run(post(body))
     assert (result.status, result.observations["provider"]) == ("fail", "")
+
+
+TESTIMONIALS = """<h1>About</h1><section class="customer-comments"><h2>What our customers say</h2>
+  <blockquote class="comment">The team fixed our roof quickly and cleanly, highly recommended.</blockquote>
+  <blockquote class="comment">Friendly, on time and fair price. Would hire again for sure.</blockquote></section>"""
+
+
+@pytest.mark.parametrize("body", [
+    TESTIMONIALS,
+    # styled as comments, with a name each, but quotes: testimonials
+    "<div class='comments testimonials'><div class='comment'><p>Friendly, on time and a fair price.</p>"
+    "<span class='name'>Jo, Leeds</span></div><div class='comment'><p>They fixed the roof in a day, great job.</p>"
+    "<span class='name'>Sam, York</span></div></div>",
+    # two blocks of praise named as comments, with no author, date or reply link
+    "<div id='comments'><div class='comment'>Lovely walk, thanks for the map and the tips.</div>"
+    "<div class='comment'>We went there last May too, beautiful.</div></div>",
+])
+def test_testimonials_styled_as_comments_are_no_thread(body: str) -> None:
+    on_a_post = hooks.comments.run(post(body))
+    assert (on_a_post.status, on_a_post.observations["provider"]) == ("fail", "")
+    about = hooks.comments.run(site("<p>Home</p>", about=body))
+    assert about.status == "not_applicable"
+
+
+@pytest.mark.parametrize(("closed", "lang"), [
+    ("Comments are closed.", "en"), ("Kommentare sind geschlossen.", "de"), ("Les commentaires sont fermés.", "fr"),
+    ("Los comentarios están cerrados.", "es"), ("I commenti sono chiusi.", "it"), ("Reacties zijn gesloten.", "nl"),
+    ("Możliwość komentowania została wyłączona.", "pl"), ("Комментарии закрыты.", "ru"),
+])
+def test_an_area_that_says_comments_are_closed_is_no_comment_section(closed: str, lang: str) -> None:
+    area = f"<div id='comments' class='comments-area'><p class='no-comments'>{closed}</p></div>"
+    on_a_post = hooks.comments.run(post(area))
+    assert (on_a_post.status, on_a_post.observations["provider"]) == ("fail", "")
+    assert on_a_post.observations["comments_closed"] == [f"{HOME}blog-post/"]
+    assert any(e.note == "comments are closed" for e in on_a_post.evidence)
+    # a brochure page with WordPress's closed-comments area: no posts, nothing to answer
+    page_only = hooks.comments.run(site("<p>Home</p>", services=f"<article class='page'>Plumbing.</article>{area}"))
+    assert page_only.status == "not_applicable"
+
+
+def test_every_closed_comments_phrase_holds_a_comment_word_the_page_search_looks_around() -> None:
+    """_page_says_closed reads only around comment words: each phrase of the data must contain one."""
+    from connectedness import vocabulary
+
+    for phrase in vocabulary.words("conversation", "comments_closed"):
+        assert hooks._comment_stems().search(phrase), phrase
+        assert hooks._page_says_closed(f"{'Lorem ipsum dolor sit amet. ' * 40}{phrase.capitalize()}. Home"), phrase
+
+
+def test_comments_shown_under_a_closed_notice_are_partial_and_an_open_form_passes() -> None:
+    old = ("<div id='comments'><ol class='comment-list'><li class='comment'><b class='comment-author'>Ann</b> "
+           "Great post, thanks for the map.</li></ol><p class='no-comments'>Comments are closed.</p></div>")
+    closed = hooks.comments.run(post(old))
+    assert (closed.status, closed.score, closed.observations["provider"]) == ("partial", 50, "native")
+    assert closed.observations["comments_closed"] == [f"{HOME}blog-post/"]
+    assert "but closed" in closed.evidence[0].note
+    still_open = old.replace("Comments are closed.", "") + COMMENT_FORM
+    assert hooks.comments.run(post(still_open)).status == "pass"
+    empty = old.replace("<ol class='comment-list'><li class='comment'><b class='comment-author'>Ann</b> "
+                        "Great post, thanks for the map.</li></ol>", "<ol class='comment-list'></ol>")
+    assert hooks.comments.run(post(empty)).status == "fail"  # an empty list under the notice shows nothing
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("contact", "<h1>Contact us</h1><form action='/send.php' method='post'><label>Name <input name='name'></label>"
+     "<label>Email <input type='email' name='email'></label><label>Questions or comments <textarea name='comments'>"
+     "</textarea></label><button>Send</button></form>"),
+    ("contact", "<h1>Get in touch</h1><form action='/send' method='post'><input name='name' placeholder='Name'>"
+     "<input type='email' name='email'><textarea name='comment' placeholder='Your message'></textarea>"
+     "<button>Submit</button></form>"),
+    ("contacto", "<h1>Contacto</h1><form action='/enviar' method='post'><input name='nombre'>"
+     "<input type='email' name='correo'><label>Comentarios <textarea name='comentarios'></textarea></label>"
+     "<button>Enviar</button></form>"),
+    ("reservations", "<h1>Reservations</h1><form action='/book' method='post'><input name='name'>"
+     "<input type='email' name='email'><input type='date' name='date'><label>Comments / special requests"
+     "<textarea name='comments'></textarea></label><button>Book</button></form>"),
+    ("visit", "<h1>Kontakt</h1><form action='/senden' method='post'><input name='name'><input type='email' "
+     "name='email'><label>Kommentar <textarea name='kommentar'></textarea></label><button>Senden</button></form>"),
+    # no post context anywhere: a feedback box on the home page of a site without posts
+    ("", "<h2>Tell us what you think</h2><form action='/feedback' method='post'><input type='email' name='email'>"
+     "<label>Your comments <textarea name='comments'></textarea></label><button>Send</button></form>"),
+])
+def test_contact_and_booking_forms_with_a_comments_box_are_not_comments(path: str, body: str) -> None:
+    pages = {HOME: page("<p>Home</p>" + (body if not path else ""))}
+    if path:
+        pages[f"{HOME}{path}/"] = page(body)
+    result = hooks.comments.run(SiteView.from_html(pages))
+    assert (result.status, result.observations["provider"]) == ("not_applicable", "")
+
+
+def test_a_comment_form_needs_post_context_a_list_a_reply_title_or_a_comment_endpoint() -> None:
+    box = "<form action='{}' method='post'><textarea name='comment'></textarea><input name='author'>{}</form>"
+    on_page = {
+        "endpoint": box.format("/wp-comments-post.php", "") .replace("<form", "<form class='x'"),
+        "joomla": box.format("/index.php?option=com_jcomments&task=add", ""),
+        "reply title": "<h3 id='reply-title' class='comment-reply-title'>Leave a Reply</h3>" + box.format("/x", ""),
+        "comments path": box.format("/posts/12/comments", ""),
+    }
+    for name, body in on_page.items():
+        result = hooks.comments.run(site("<p>Home</p>", gallery=body))
+        assert result.observations["provider"] == "native", name
+    nothing = hooks.comments.run(site("<p>Home</p>", gallery=box.format("/gallery/send", "")))
+    assert nothing.status == "not_applicable"
 
 
 def test_comments_on_a_product_page_are_reviews() -> None:
@@ -620,6 +909,10 @@ FINGERPRINT_CASES: dict[str, tuple[str, str]] = {
                       "<a href='https://wa.me/?text=Read%20this'>Share on WhatsApp</a>"),
     "Freshchat": ("<script src='https://wchat.freshchat.com/js/widget.js'></script>",
                   "<a href='https://www.freshworks.com/live-chat-software/'>Freshworks</a>"),
+    "Shopify Inbox": ("<script src='https://cdn.shopify.com/shopifycloud/shopify_chat/storefront/shopifyChatV1.js"
+                      "?shop=brand.myshopify.com'></script>",
+                      "<script src='https://cdn.shopify.com/extensions/0f1e/reviews-12/assets/reviews.js'></script>"
+                      "<a href='https://apps.shopify.com/inbox'>Shopify Inbox</a>"),
     # email
     "Mailchimp": (MAILCHIMP_FORM, "<a href='https://mailchimp.com/'>Mailchimp</a>"),
     "Klaviyo": ("<script async src='https://static.klaviyo.com/onsite/js/klaviyo.js?company_id=AbC'></script>",
@@ -684,7 +977,7 @@ FINGERPRINT_CASES: dict[str, tuple[str, str]] = {
                           "<a href='https://meet.google.com/'>Google Meet</a>"),
     # comments
     "Disqus": ("<div id='disqus_thread'></div><script>var disqus_config = function () {};</script>",
-               "<a href='https://disqus.com/'>Disqus</a>"),
+               "<a href='https://disqus.com/'>Disqus</a><x-disqus-thread shortname='brand'></x-disqus-thread>"),
     "Commento": ("<div id='commento'></div><script src='https://cdn.commento.io/js/commento.js'></script>",
                  "<div id='comments-off'></div>"),
     "Hyvor Talk": ("<script src='https://talk.hyvor.com/embed/embed.js' type='module'></script>",
@@ -696,7 +989,10 @@ FINGERPRINT_CASES: dict[str, tuple[str, str]] = {
     "Utterances": ("<script src='https://utteranc.es/client.js' repo='a/b'></script>",
                    "<a href='https://utteranc.es/'>utterances</a>"),
     "Coral Talk": ("<div id='coral_thread'></div><script>Coral.createStreamEmbed({id: 'coral_thread'});</script>",
-                   "<p>Coral reef</p>"),
+                   "<p>Coral reef</p><script>window.BRAND.coralURL = 'https://comments.brand.example/';</script>"),
+    "Wix Blog comments": ("<div data-hook='comments-root'></div>", "<div data-hook='post-footer'>Comments</div>"),
+    "Squarespace comments": ("<div class='squarespace-comments' id='squarespaceComments'></div>",
+                             "<div class='sqs-block-comments-note'>Comments</div>"),
     # community
     "Discourse": ("<a href='https://brand.discourse.group/'>Forum</a>",
                   "<a href='https://www.discourse.org/'>Discourse</a>"),

@@ -73,8 +73,18 @@ LABELS = [
     ("newsletter", "newsletter", "de", "Newsletteranmeldung"),
     ("newsletter", "newsletter", "de", "Unser Kundennewsletter"),
     ("newsletter", "newsletter", "nl", "Schrijf je in voor de nieuwsbrief"),
-    ("newsletter", "newsletter", "sv", "Nyhetsbrevet"), ("newsletter", "subscribe", "en", "Sign-up"),
-    ("newsletter", "subscribe", "fr", "Inscrivez-vous"), ("newsletter", "subscribe", "ru", "Подписаться"),
+    ("newsletter", "newsletter", "sv", "Nyhetsbrevet"), ("newsletter", "register", "en", "Sign-up"),
+    ("newsletter", "register", "fr", "Inscrivez-vous"), ("newsletter", "subscribe", "ru", "Подписаться"),
+    ("newsletter", "subscribe", "de", "Jetzt abonnieren"), ("newsletter", "subscribe", "fr", "S'abonner"),
+    ("newsletter", "register", "de", "Verbindlich anmelden"), ("newsletter", "register", "nl", "Meld je aan"),
+    ("newsletter", "register", "pt", "Inscrição"), ("newsletter", "news", "pl", "Nowości i promocje"),
+    ("newsletter", "account", "en", "Create your free account"), ("newsletter", "account", "de", "Konto erstellen"),
+    ("conversation", "comments_closed", "en", "Comments are closed."),
+    ("conversation", "comments_closed", "de", "Kommentare sind geschlossen."),
+    ("conversation", "comments_closed", "fr", "Les commentaires sont fermés."),
+    ("conversation", "comments_closed", "es", "Los comentarios están cerrados."),
+    ("conversation", "comments_closed", "pl", "Możliwość komentowania została wyłączona."),
+    ("conversation", "reply", "en", "Reply"), ("conversation", "reply", "de", "Antworten"),
 ]
 
 
@@ -92,6 +102,7 @@ def test_labels_real_sites_write_are_found(concept: str, term: str, lang: str, l
     ("sections", "Solarkraftwerk"),                 # no section word hides in an unrelated compound
     ("newsletter", "Search our site"),
     ("newsletter", "Newspaper archive"),
+    ("conversation", "Kommentatoren und Antwortzeiten"),  # no conversation word begins a longer word
     ("commerce", "Cartography and cartoons"),
     ("forms", "Kontaktlinsen"),                     # contact lenses are no enquiry
 ])
