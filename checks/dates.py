@@ -41,7 +41,7 @@ from selectolax.lexbor import LexborNode
 from connectedness import vocabulary
 from connectedness.crawler.snapshot import Feed
 
-from .anatomy import ARTICLE_TYPES, POST_META_KEYS
+from .anatomy import ARTICLE_TYPES, POST_META_KEYS, name_words
 from .site import PageView, SiteView, squeeze
 
 Precision = Literal["datetime", "date", "month"]
@@ -93,7 +93,12 @@ _DATED_PATH = re.compile(r"/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3
 _POST_DATE_CLASS = re.compile(r"(?:blog|post|news|entry|article)(?:[-_]{1,2}[a-z]+)?[-_]{1,2}date", re.IGNORECASE)
 MIN_POST_CARDS = 3  # post-dated cards that make a page a listing of posts
 _DATE_CLASS = re.compile(r"(?<!vali)date|posted|publish", re.IGNORECASE)
-_NOT_OWN_DATE = re.compile(r"comment|related|reply|review|jdgm|sidebar|widget|share|footer|nav", re.IGNORECASE)
+# Words of a class or id name that put a date in someone else's block: a comment's, a related post's, a
+# review's (jdgm: Judge.me's prefix), a widget's. Read as words of each name ("comment-list", "relatedPosts"),
+# never as substrings, and state flags ("has-comments-enabled", "is-sharing") say nothing about the block.
+_NOT_OWN_DATE_WORDS = frozenset({"comment", "comments", "related", "reply", "replies", "review", "reviews", "jdgm",
+                                 "sidebar", "widget", "widgets", "share", "sharing", "footer", "nav", "navigation"})
+_STATE_FLAGS = frozenset({"has", "is", "no", "with", "without"})
 _PREFERRED_TIME = re.compile(r"publish|entry-date|post-date|article-date|byline", re.IGNORECASE)
 _WWW = re.compile(r"^www\d?\.")
 _INDEX_FILE = re.compile(r"/index\.(?:html?|php)$", re.IGNORECASE)
@@ -491,6 +496,17 @@ def _from_meta(view: PageView, scan: _Scan, is_post: bool) -> None:
                 return
 
 
+def _names_another_block(names: str) -> bool:
+    """Whether a class or id names a comment, related-post, review or widget block. Words after a state
+    flag describe the element ("summary-item-has-comments-enabled" is a post card whose post allows comments)."""
+    for name in names.split():
+        words = name_words(name)
+        flag = next((i for i, w in enumerate(words) if w in _STATE_FLAGS), len(words))
+        if any(w in _NOT_OWN_DATE_WORDS for w in words[:flag]):
+            return True
+    return False
+
+
 def _in_excluded_region(node: LexborNode) -> bool:
     """Inside comments, related-posts, reviews, widgets, nav, footer or aside: not the page's own date."""
     current: LexborNode | None = node.parent
@@ -498,7 +514,7 @@ def _in_excluded_region(node: LexborNode) -> bool:
         if current.tag in ("nav", "footer", "aside"):
             return True
         attrs = current.attributes
-        if _NOT_OWN_DATE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
+        if _names_another_block(f"{attrs.get('class') or ''} {attrs.get('id') or ''}"):
             return True
         current = current.parent
     return False

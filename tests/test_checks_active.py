@@ -156,6 +156,18 @@ def test_a_news_list_with_slashed_dates_is_dated_when_one_date_settles_the_order
     assert collect_posts(site, [SITE + "/notices/"]).newest is None
 
 
+def test_a_card_flagged_as_allowing_comments_is_a_post_card_but_a_comment_list_is_not() -> None:
+    nav = '<nav><a href="/journal.html">Blog</a></nav>'
+    card = ('<div class="card card--has-comments-enabled is-sharing-on"><time datetime="2026-03-04">Mar 4</time>'
+            '<h3>Etching tips</h3></div>')
+    site = view({HOME: page(nav), SITE + "/journal.html": page(nav + f"<main>{card}</main>")})
+    index = collect_posts(site, [SITE + "/journal.html"])
+    assert index.newest is not None and index.newest.day == date(2026, 3, 4)
+    comments = ('<div class="comment-list"><div class="comment"><time datetime="2026-03-05">Mar 5</time>'
+                "<p>Nice!</p></div></div>")
+    site = view({HOME: page(nav), SITE + "/journal.html": page(nav + f"<main>{comments}</main>")})
+    assert collect_posts(site, [SITE + "/journal.html"]).newest is None
+
 def test_a_date_split_by_markup_is_read_whole() -> None:
     card = ('<main><div class="item"><p class="blog__date"><span>22</span> Февраль<br>2026</p>'
             '<h4><a href="/blog/braces/">Braces</a></h4></div></main>')
