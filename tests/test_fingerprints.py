@@ -93,10 +93,10 @@ def test_the_same_clue_on_every_page_does_not_add_up(tmp_path: Path) -> None:
 
 
 def test_huge_pages_are_searched_in_a_bounded_window(tmp_path: Path) -> None:
-    from connectedness.checks.fingerprints import HTML_HEAD, _window
+    from connectedness.checks.fingerprints import HTML_HEAD, html_window
 
     html = '<div id="chatty-widget"></div>' + "x" * (5 * 1024 * 1024) + "<footer>end</footer>"
-    window = _window(html)
+    window = html_window(html)
     assert len(window) <= HTML_HEAD + 128 * 1024 + 1
     assert window.startswith('<div id="chatty-widget">') and window.endswith("<footer>end</footer>")
     assert "Chatty" in load(tmp_path).detect(SiteView.from_html({"https://b.com/": html}))

@@ -383,7 +383,7 @@ HTML_HEAD = 512 * 1024
 HTML_TAIL = 128 * 1024
 
 
-def _window(html: str) -> str:
+def html_window(html: str) -> str:
     """The part of a page ``html`` patterns search: all of it, or its first 512 KB and last 128 KB.
 
     Fingerprints sit in the head and at the end of the body; a multi-megabyte page (a catalogue cut at
@@ -404,7 +404,7 @@ class _Haystack:
 
     @classmethod
     def of(cls, view: PageView) -> _Haystack:
-        return cls(_window(view.html), "\n".join(view.inline_scripts), page_words(view.url, view.html))
+        return cls(html_window(view.html), "\n".join(view.inline_scripts), page_words(view.url, view.html))
 
 
 def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str, Evidence, int]]:
