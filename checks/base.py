@@ -64,6 +64,8 @@ class Outcome:
         if self.status in SCORED_STATUSES:
             if self.score is None or not 0 <= self.score <= 100:
                 raise ValueError(f"a {self.status} result needs a score from 0 to 100, got {self.score!r}")
+            if self.status == "partial" and self.score == 0:
+                raise ValueError("a result scored 0 is a fail, not a partial")
         elif self.score is not None:
             raise ValueError(f"a {self.status} result has no score")
 

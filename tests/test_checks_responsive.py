@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectedness.checks.base import graded
+from connectedness.checks.base import Outcome, graded
 from connectedness.checks.responsive import images, media_queries, parse_viewport, viewport, zoom_disabled
 from connectedness.checks.site import SiteView
 from connectedness.crawler.snapshot import Asset
@@ -44,6 +44,20 @@ def test_a_check_scored_0_is_a_fail_never_a_partial() -> None:
     assert locked.observations["decided_by"] == "static"
     assert graded(1, 1000) == ("fail", 0)  # a share that rounds to 0 is a fail
     assert graded(1, 100) == ("partial", 1)
+    with pytest.raises(ValueError, match="is a fail"):
+        Outcome("partial", 0)  # no check can say "partial" with nothing to show for it
+
+
+def test_no_check_on_any_fixture_site_says_partial_with_a_score_of_0() -> None:
+    from connectedness.checks import load_checks
+
+    for slug, fixture in SITES.items():
+        html = {f"https://b.com/{p.stem}/": p.read_text(encoding="utf-8", errors="replace")
+                for p in sorted((fixture.root / "public").rglob("*.html"))[:12]}
+        results = [c.run(SiteView.from_html(html)) for c in load_checks().values()]
+        # a check that tried to say "partial, 0" raised, and would show up here as an error
+        assert not [r.check_id for r in results if "is a fail" in str(r.observations.get("error", ""))], slug
+        assert any(r.status == "partial" for r in results), slug  # partial verdicts were produced and checked
 
 
 def test_media_queries_inline_linked_and_link_media() -> None:
