@@ -109,3 +109,19 @@ def test_a_browser_that_died_is_relaunched_and_the_scan_still_renders(fixture_si
     assert not [r.error for r in snapshot.renders if r.error]
     overflow = next(r for r in outcome.results if r.check_id == "responsive.overflow")
     assert overflow.status == "pass"
+
+
+def test_warm_up_runs_every_check_once_per_process_on_a_tiny_page() -> None:
+    from connectedness.audit import warm_checks
+    from connectedness.checks import Outcome, check
+
+    seen: list[int] = []
+
+    @check(id="test.warm_counter", category="trust", title="counts its runs")
+    def counter(site):
+        seen.append(len(site.pages))
+        return Outcome("pass", 100)
+
+    warm_checks([counter])
+    warm_checks([counter])
+    assert seen == [1]  # one run, on the one warm-up page; the second call did nothing
