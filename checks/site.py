@@ -62,14 +62,17 @@ class Anchor:
     region: str  # nav | header | footer | aside (site chrome) | article (main content) | body: from the anatomy
     node: LexborNode = field(repr=False)
     region_via: str = ""  # why: "tag:footer", "class:footer-social", "position:after-main", "repeated on 4 pages"
+    # Split once: checks ask every anchor for its scheme and host many times (tens of thousands of urlsplit
+    # calls on a link-heavy site otherwise, a third of the check CPU).
+    scheme: str = field(init=False, default="")
+    host: str = field(init=False, default="")
 
-    @property
-    def scheme(self) -> str:
-        return urlsplit(self.url).scheme.lower()
-
-    @property
-    def host(self) -> str:
-        return (urlsplit(self.url).hostname or "").lower()
+    def __post_init__(self) -> None:
+        try:
+            parts = urlsplit(self.url)
+            self.scheme, self.host = parts.scheme.lower(), (parts.hostname or "").lower()
+        except ValueError:  # an unreadable URL (a bad IPv6 literal): no scheme, no host
+            self.scheme, self.host = "", ""
 
     def attr(self, name: str) -> str:
         return self.node.attributes.get(name) or ""
