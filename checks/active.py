@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import SplitResult, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin
 
 from selectolax.lexbor import LexborNode
 
@@ -51,7 +51,7 @@ from .dates import (
     url_key,
 )
 from .fingerprints import Detection, default_fingerprints, html_window
-from .site import Anchor, PageView, SiteView, css_path, node_types, squeeze
+from .site import Anchor, PageView, SiteView, css_path, node_types, split_url, squeeze
 
 # ------------------------------------------------------------------------------------------- vocabulary
 
@@ -164,7 +164,7 @@ that only og:type=article calls one may be any page of a site an SEO plugin tags
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
 
 
@@ -177,7 +177,7 @@ def display_url(site: SiteView, url: str) -> str:
     """A URL as the truth and a reader write it: a path on the home page's origin, a full URL elsewhere."""
     clean = url.split("#", 1)[0]
     if _origin(clean) == _origin(_home_url(site)):
-        parts = urlsplit(clean)
+        parts = split_url(clean)
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return clean
 
@@ -188,7 +188,7 @@ def _stem(segment: str) -> str:
 
 def _segments(url: str) -> list[str]:
     """Path segments without extensions; a folder's index file (``/blog/index.html``) is the folder."""
-    segments = [_stem(s) for s in urlsplit(url).path.split("/") if s]
+    segments = [_stem(s) for s in split_url(url).path.split("/") if s]
     if segments and segments[-1] in INDEX_STEMS:
         segments = segments[:-1]
     if len(segments) > 1 and LANGUAGE_SEGMENT.fullmatch(segments[-1]):
@@ -298,7 +298,7 @@ def _refused(site: SiteView) -> set[str]:
 def _host_kind(site: SiteView, url: str) -> str | None:
     if site.is_own(url):
         return "site" if _origin(url) == _origin(_home_url(site)) else "brand_host"
-    host = (urlsplit(url).hostname or "").lower()
+    host = (split_url(url).hostname or "").lower()
     return "external" if EXTERNAL_BLOG_HOSTS.search(host) else None
 
 
@@ -618,7 +618,7 @@ def _says_rss(anchor: Anchor) -> bool:
 
 def _feed_file(url: str) -> bool:
     """The address names a feed file: ``/index.rss``, ``/blog/atom.xml``, ``/feed.json``."""
-    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].lower()
+    last = split_url(url).path.rstrip("/").rsplit("/", 1)[-1].lower()
     return last in _FEED_FILES or ("." in last and last.rpartition(".")[2] in _FEED_FILE_EXTENSIONS)
 
 
@@ -657,7 +657,7 @@ def _feed_links(site: SiteView, known: set[str]) -> list[tuple[PageView, Anchor]
                 continue
             says_rss = _says_rss(anchor)
             if is_feed_address(url):
-                feed_host = (urlsplit(url).hostname or "").split(".", 1)[0] in _FEED_HOST_LABELS
+                feed_host = (split_url(url).hostname or "").split(".", 1)[0] in _FEED_HOST_LABELS
                 if _feed_file(url) or (own and feed_host) or says_rss:
                     found[url] = (view, anchor)
             elif own and says_rss:  # "RSS" -> /syndication/42, "RSS-Feeds abonnieren": a feed or a feed list
@@ -761,10 +761,10 @@ def _beside_podcast_word(anchor: Anchor) -> bool:
     (``soundcloud.com/brand-podcast``, ``soundcloud.com/radiobrand``), or in the small block that holds it."""
     label = " ".join([anchor.text, anchor.attr("title"), anchor.attr("aria-label"),
                       *((img.attributes.get("alt") or "") for img in anchor.node.css("img")),
-                      re.sub(r"[-_/.]+", " ", unquote(urlsplit(anchor.url).path))])
+                      re.sub(r"[-_/.]+", " ", unquote(split_url(anchor.url).path))])
     if vocabulary.find("sections", label, *AUDIO_SHOW_TERMS):
         return True
-    slug = re.sub(r"[\W_]+", "", vocabulary.fold(urlsplit(anchor.url).path.strip("/").split("/", 1)[0]))
+    slug = re.sub(r"[\W_]+", "", vocabulary.fold(split_url(anchor.url).path.strip("/").split("/", 1)[0]))
     show_words = {vocabulary.fold(w).replace(" ", "") for t in AUDIO_SHOW_TERMS
                   for w in vocabulary.words("sections", t)}
     if any(slug.startswith(w) or slug.endswith(w) for w in show_words if len(w) >= 4):
@@ -808,7 +808,7 @@ def _podcast_link(page: SplitResult, page_key: str, anchor: Anchor, podcast_page
     (``/tag/podcast/``), a product feature (``/features/podcast/``) and a sister site's podcast (another
     host of the group, only the label naming it) do not.
     """
-    parts = urlsplit(anchor.url)  # once: the properties of Anchor split the URL on every call
+    parts = split_url(anchor.url)  # once: the properties of Anchor split the URL on every call
     if parts.scheme.lower() not in ("http", "https") or url_key(anchor.url) == page_key:
         return None
     if _podcast_segment(parts) == "nested":
@@ -830,7 +830,7 @@ def _podcast_sections(site: SiteView) -> tuple[list[dict[str, str]], list[Eviden
     found: dict[str, dict[str, str]] = {}
     evidence: list[Evidence] = []
     for view in site.pages:
-        page, page_key, podcast_page = urlsplit(view.url), url_key(view.url), _is_podcast_page(view)
+        page, page_key, podcast_page = split_url(view.url), url_key(view.url), _is_podcast_page(view)
         for anchor in view.anchors:
             _add_podcast_link(site, view, anchor, _podcast_link(page, page_key, anchor, podcast_page), found,
                               evidence)
@@ -888,8 +888,8 @@ def _episode_lists(site: SiteView) -> tuple[int, list[Evidence]]:
 
 def _filed_under_podcast(view: PageView) -> bool:
     """The page links its own podcast category or tag (``/category/podcast/``): a post filed as an episode."""
-    host = urlsplit(view.url).hostname
-    return any(_podcast_segment(parts := urlsplit(a.url)) == "nested" and parts.hostname == host
+    host = split_url(view.url).hostname
+    return any(_podcast_segment(parts := split_url(a.url)) == "nested" and parts.hostname == host
                for a in view.anchors)
 
 
@@ -1054,7 +1054,7 @@ def _player_iframe(src: str) -> bool:
     """An iframe URL that is a video player of the site's own or an unknown host: a ``/player/embed/`` or
     ``/embed/player/`` path, a video.js player page, or a player page given a video file to play; never
     one whose path names audio, a podcast or an episode (an audio host's player)."""
-    parts = urlsplit(src)
+    parts = split_url(src)
     segments = {s.lower() for s in parts.path.split("/") if s}
     if "audio" in segments or any(vocabulary.segment_term("sections", s, *AUDIO_PLAYER_TERMS) for s in segments):
         return False  # an audio host's /player/embed/episode/42: a podcast player, not video

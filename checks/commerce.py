@@ -37,14 +37,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar, cast
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from connectedness import vocabulary
 
 from .anatomy import app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
-from .site import Anchor, PageView, SiteView, css_path, node_types, squeeze
+from .site import Anchor, PageView, SiteView, css_path, node_types, split_url, squeeze
 
 T = TypeVar("T")
 MAX_EVIDENCE = 5  # examples kept per kind of signal: enough to verify, short enough to read
@@ -62,7 +62,7 @@ def _memo(site: SiteView, name: str, build: Callable[[SiteView], T]) -> T:
 
 
 def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return parts.scheme.lower(), parts.netloc.lower()
 
 
@@ -71,7 +71,7 @@ def site_path(site: SiteView, url: str) -> str:
     home = site.snapshot.home_url or site.snapshot.start_url
     if _origin(url) != _origin(home):
         return url.split("#", 1)[0]
-    parts = urlsplit(url)
+    parts = split_url(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
@@ -140,7 +140,7 @@ def cart_url_kind(url: str) -> str | None:
     like ``/en-gb/``), a platform's cart endpoint, or a cart query: a blog post
     slug such as ``/blog/abandoned-cart-recovery/`` is not a cart.
     """
-    parts = urlsplit(url)
+    parts = split_url(url)
     if _CART_QUERY.search(parts.query):
         return "query"
     if _CART_DEEP.search(parts.path):
@@ -277,7 +277,7 @@ def _cart_links(site: SiteView, store: Storefront) -> None:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    return (split_url(url).hostname or "").lower()
 
 
 def _add_to_cart_controls(view: PageView, store: Storefront) -> None:
@@ -549,7 +549,7 @@ def _switcher_currencies(view: PageView) -> Iterable[tuple[str, Evidence]]:
             yield value, Evidence(view.url, css_path(node), "data-currency", value, note="price in another currency")
     for anchor in view.anchors:
         if "currency" in anchor.url.lower():
-            for key, value in parse_qsl(urlsplit(anchor.url).query):
+            for key, value in parse_qsl(split_url(anchor.url).query):
                 if key.lower() in ("currency", "cur") and value.upper() in ISO_CODES:
                     yield value.upper(), Evidence(view.url, anchor.selector, "href", anchor.href[:120],
                                                   note="currency switcher link")
@@ -578,7 +578,7 @@ def _page_money(site: SiteView, view: PageView, money: Money) -> None:
             money.shop_currencies.setdefault(price.currency, evidence)
             if len(money.price_examples) < MAX_EVIDENCE:
                 money.price_examples.append(example)
-    if _PRICING_PAGE.search(urlsplit(view.url).path):
+    if _PRICING_PAGE.search(split_url(view.url).path):
         for price in find_prices(_text(view)):
             if price.recurring:
                 evidence = Evidence(view.url, "body", snippet=price.text, note="recurring plan price")
@@ -684,7 +684,7 @@ def international_shipping(site: SiteView) -> list[Evidence]:
 
 def app_store_link(url: str) -> str | None:
     """"app_store" / "google_play" when ``url`` is an app's store page (podcasts.apple.com is not)."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     host, path = (parts.hostname or "").lower(), parts.path.lower()
     if host in ("apps.apple.com", "itunes.apple.com") and "/app/" in path:
         return "app_store"
@@ -743,7 +743,7 @@ def _recurring_from_links(site: SiteView, found: Recurring) -> None:
         if anchor.scheme not in ("http", "https"):
             continue
         own = site.is_own(anchor.url)
-        path = urlsplit(anchor.url).path
+        path = split_url(anchor.url).path
         if own and (_LOYALTY_LABEL.search(anchor.text) or _LOYALTY_PATH.search(path)):
             _add(found.loyalty, Evidence(view.url, anchor.selector, "href", anchor.href[:160],
                                          note=f"loyalty link: {_clip(anchor.text, 60)}"))
@@ -815,7 +815,7 @@ class WhereToBuy:
 
 def marketplace_of(url: str) -> str | None:
     """"amazon", "etsy"... when ``url`` points into a marketplace (a store or product, not its home page)."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     name = _SHORT_MARKETPLACE.get(host)
     if name is None:
@@ -827,7 +827,7 @@ def marketplace_of(url: str) -> str | None:
 
 
 def _is_wtb_url(url: str) -> bool:
-    segments = [s.rsplit(".", 1)[0] for s in urlsplit(url).path.lower().split("/") if s]
+    segments = [s.rsplit(".", 1)[0] for s in split_url(url).path.lower().split("/") if s]
     return any(s in _WTB_SEGMENTS for s in segments)
 
 
@@ -859,7 +859,7 @@ def where_to_buy(site: SiteView) -> WhereToBuy:
                 found.targets.add(site_path(site, view.url))
                 _add(found.pages, Evidence(view.url, note=f"where-to-buy page: {_clip(view.title, 60)}"))
             for src in view.scripts:
-                host = (urlsplit(src).hostname or "").lower()
+                host = (split_url(src).hostname or "").lower()
                 for domain, name in _WTB_WIDGETS.items():
                     if host == domain or host.endswith("." + domain):
                         found.widgets.setdefault(name, Evidence(view.url, "script[src]", "src", src[:200],

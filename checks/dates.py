@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborNode
 
@@ -42,7 +42,7 @@ from connectedness import vocabulary
 from connectedness.crawler.snapshot import Feed
 
 from .anatomy import ARTICLE_TYPES, POST_META_KEYS, name_words
-from .site import PageView, SiteView, squeeze
+from .site import PageView, SiteView, split_url, squeeze
 
 Precision = Literal["datetime", "date", "month"]
 PRECISION_RANK: dict[str, int] = {"datetime": 3, "date": 2, "month": 1}
@@ -288,7 +288,7 @@ def date_from_url(url: str) -> ParsedDate | None:
     Archive URLs (``/2026/09/``, ``/2026/09/page/2/``) and files (images
     under ``/uploads/2026/09/``) are not posts and give None.
     """
-    path = urlsplit(url).path
+    path = split_url(url).path
     match = _DATED_PATH.search(path)
     if match is None:
         return None
@@ -309,7 +309,7 @@ def date_from_url(url: str) -> ParsedDate | None:
 @lru_cache(maxsize=16384)
 def url_key(url: str) -> str:
     """One key per post however it is linked: no scheme, no www., no query, no trailing slash or index file."""
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     host = _WWW.sub("", (parts.hostname or "").lower())
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     path = _INDEX_FILE.sub("/", parts.path or "/").rstrip("/").lower() or "/"
@@ -317,7 +317,7 @@ def url_key(url: str) -> str:
 
 
 def _segments(url: str) -> list[str]:
-    return [s.lower() for s in urlsplit(url).path.split("/") if s]
+    return [s.lower() for s in split_url(url).path.split("/") if s]
 
 
 def not_post_section(url: str) -> bool:
@@ -337,7 +337,7 @@ def blog_prefix(url: str) -> str:
 
 def _archive_like(url: str) -> bool:
     segments = _segments(url)
-    lowered = urlsplit(url).path.lower()
+    lowered = split_url(url).path.lower()
     return any(s in ARCHIVE_SEGMENTS for s in segments) or lowered.endswith(ASSET_SUFFIXES)
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -35,7 +35,7 @@ from connectedness import vocabulary
 from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME, app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
 from .fingerprints import Detection, default_fingerprints
-from .site import Anchor, Form, FormField, PageView, SiteView, css_path, node_types, squeeze
+from .site import Anchor, Form, FormField, PageView, SiteView, css_path, node_types, split_url, squeeze
 
 _SITE_CHROME = CHROME
 HOOK_KINDS = frozenset({"chat", "email", "reviews", "booking", "comments", "community", "helpdesk", "accounts"})
@@ -91,7 +91,7 @@ def unseen(site: SiteView, observations: dict[str, Any], what: str) -> Outcome:
 
 
 def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
+    return split_url(url).path or "/"
 
 
 def _snippet(node: LexborNode, limit: int = 160) -> str:
@@ -815,7 +815,7 @@ def _link_channels(site: SiteView) -> dict[str, Evidence]:
     found: dict[str, Evidence] = {}
     for view, anchor in site.anchors():
         scheme = anchor.scheme
-        if scheme == "mailto" and "mailto" not in found and "@" in urlsplit(anchor.url).path:
+        if scheme == "mailto" and "mailto" not in found and "@" in split_url(anchor.url).path:
             found["mailto"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.href)
         elif scheme == "tel" and "tel" not in found and len(re.sub(r"\D", "", anchor.url)) >= 6:
             found["tel"] = Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.href)
@@ -1385,7 +1385,7 @@ def _post_context(view: PageView, form: Form) -> str:
         return "beside a comment list or reply title"
     action = _raw_action(form)
     if _COMMENT_ENDPOINT.search(action) or any(
-            vocabulary.segment_term("conversation", s, "comments") for s in urlsplit(action).path.split("/") if s):
+            vocabulary.segment_term("conversation", s, "comments") for s in split_url(action).path.split("/") if s):
         return "posts to a comment endpoint"
     return ""
 

@@ -13,11 +13,10 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from .anatomy import app_shell_outcome
 from .base import Evidence, Outcome, Status, check
-from .site import Anchor, PageView, SiteView, css_path, squeeze
+from .site import Anchor, PageView, SiteView, css_path, split_url, squeeze
 
 # ----------------------------------------------------------------- https
 
@@ -26,11 +25,11 @@ _LIMIT = 5
 
 
 def _scheme(url: str) -> str:
-    return urlsplit(url).scheme.lower()
+    return split_url(url).scheme.lower()
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+    host = split_url(url).hostname or ""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -145,7 +144,7 @@ def _privacy_link(site: SiteView) -> tuple[PageView, Anchor] | None:
     for view, anchor in site.anchors():
         if anchor.scheme not in ("http", "https"):
             continue
-        if _PRIVACY_TEXT.search(anchor.text) or _PRIVACY_PATH.search(urlsplit(anchor.url).path):
+        if _PRIVACY_TEXT.search(anchor.text) or _PRIVACY_PATH.search(split_url(anchor.url).path):
             return view, anchor
     return None
 
@@ -174,7 +173,7 @@ def _third_party_scripts(site: SiteView) -> list[str]:
     hosts: set[str] = set()
     for view in site.pages:
         for src in view.scripts:
-            host = (urlsplit(src).hostname or "").lower()
+            host = (split_url(src).hostname or "").lower()
             if host and not site.is_own(src):
                 hosts.add(host)
         for script in view.inline_scripts:
