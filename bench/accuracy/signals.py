@@ -53,31 +53,21 @@ class Signal:
     read: Callable[[Result], bool] = _found
 
 
-PAGE_SIGNALS = (
+_SHARED = (
     Signal("viewport_meta", "responsive.viewport", _viewport),
-    Signal("media_queries_or_responsive_framework", "responsive.media_queries", _media_queries),
     Signal("rss_or_atom_feed", "active.feeds"),
     Signal("podcast", "active.podcast", _present),
     Signal("video_embed", "active.video", _present),
-    Signal("blog_or_news_link", "active.blog"),
     Signal("ecommerce", "commerce.storefront"),
     Signal("newsletter_signup", "hooks.newsletter", _present),
     Signal("live_chat", "hooks.chat"),
     Signal("comments", "hooks.comments"),
 )
-SITE_SIGNALS = (
-    Signal("viewport_meta", "responsive.viewport", _viewport),
-    Signal("rss_or_atom_feed", "active.feeds"),
-    Signal("podcast", "active.podcast", _present),
-    Signal("video_embed", "active.video", _present),
-    Signal("blog_or_news", "active.blog"),
-    Signal("ecommerce", "commerce.storefront"),
-    Signal("newsletter_signup", "hooks.newsletter", _present),
-    Signal("live_chat", "hooks.chat"),
-    Signal("comments", "hooks.comments"),
-    Signal("booking", "hooks.booking"),
-    Signal("contact_form", "hooks.contact", _contact_form),
-)
+# The page and site labels share most signals; each kind has a few of its own (and names the blog differently).
+PAGE_SIGNALS = (*_SHARED, Signal("media_queries_or_responsive_framework", "responsive.media_queries", _media_queries),
+                Signal("blog_or_news_link", "active.blog"))
+SITE_SIGNALS = (*_SHARED, Signal("blog_or_news", "active.blog"), Signal("booking", "hooks.booking"),
+                Signal("contact_form", "hooks.contact", _contact_form))
 SOCIAL_CHECK = "social.profiles"
 RECENCY_CHECK = "active.recency"
 # The label calls Twitter and X both "x"; our checks may use either name.
