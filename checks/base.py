@@ -57,6 +57,9 @@ class Outcome:
     observations: dict[str, Any] = field(default_factory=dict)
     evidence: list[Evidence] = field(default_factory=list)
     recommendation: str = ""
+    # What was found, in one line a client can read ("last post 62 days ago, 1 post in 90 days"):
+    # the scorecard's "finding" column. The title says what is checked; this says what is there.
+    finding: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -89,6 +92,7 @@ class CheckResult:
     # nothing was rendered, or for checks that judge Chromium's measurements themselves.
     found_in: str | None = None
     served_html_verdict: dict[str, Any] | None = None
+    finding: str = ""  # one line: what was found (see Outcome.finding)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,9 +125,11 @@ class Check:
             outcome = self.func(site)
         except Exception as exc:  # noqa: BLE001 - one broken check must not sink an audit
             outcome = Outcome("could_not_check", None, {"error": f"{type(exc).__name__}: {exc}"}, [],
-                              "This check failed on this site; the result is left out of the score.")
+                              "This check failed on this site; the result is left out of the score.",
+                              f"the check failed: {type(exc).__name__}")
         return CheckResult(self.id, self.category, self.version, self.title, outcome.status, outcome.score,
-                           outcome.observations, outcome.evidence, outcome.recommendation)
+                           outcome.observations, outcome.evidence, outcome.recommendation,
+                           finding=outcome.finding)
 
 
 def check(*, id: str, category: str,  # noqa: A002 - `id=` is the plug-in API's keyword (README)

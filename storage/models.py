@@ -28,6 +28,9 @@ class Brand(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     url: Mapped[str] = mapped_column(String(2048))
     competitor_group: Mapped[str | None] = mapped_column(String(200), index=True)
+    # The scoring profile the brand is judged under: from its first scan, ``brands add`` or a watchlist.
+    # Scans and trends use it when no --profile is given, so one brand's line never mixes profiles.
+    profile: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     scans: Mapped[list[Scan]] = relationship(back_populates="brand", order_by="Scan.started_at")
@@ -200,6 +203,7 @@ class CheckResultRow(Base):
     # the page's scripts built; the served HTML's own verdict beside it.
     found_in: Mapped[str | None] = mapped_column(String(20))
     served_html_verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    finding: Mapped[str | None] = mapped_column(Text)  # one line: what was found (null before schema 0005)
 
     scan: Mapped[Scan] = relationship(back_populates="results")
 

@@ -47,16 +47,21 @@ from .models import (
 )
 
 
-def get_or_create_brand(session: Session, name: str, url: str, group: str | None = None) -> Brand:
-    """The brand called ``name``, created on first sight; its URL and group follow the newest scan."""
+def get_or_create_brand(session: Session, name: str, url: str, group: str | None = None,
+                        profile: str | None = None) -> Brand:
+    """The brand called ``name``, created on first sight; its URL and group follow the newest scan.
+    Its profile is set once (by its first scan or ``brands add``) and kept: ``brands`` changes it."""
     brand = session.scalar(select(Brand).where(Brand.name == name))
     if brand is None:
-        brand = Brand(name=name, url=url, competitor_group=group or None, created_at=datetime.now(UTC))
+        brand = Brand(name=name, url=url, competitor_group=group or None, profile=profile,
+                      created_at=datetime.now(UTC))
         session.add(brand)
     else:
         brand.url = url
         if group:
             brand.competitor_group = group
+        if brand.profile is None and profile:
+            brand.profile = profile
     return brand
 
 
@@ -81,7 +86,8 @@ def save_snapshot(
     finished = datetime.now(UTC)
     started = started_at or datetime.fromisoformat(snapshot.scan_time)
     with db.session() as session, session.begin():
-        brand_row = get_or_create_brand(session, brand, snapshot.home_url or snapshot.start_url, group)
+        brand_row = get_or_create_brand(session, brand, snapshot.home_url or snapshot.start_url, group,
+                                        scorecard.profile if scorecard else None)
         scan = Scan(
             brand=brand_row,
             start_url=snapshot.start_url,
@@ -159,7 +165,7 @@ def _result_row(result: CheckResult) -> CheckResultRow:
                           title=result.title[:200], status=result.status, score=result.score,
                           observations=data["observations"], evidence=data["evidence"],
                           recommendation=result.recommendation, found_in=result.found_in,
-                          served_html_verdict=result.served_html_verdict)
+                          served_html_verdict=result.served_html_verdict, finding=result.finding)
 
 
 def _scorecard_row(scorecard: Scorecard) -> ScorecardRow:
@@ -204,7 +210,7 @@ def load_results(db: Database, scan_id: int) -> list[CheckResult]:
             "check_id": r.check_id, "category": r.category, "version": r.version, "title": r.title,
             "status": r.status, "score": r.score, "observations": r.observations, "evidence": r.evidence,
             "recommendation": r.recommendation, "found_in": r.found_in,
-            "served_html_verdict": r.served_html_verdict}) for r in rows]
+            "served_html_verdict": r.served_html_verdict, "finding": r.finding or ""}) for r in rows]
 
 
 def load_scorecards(db: Database, scan_id: int) -> list[tuple[int, datetime, Scorecard]]:

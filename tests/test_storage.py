@@ -37,8 +37,10 @@ def sample_snapshot() -> SiteSnapshot:
 def test_the_migrated_schema_matches_the_models(any_db: Database) -> None:
     """New databases are built from the models; older ones are migrated. Both must give one schema."""
     from connectedness.storage.db import upgrade
+    from connectedness.storage.views import drop_views
 
     with any_db.engine.begin() as connection:
+        drop_views(connection)
         for table in ["alembic_version", *(t.name for t in reversed(Base.metadata.sorted_tables))]:
             connection.execute(text(f"DROP TABLE {table}"))
     upgrade(any_db.engine)  # every migration, from nothing
