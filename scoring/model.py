@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -23,13 +24,24 @@ from typing import Any
 
 from connectedness.checks.base import CATEGORIES, SCORED_STATUSES, CheckResult
 
-MODEL_VERSION = "1"
+# 2: the grade comes from the whole-number score people read (69.5 shows as 70 and grades as 70).
+MODEL_VERSION = "2"
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 DEFAULT_GRADES = {"A": 85.0, "B": 70.0, "C": 55.0, "D": 40.0, "E": 25.0, "F": 0.0}
 
 
 class ProfileError(ValueError):
     pass
+
+
+def shown(value: float) -> int:
+    """The whole-number score people read (half rounds up: 69.5 is 70, as on a school report).
+
+    Every output prints this and the grade is computed from it, so "70/100 grade C" under a profile
+    whose B starts at 70 cannot happen. Python's ``round`` and ``f"{x:.0f}"`` round half to even
+    (70.5 would show as 70), which is why neither is used for scores.
+    """
+    return math.floor(value + 0.5)
 
 
 @dataclass(frozen=True)
@@ -163,5 +175,5 @@ def score(results: Iterable[CheckResult], profile: Profile, default_weights: Map
     scored = [c for c in categories.values() if c.score is not None and c.weight > 0]
     total = sum(c.weight for c in scored)
     overall = round(sum(c.weight * (c.score or 0) for c in scored) / total, 1) if total > 0 else None
-    grade = profile.grade(overall) if overall is not None else None
+    grade = profile.grade(shown(overall)) if overall is not None else None
     return Scorecard(overall, grade, profile.name, profile.digest, MODEL_VERSION, categories)

@@ -101,3 +101,16 @@ def test_same_profile_name_with_other_weights_has_another_digest(tmp_path: Path)
     path = tmp_path / "default.toml"
     path.write_text('name = "default"\n[categories]\nsocial = 9\n')
     assert load_profile(path).digest != load_profile("default").digest
+
+
+def test_the_grade_agrees_with_the_whole_number_people_read() -> None:
+    """69.5 is shown as 70; under a profile whose B starts at 70, it is a B, never "70/100 grade C"."""
+    from connectedness.scoring import shown
+
+    assert [shown(v) for v in (69.5, 70.5, 69.49, 0.5, 100.0)] == [70, 71, 69, 1, 100]
+    profile = load_profile("default")
+    assert profile.grades["B"] == 70.0
+    results = [result("social.profiles", "partial", 69), result("social.open_graph", "partial", 70)]
+    card = score(results, profile, {"social.profiles": 1, "social.open_graph": 1})
+    assert card.overall == 69.5
+    assert card.grade == profile.grade(70) == "B"

@@ -162,7 +162,7 @@ def test_load_of_an_unknown_scan_says_so(db: Database) -> None:
 def test_check_results_scorecards_and_assets_round_trip(any_db: Database) -> None:
     from connectedness.checks.base import CheckResult, Evidence
     from connectedness.crawler.snapshot import Asset
-    from connectedness.scoring import load_profile, score
+    from connectedness.scoring import MODEL_VERSION, load_profile, score
     from connectedness.storage import add_scorecard, load_results, load_scorecards
 
     snapshot = sample_snapshot()
@@ -177,7 +177,7 @@ def test_check_results_scorecards_and_assets_round_trip(any_db: Database) -> Non
     assert load_snapshot(any_db, scan_id).assets[0].body == b"@media(max-width:1px){}"
     add_scorecard(any_db, scan_id, score(results, load_profile("b2b"), {"social.profiles": 3}))
     cards = load_scorecards(any_db, scan_id)
-    assert [(c.profile, c.model_version) for _, _, c in cards] == [("default", "1"), ("b2b", "1")]
+    assert [(c.profile, c.model_version) for _, _, c in cards] == [("default", MODEL_VERSION), ("b2b", MODEL_VERSION)]
     assert cards[0][2].to_dict() == card.to_dict()
     with any_db.session() as session:
         from connectedness.storage.models import CategoryScoreRow
