@@ -11,12 +11,14 @@ import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -59,6 +61,8 @@ DbOption = Annotated[
                  show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout instead of tables.")]
+CsvOption = Annotated[bool, typer.Option(
+    "--csv", help="Print CSV on stdout instead of tables (cells a spreadsheet would run as formulas are quoted).")]
 
 
 def main() -> None:
@@ -75,6 +79,22 @@ def _setup_logging(verbose: bool) -> None:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _emit(json_out: bool, csv_out: bool, data: Any, rows: Callable[[], list[dict[str, Any]]],
+          table: Callable[[], None], columns: tuple[str, ...] | None = None) -> None:
+    """The one output path of every command that prints a table: JSON, CSV, or the table for people."""
+    if json_out and csv_out:
+        err.print("[red]error:[/] choose one of --json and --csv")
+        raise typer.Exit(2)
+    if json_out:
+        _print_json(data)
+    elif csv_out:
+        from connectedness.reports.tabular import write_csv
+
+        write_csv(sys.stdout, rows(), columns)
+    else:
+        table()
 
 
 def _open_db(url: str | None) -> Database:
@@ -230,6 +250,18 @@ def _load_profile(profile: str) -> Profile:
     return _usage(lambda: load_profile(profile), ProfileError)
 
 
+def _brand_profile(database: Database | None, brand: str) -> str:
+    """The profile a brand is judged under (its first scan's, or set with `brands`), else default."""
+    from connectedness.storage.brands import BrandError, get_brand
+
+    if database is None:
+        return "default"
+    try:
+        return get_brand(database, brand).profile or "default"
+    except BrandError:
+        return "default"
+
+
 def _load_checks(fingerprints: list[Path] | None) -> list[Check]:
     from connectedness.checks import load_checks
     from connectedness.checks.fingerprints import use_extra_files
@@ -244,7 +276,9 @@ def scan(
     url: Annotated[str, typer.Argument(help="The brand's home page, e.g. https://brand.com (a bare host gets https://).")],
     name: NameOpt = None,
     group: GroupOpt = None,
-    profile: ProfileOpt = "default",
+    profile: Annotated[str | None, typer.Option(
+        help="Scoring profile: default, retail, b2b, media, local, or a profile .toml file. Default: the profile "
+             "the brand is judged under (set by its first scan or `brands`), else default.")] = None,
     max_pages: MaxPagesOpt = _DEFAULTS.max_pages,
     delay: DelayOpt = _DEFAULTS.delay,
     concurrency: ConcurrencyOpt = _DEFAULTS.per_host_concurrency,
@@ -283,10 +317,11 @@ def scan(
 
     def prepare() -> tuple[Callable[..., Awaitable[ScanOutcome]], CrawlJob, Database | None, list[Check], Profile]:
         """The checks, scoring and storage: imported and loaded while Chromium starts."""
-        from connectedness.audit import CrawlJob, scan_and_store
+        from connectedness.audit import CrawlJob, brand_name_for, scan_and_store
 
-        chosen, checks = _load_profile(profile), _load_checks(fingerprints)
         database = None if no_store else _open_db(db)
+        chosen, checks = _load_profile(profile or _brand_profile(database, name or brand_name_for(start))), \
+            _load_checks(fingerprints)
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
     async def audit(tick: ProgressCallback | None) -> ScanOutcome:
@@ -318,29 +353,30 @@ def scan(
         raise typer.Exit(1)
 
 
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    """A one-line error on stderr (escaped: names and URLs come from users and sites) and its exit code."""
+    err.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(code)
+
+
 def _stored_document(database: Database, scan_id: int, profile: str | None) -> dict[str, Any]:
-    """The scan document of a stored scan: its newest scorecard, or one under ``profile`` (computed, not stored)."""
-    from connectedness.checks import load_checks
-    from connectedness.reports.scan import scan_document
-    from connectedness.scoring import score
-    from connectedness.storage import list_scans, load_results, load_scorecards, load_snapshot
+    """The scan document of a stored scan: the scorecard that speaks for it, or one under ``profile``."""
+    from connectedness.reports.documents import NotFound, stored_document
+
+    chosen = _load_profile(profile) if profile is not None else None
+    try:
+        return stored_document(database, scan_id, chosen)
+    except (KeyError, NotFound) as exc:
+        raise _fail(str(exc.args[0])) from None
+
+
+def _resolve_scan(database: Database, target: str) -> int:
+    from connectedness.reports.documents import NotFound, resolve_scan
 
     try:
-        snapshot = load_snapshot(database, scan_id)
-    except KeyError as exc:
-        err.print(f"[red]error:[/] {exc.args[0]}")
-        raise typer.Exit(1) from None
-    results = load_results(database, scan_id)
-    cards = load_scorecards(database, scan_id)
-    card = cards[-1][2] if cards else None
-    if profile is not None and results:
-        wanted = _load_profile(profile)
-        stored = [c for _, _, c in cards if c.profile == wanted.name and c.profile_digest == wanted.digest]
-        weights = {c.id: c.weight for c in load_checks().values()}
-        card = stored[-1] if stored else score(results, wanted, weights)
-    row = next(s for s in list_scans(database) if s.id == scan_id)
-    return scan_document(brand=row.brand.name, group=row.brand.competitor_group, scan_id=scan_id, snapshot=snapshot,
-                         results=results, scorecard=card)
+        return resolve_scan(database, target)
+    except NotFound as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -350,79 +386,105 @@ def show(
         help="Show the score under this profile (stored one if any, else computed).")] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """Show a stored scan: scorecard, every check, top recommendations (`--json`: the scan document)."""
+    """Show a stored scan: scorecard, every check's finding, top recommendations (`--json`: the scan document;
+    `--csv`: a row per check result and per category score)."""
     from connectedness.reports.scan import print_scorecard
+    from connectedness.reports.tabular import REPORT_COLUMNS, report_rows
 
     doc = _stored_document(_open_db(db), scan_id, profile)
-    if json_out:
-        _print_json(doc)
-    else:
-        print_scorecard(out, doc)
+    _emit(json_out, csv_out, doc, lambda: report_rows(doc), lambda: print_scorecard(out, doc), REPORT_COLUMNS)
+
+
+ProfileFilterOpt = Annotated[str | None, typer.Option(
+    "--profile", help="Scores under this profile (default: the one the brand is judged under).")]
 
 
 @app.command()
 def history(
     brand: Annotated[str, typer.Argument(help="Brand name, as stored.")],
+    profile: ProfileFilterOpt = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """A brand's scans over time: date, status, overall score and grade, and each category's score."""
+    """A brand's scans over time: date, status, overall score and grade, and each category's score.
+
+    Each scan shows its scorecard under the brand's profile (or `--profile`); a scan scored only
+    under another profile or model version shows that one, and a warning says the line mixes them.
+    """
+    from connectedness.checks.base import CATEGORIES
+    from connectedness.reports.documents import speaking_scorecard
+    from connectedness.scoring import shown
     from connectedness.storage import list_scans, load_scorecards
+    from connectedness.storage.brands import BrandError, get_brand
 
     database = _open_db(db)
+    try:
+        wanted = profile or get_brand(database, brand).profile
+    except BrandError as exc:
+        raise _fail(str(exc)) from None
     scans = list_scans(database, brand)
-    if not scans:
-        err.print(f"[red]error:[/] no scans stored for brand {brand!r}")
-        raise typer.Exit(1)
     rows: list[dict[str, Any]] = []
     for row in reversed(scans):
-        cards = load_scorecards(database, row.id)
-        card = cards[-1][2] if cards else None
+        card = speaking_scorecard([c for _, _, c in load_scorecards(database, row.id)], wanted)
         rows.append({
             "scan_id": row.id, "started_at": row.started_at.isoformat(), "status": row.status,
             "failure": row.failure_reason, "pages": row.page_count,
             "overall": card.overall if card else None, "grade": card.grade if card else None,
             "profile": card.profile if card else None, "model_version": card.model_version if card else None,
-            "categories": {name: cat.score for name, cat in card.categories.items()} if card else {},
+            **{name: (card.categories[name].score if card and name in card.categories else None)
+               for name in CATEGORIES},
         })
-    if json_out:
-        _print_json({"brand": brand, "scans": rows})
-        return
-    from connectedness.checks.base import CATEGORIES
+    kinds = sorted({(r["profile"], r["model_version"]) for r in rows if r["profile"]})
+    mixed = len(kinds) > 1
+    note = ("scores under different profiles or model versions: "
+            + ", ".join(f"{p} (model {m})" for p, m in kinds)
+            + f"; `connectedness rescore --brand {brand!r}` scores them the same way") if mixed else ""
 
-    table = Table(title=f"{brand}: history", title_justify="left")
-    for column in ("scan", "date", "status", "overall", "grade", "profile", *CATEGORIES):
-        table.add_column(column)
-    for r in rows:
-        status = r["status"] + (f" ({r['failure']})" if r["failure"] else "")
-        table.add_row(str(r["scan_id"]), r["started_at"][:16], status,
-                      "" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "", r["profile"] or "",
-                      *["" if r["categories"].get(c) is None else f"{r['categories'][c]:.0f}" for c in CATEGORIES])
-    out.print(table)
+    def table() -> None:
+        if mixed:
+            err.print(f"[yellow]warning:[/] {escape(note)}")
+        view = Table(title=escape(f"{brand}: history"), title_justify="left")
+        for column in ("scan", "date", "status", "overall", "grade", "profile", "model", *CATEGORIES):
+            view.add_column(column)
+        for r in rows:
+            status = r["status"] + (f" ({r['failure']})" if r["failure"] else "")
+            view.add_row(str(r["scan_id"]), r["started_at"][:16], status,
+                         "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
+                         escape(r["profile"] or ""), r["model_version"] or "",
+                         *["" if r[c] is None else str(shown(r[c])) for c in CATEGORIES])
+        out.print(view)
+
+    _emit(json_out, csv_out, {"brand": brand, "profile": wanted, "mixed": mixed, "note": note, "scans": rows},
+          lambda: [{"brand": brand, **r} for r in rows], table)
 
 
 @app.command("checks")
-def list_checks(json_out: JsonOption = False) -> None:
+def list_checks(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Every registered check (built-in and from installed plug-ins): id, category, version, needs, default weight."""
     from connectedness.checks import load_checks
 
     rows: list[dict[str, Any]] = [{"id": c.id, "category": c.category, "version": c.version, "title": c.title,
              "needs": list(c.needs), "weight": c.weight, "description": c.description} for c in load_checks().values()]
-    if json_out:
-        _print_json(rows)
-        return
-    table = Table()
-    for column in ("id", "category", "version", "needs", "weight", "what it checks"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(r["id"], r["category"], r["version"], ",".join(r["needs"]), f"{r['weight']:g}", r["title"])
-    out.print(table)
+
+    def table() -> None:
+        view = Table()
+        for column in ("id", "category", "version", "needs", "weight", "what it checks"):
+            view.add_column(column)
+        for r in rows:
+            view.add_row(r["id"], r["category"], r["version"], ",".join(r["needs"]), f"{r['weight']:g}", r["title"])
+        out.print(view)
+
+    _emit(json_out, csv_out, rows, lambda: [{**r, "needs": ",".join(r["needs"])} for r in rows], table)
 
 
 @app.command("rescore")
 def rescore_command(
-    profile: ProfileOpt = "default",
+    profile: Annotated[str | None, typer.Option(
+        help="Scoring profile (name or .toml file). Default: each scan's own, the profile it was first scored "
+             "under, under the current model.")] = None,
     scan_id: Annotated[list[int] | None, typer.Option("--scan", help="A scan id (repeatable).")] = None,
     brand: Annotated[str | None, typer.Option(help="Every scan of this brand.")] = None,
     all_scans: Annotated[bool, typer.Option("--all", help="Every stored scan.")] = False,
@@ -430,40 +492,406 @@ def rescore_command(
         "--recheck", help="Run the current checks on the stored pages first (new check versions).")] = False,
     db: DbOption = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """Score stored scans again under another profile or model version, without crawling. Adds a scorecard to each."""
     from connectedness.audit import rescore
     from connectedness.checks import load_checks
-    from connectedness.storage import list_scans
+    from connectedness.scoring import shown
+    from connectedness.storage import list_scans, load_scorecards
 
     if sum(bool(x) for x in (scan_id, brand, all_scans)) != 1:
         err.print("[red]error:[/] say which scans: --scan ID (repeatable), --brand NAME or --all")
         raise typer.Exit(2)
-    chosen = _load_profile(profile)
+    chosen = _load_profile(profile) if profile is not None else None
     database = _open_db(db)
     known = list_scans(database, brand)
     ids = [s.id for s in known] if (brand or all_scans) else list(scan_id or [])
     missing = sorted(set(ids) - {s.id for s in known})
     if missing:
-        err.print(f"[red]error:[/] no scan with id {', '.join(map(str, missing))}")
-        raise typer.Exit(1)
-    done = rescore(database, sorted(ids), chosen, list(load_checks().values()), recheck=recheck)
+        raise _fail(f"no scan with id {', '.join(map(str, missing))}")
+    checks = list(load_checks().values())
+    done = []
+    by_profile: dict[str, list[int]] = {}
+    for sid in sorted(ids):  # each scan keeps its own profile unless one was given
+        cards = load_scorecards(database, sid)
+        own = chosen.name if chosen else (cards[0][2].profile if cards else None)
+        if own is not None or recheck:
+            by_profile.setdefault(own or "default", []).append(sid)
+    for name, group in by_profile.items():
+        done += rescore(database, group, chosen or _load_profile(name), checks, recheck=recheck)
     rows: list[dict[str, Any]] = [{"scan_id": sid, "profile": card.profile, "model_version": card.model_version,
-             "overall": card.overall, "grade": card.grade} for sid, card in done]
-    if json_out:
-        _print_json(rows)
+             "overall": card.overall, "grade": card.grade} for sid, card in sorted(done, key=lambda d: d[0])]
+
+    def table() -> None:
+        under = f" under {escape(chosen.name)}" if chosen else " under each scan's own profile"
+        view = Table(title="Re-scored" + under, title_justify="left")
+        for column in ("scan", "profile", "overall", "grade", "model"):
+            view.add_column(column)
+        for r in rows:
+            overall = "-" if r["overall"] is None else str(shown(r["overall"]))
+            view.add_row(str(r["scan_id"]), escape(r["profile"]), overall, r["grade"] or "-", r["model_version"])
+        out.print(view)
+        skipped = len(ids) - len(done)
+        if skipped:
+            out.print(f"{skipped} scan(s) had no check results (failed, or crawled without checks) "
+                      "and were left as they were.")
+
+    _emit(json_out, csv_out, rows, lambda: rows, table)
+
+
+ReportFormat = Literal["html", "pdf", "md", "json", "csv"]
+
+
+def _report_extras(database: Database, doc: dict[str, Any], profile: str | None) -> dict[str, Any]:
+    """What a report adds to the scan itself, all from the database: the brand's trend (with two or
+    more scored scans), the comparison with its competitor group, and what changed since its
+    previous complete scan. Each is left out (None) when there is nothing to show."""
+    from connectedness.reports.compare import compare_documents
+    from connectedness.reports.diff import diff_documents
+    from connectedness.reports.documents import latest_documents, scored_scans, stored_document, trend
+    from connectedness.storage.brands import group_members
+
+    brand, group = doc["brand"]["name"], doc["brand"]["group"]
+    card = doc.get("scorecard") or {}
+    rubric = _load_profile(profile or card.get("profile") or "default")
+    scans = scored_scans(database, brand)
+    history = trend(database, brand, profile=rubric.name) if len(scans) > 1 else None
+    comparison = None
+    if group:
+        members = [name for name in group_members(database, group) if scored_scans(database, name)]
+        if len(members) > 1:
+            comparison = compare_documents(latest_documents(database, members, rubric), subject=brand,
+                                           group=group).to_dict()
+    earlier = [s for s in scored_scans(database, brand, complete_only=True) if s.id < doc["scan"]["id"]]
+    changes = None
+    if earlier:
+        now = stored_document(database, doc["scan"]["id"], rubric)
+        changes = diff_documents(stored_document(database, earlier[-1].id, rubric), now).to_dict()
+    return {"trend": history, "comparison": comparison, "diff": changes}
+
+
+def _default_report_path(doc: dict[str, Any], fmt: str) -> Path:
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", doc["brand"]["name"].lower()).strip("-") or "brand"
+    return Path(f"{slug}-scan-{doc['scan']['id']}.{fmt}")
+
+
+@app.command()
+def report(
+    target: Annotated[str, typer.Argument(help="A scan id, or a brand name for its latest scored scan.")],
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", help="html (one self-contained file), pdf (the same, printed by Chromium), md, json or csv.",
+    )] = "html",
+    out_path: Annotated[Path | None, typer.Option(
+        "--out", help="Where to write it ('-' for stdout). Default: BRAND-scan-ID.html/.pdf here; "
+                      "md, json and csv go to stdout.")] = None,
+    open_report: Annotated[bool, typer.Option("--open", help="Open the report in the default browser.")] = False,
+    assets: Annotated[Literal["inline", "folder"], typer.Option(
+        help="Screenshots embedded in the HTML (inline) or written to a folder beside it.")] = "inline",
+    profile: Annotated[str | None, typer.Option(
+        help="Score under this profile (stored scorecard if any, else computed). Default: the scan's own.")] = None,
+    branding: Annotated[Path | None, typer.Option(
+        help="TOML file with agency, logo, accent and tool_in_footer (options below override it).")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency name shown on the report (white label).")] = None,
+    logo: Annotated[Path | None, typer.Option(help="Agency logo (PNG, JPEG or SVG), embedded.")] = None,
+    accent: Annotated[str | None, typer.Option(help="Accent colour, a CSS hex colour such as #0b5fff.")] = None,
+    tool_in_footer: Annotated[bool | None, typer.Option(
+        "--tool-in-footer/--tool-in-header", help="Name this tool only in the footer.", show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """The audit report of one scan, read from the database (never crawled again): summary, every check with
+    its evidence, screenshots, charts, trend, comparison with the competitor group, what changed.
+
+    Exit code 0 written, 1 no such scan or brand, 2 bad option.
+    """
+    from connectedness.reports.markdown import scan_report_markdown
+    from connectedness.reports.tabular import REPORT_COLUMNS, report_rows, write_csv
+
+    database = _open_db(db)
+    scan_id = _resolve_scan(database, target)
+    doc = _stored_document(database, scan_id, profile)
+    if doc["scorecard"] is None:
+        raise _fail(f"scan {scan_id} has no score ({doc['scan']['status']}); nothing to report")
+    doc.update(_report_extras(database, doc, profile))
+    to_stdout = str(out_path) == "-" or (out_path is None and fmt in ("md", "json", "csv"))
+    if fmt in ("html", "pdf") and str(out_path) == "-":
+        raise _fail("--out -: html and pdf reports are files", 2)
+    if fmt in ("md", "json", "csv"):
+        if fmt == "json":
+            text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+        elif fmt == "csv":
+            import io
+
+            buffer = io.StringIO()
+            write_csv(buffer, report_rows(doc), REPORT_COLUMNS)
+            text = buffer.getvalue()
+        else:
+            text = scan_report_markdown(doc, screenshots=database.blobs,
+                                        relative_to=None if to_stdout or out_path is None else out_path.parent)
+        if to_stdout:
+            sys.stdout.write(text)
+            return
+        assert out_path is not None  # noqa: S101 - narrows the type: stdout was handled above
+        out_path.write_text(text, encoding="utf-8")
+        out.print(f"report: {escape(str(out_path))}")
         return
-    table = Table(title=f"Re-scored under {chosen.name}", title_justify="left")
-    for column in ("scan", "overall", "grade", "model"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(str(r["scan_id"]), "-" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "-",
-                      r["model_version"])
-    out.print(table)
-    skipped = len(ids) - len(done)
-    if skipped:
-        out.print(f"{skipped} scan(s) had no check results (failed, or crawled without checks) "
-                  "and were left as they were.")
+    path = out_path or _default_report_path(doc, fmt)
+    written = _write_html_report(database, doc, path, fmt, assets, branding, agency, logo, accent, tool_in_footer)
+    out.print(f"report: {escape(str(written))}")
+    if open_report:
+        import webbrowser
+
+        webbrowser.open(written.resolve().as_uri())
+
+
+def _write_html_report(database: Database, doc: dict[str, Any], path: Path, fmt: str, assets: str,
+                       branding_file: Path | None, agency: str | None, logo: Path | None, accent: str | None,
+                       tool_in_footer: bool | None) -> Path:
+    """Write the HTML report (and print it to PDF for ``fmt == "pdf"``); returns the file written."""
+    import dataclasses
+    import tempfile
+
+    from connectedness.reports.branding import Branding
+    from connectedness.reports.html import render_html
+    from connectedness.reports.pdf import write_pdf
+
+    def make_branding() -> Branding:
+        base = Branding.from_toml(branding_file) if branding_file else Branding()
+        changes = {k: v for k, v in (("agency", agency), ("logo", logo), ("accent", accent),
+                                     ("tool_in_footer", tool_in_footer)) if v is not None}
+        chosen = dataclasses.replace(base, **changes)
+        chosen.validate()
+        return chosen
+
+    look = _usage(make_branding, (ValueError, OSError), "branding: ")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        html_path = path
+    else:  # the PDF prints an HTML file; with folder assets it sits beside the PDF, else in a temp folder
+        html_path = path.with_suffix(".html") if assets == "folder" else Path(tempfile.mkdtemp()) / "report.html"
+    html = render_html(doc, screenshots=database.blobs, branding=look, assets=assets,  # type: ignore[arg-type]
+                       out_path=html_path, trend=doc.get("trend"), comparison=doc.get("comparison"),
+                       diff=doc.get("diff"))
+    html_path.write_text(html, encoding="utf-8")
+    if fmt == "pdf":
+        write_pdf(html_path, path)
+    return path
+
+
+@app.command("trend")
+def trend_command(
+    brand: Annotated[str, typer.Argument(help="Brand name, as stored.")],
+    since: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], help="Only scans started on or after this date (UTC).")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this category (and the overall score).")] = None,
+    profile: ProfileFilterOpt = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """A brand's overall and per-category scores over time, with sparklines. Scores made under different
+    profiles or model versions are separate series, and a warning says so (`rescore` makes them one)."""
+    from connectedness.reports.documents import NotFound, trend
+    from connectedness.reports.terminal import print_trend, trend_rows
+
+    database = _open_db(db)
+    try:
+        data = trend(database, brand, since=since.replace(tzinfo=UTC) if since else None, category=category,
+                     profile=profile)
+    except NotFound as exc:
+        raise _fail(str(exc)) from None
+    _emit(json_out, csv_out, data, lambda: trend_rows(data), lambda: print_trend(out, data))
+
+
+@app.command("compare")
+def compare_command(
+    brands: Annotated[list[str] | None, typer.Argument(help="Brands to compare; the first is 'you'.")] = None,
+    group: Annotated[str | None, typer.Option(help="Every brand of this competitor group.")] = None,
+    subject: Annotated[str | None, typer.Option(
+        help="The brand the gaps are written for (default: the first brand named; with --group, every brand).")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="The one profile every brand is scored under. Default: the first brand's.")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Brands side by side on one rubric: categories by brands with ranks, the group average, and the gaps in
+    plain language. Each brand's latest scored scan is scored under the same profile and model (no crawling)."""
+    from connectedness.reports.compare import compare_documents
+    from connectedness.reports.documents import NotFound, latest_documents
+    from connectedness.reports.terminal import comparison_rows, print_comparison
+    from connectedness.storage.brands import BrandError, get_brand, group_members
+
+    if bool(brands) == bool(group):
+        raise _fail("name the brands to compare, or --group NAME (not both)", 2)
+    database = _open_db(db)
+    try:
+        names = list(brands or []) or group_members(database, group or "")
+        if len(names) < 2:
+            raise _fail(f"a comparison needs two brands or more; {len(names)} given", 2)
+        rubric = _load_profile(profile or get_brand(database, names[0]).profile or "default")
+        docs = latest_documents(database, names, rubric)
+    except (BrandError, NotFound) as exc:
+        raise _fail(str(exc)) from None
+    who = subject or (names[0] if brands else None)
+    if who is not None and who not in names:
+        raise _fail(f"--subject {who!r} is not one of the brands compared", 2)
+    data = compare_documents(docs, subject=who, group=group).to_dict()
+    _emit(json_out, csv_out, data, lambda: comparison_rows(data), lambda: print_comparison(out, data))
+
+
+@app.command("diff")
+def diff_command(
+    scans: Annotated[list[str] | None, typer.Argument(
+        help="[SCAN_A] SCAN_B: two scan ids, one (compared with the brand's previous complete scan), "
+             "or a brand name (its last two complete scans).")] = None,
+    brand: Annotated[str | None, typer.Option(help="Diff this brand's last two complete scans.")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="Score both scans under this profile. Default: the newer scan's.")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """What changed between two scans: signals gained and lost, score changes by category, checks that moved,
+    pages added and removed. Both scans are scored under one profile and the current model."""
+    from connectedness.reports.diff import diff_documents
+    from connectedness.reports.documents import NotFound, last_two, scan_row, scored_scans, stored_document
+    from connectedness.reports.terminal import diff_rows, print_diff
+
+    given = list(scans or [])
+    if brand is not None:
+        given = [brand, *given]
+    if not 1 <= len(given) <= 2:
+        raise _fail("say what to compare: SCAN_A SCAN_B, one scan id, or a brand name", 2)
+    database = _open_db(db)
+    try:
+        if len(given) == 2 and all(g.isdigit() for g in given):
+            old_id, new_id = int(given[0]), int(given[1])
+        elif given[0].isdigit():
+            new_id = int(given[0])
+            row = scan_row(database, new_id)
+            earlier = [s for s in scored_scans(database, row.brand, complete_only=True) if s.id < new_id]
+            if not earlier:
+                raise NotFound(f"scan {new_id} has no earlier complete scan of {row.brand!r} to compare with")
+            old_id = earlier[-1].id
+        else:
+            old_id, new_id = last_two(database, given[0])
+        newer = stored_document(database, new_id)
+        rubric = _load_profile(profile or (newer["scorecard"] or {}).get("profile") or "default")
+        data = diff_documents(stored_document(database, old_id, rubric),
+                              stored_document(database, new_id, rubric)).to_dict()
+    except (NotFound, KeyError) as exc:
+        raise _fail(str(exc.args[0])) from None
+    _emit(json_out, csv_out, data, lambda: diff_rows(data), lambda: print_diff(out, data))
+
+
+brands_app = typer.Typer(help="Brands and competitor groups (also created by scans).", no_args_is_help=True)
+app.add_typer(brands_app, name="brands")
+
+
+@brands_app.command("list")
+def brands_list(
+    group: Annotated[str | None, typer.Option(help="Only this competitor group.")] = None,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """Every brand: URL, competitor group, the profile it is judged under, scans and the last one."""
+    from connectedness.storage.brands import list_brands
+
+    rows = [b.to_dict() for b in list_brands(_open_db(db), group)]
+
+    def table() -> None:
+        view = Table()
+        for column in ("brand", "group", "profile", "scans", "last scan", "URL"):
+            view.add_column(column)
+        for r in rows:
+            view.add_row(escape(str(r["name"])), escape(str(r["group"] or "")), escape(str(r["profile"] or "")),
+                         str(r["scans"]), str(r["last_scan"] or "")[:16], escape(str(r["url"])))
+        out.print(view)
+
+    _emit(json_out, csv_out, rows, lambda: rows, table)
+
+
+def _brand_call(call: Callable[[], T]) -> T:
+    from connectedness.storage.brands import BrandError
+
+    try:
+        return call()
+    except BrandError as exc:
+        raise _fail(str(exc)) from None
+
+
+@brands_app.command("add")
+def brands_add(
+    name: Annotated[str, typer.Argument(help="The brand's name.")],
+    url: Annotated[str, typer.Argument(help="Its home page.")],
+    group: GroupOpt = None,
+    profile: Annotated[str | None, typer.Option(
+        help="The profile it is judged under (default, retail, b2b...).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Register a brand before its first scan."""
+    from connectedness.storage.brands import add_brand
+
+    start = _start_url(url)
+    if profile is not None:
+        _load_profile(profile)
+    database = _open_db(db)
+    _brand_call(lambda: add_brand(database, name, start, group=group, profile=profile))
+    out.print(f"added {escape(name)}")
+
+
+@brands_app.command("set")
+def brands_set(
+    name: Annotated[str, typer.Argument(help="The brand's name.")],
+    url: Annotated[str | None, typer.Option(help="A new home page.")] = None,
+    group: GroupOpt = None,
+    no_group: Annotated[bool, typer.Option("--no-group", help="Take the brand out of its group.")] = False,
+    profile: Annotated[str | None, typer.Option(help="The profile it is judged under from now on.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change a brand's URL, competitor group or profile (stored scorecards stay; `rescore` adds new ones)."""
+    from connectedness.storage.brands import update_brand
+
+    start = _start_url(url) if url else None
+    if profile is not None:
+        _load_profile(profile)
+    database = _open_db(db)
+    _brand_call(lambda: update_brand(database, name, url=start, group=group, profile=profile, clear_group=no_group))
+    out.print(f"updated {escape(name)}")
+
+
+@brands_app.command("group")
+def brands_group(
+    group: Annotated[str, typer.Argument(help="The competitor group.")],
+    names: Annotated[list[str], typer.Argument(help="Brands to put in it.")],
+    db: DbOption = None,
+) -> None:
+    """Put brands in a competitor group (`compare --group NAME` compares them)."""
+    from connectedness.storage.brands import set_group
+
+    database = _open_db(db)
+    _brand_call(lambda: set_group(database, group, names))
+    out.print(f"{len(names)} brand(s) in group {escape(group)}")
+
+
+@brands_app.command("remove")
+def brands_remove(
+    name: Annotated[str, typer.Argument(help="The brand's name.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete the brand and every scan of it.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete a brand and all its scans. Asks for --yes: the scans cannot be brought back."""
+    from connectedness.storage.brands import remove_brand
+
+    if not yes:
+        raise _fail(f"this deletes {name!r} and every scan of it; add --yes to go on", 2)
+    database = _open_db(db)
+    count = _brand_call(lambda: remove_brand(database, name))
+    out.print(f"removed {escape(name)} and {count} scan(s)")
 
 
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
@@ -527,6 +955,7 @@ def scans(
     brand: Annotated[str | None, typer.Option(help="Only this brand's scans.")] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """List stored scans, newest first."""
     from connectedness.storage import list_scans
@@ -538,32 +967,34 @@ def scans(
          "failure": s.failure_reason}
         for s in rows
     ]
-    if json_out:
-        _print_json(data)
-        return
-    table = Table()
-    for column in ("id", "brand", "group", "started", "status", "pages", "issues", "URL"):
-        table.add_column(column)
-    for row in data:
-        status = row["status"] + (f" ({row['failure']})" if row["failure"] else "")
-        table.add_row(str(row["id"]), row["brand"], row["group"] or "", row["started_at"][:19], status,
-                      str(row["pages"]), str(row["issues"]), row["url"])
-    out.print(table)
+
+    def table() -> None:
+        view = Table()
+        for column in ("id", "brand", "group", "started", "status", "pages", "issues", "URL"):
+            view.add_column(column)
+        for row in data:
+            status = row["status"] + (f" ({row['failure']})" if row["failure"] else "")
+            view.add_row(str(row["id"]), escape(row["brand"]), escape(row["group"] or ""), row["started_at"][:19],
+                         status, str(row["pages"]), str(row["issues"]), escape(row["url"]))
+        out.print(view)
+
+    _emit(json_out, csv_out, data, lambda: data, table)
 
 
 @app.command()
-def settings(json_out: JsonOption = False) -> None:
+def settings(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """Every crawl setting with its default and what it does."""
     rows = [{"name": name, "default": default, "doc": doc} for name, default, doc in CrawlSettings.field_docs()]
-    if json_out:
-        _print_json(rows)
-        return
-    table = Table()
-    for column in ("setting", "default", "what it does"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(row["name"], repr(row["default"]), row["doc"])
-    out.print(table)
+
+    def table() -> None:
+        view = Table()
+        for column in ("setting", "default", "what it does"):
+            view.add_column(column)
+        for row in rows:
+            view.add_row(row["name"], escape(repr(row["default"])), escape(row["doc"]))
+        out.print(view)
+
+    _emit(json_out, csv_out, rows, lambda: [{**r, "default": repr(r["default"])} for r in rows], table)
 
 
 @app.command()
@@ -704,22 +1135,23 @@ def fixtures_serve(
 
 
 @fixtures_app.command("list")
-def fixtures_list(json_out: JsonOption = False) -> None:
+def fixtures_list(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
     """The fixture sites: slug, brand, archetype and competitor group."""
     from connectedness.fixtures.server import load_sites
 
     sites = load_sites()
     rows = [{"slug": s.slug, "brand": s.brand, "archetype": s.site.get("archetype", ""), "group": s.group}
             for s in sites.values()]
-    if json_out:
-        _print_json(rows)
-        return
-    table = Table()
-    for column in ("slug", "brand", "archetype", "group"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*row.values())
-    out.print(table)
+
+    def table() -> None:
+        view = Table()
+        for column in ("slug", "brand", "archetype", "group"):
+            view.add_column(column)
+        for row in rows:
+            view.add_row(*(escape(str(v)) for v in row.values()))
+        out.print(view)
+
+    _emit(json_out, csv_out, rows, lambda: rows, table)
 
 
 @app.command()

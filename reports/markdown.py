@@ -1,20 +1,24 @@
-"""The Markdown report ``connectedness demo`` writes: scores, competitor groups, recommendations, what
-Chromium measured (with screenshot links), crawl details."""
+"""Markdown reports: the one ``connectedness demo`` writes (scores, competitor groups,
+recommendations, what Chromium measured with screenshot links, crawl details) and the report of one
+stored scan (``report --format md``). Text from scanned sites goes through :func:`md_inline`."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from connectedness import __version__
 from connectedness.audit import CrawlOutcome, ScanOutcome
 from connectedness.checks.base import CATEGORIES
 from connectedness.crawler.snapshot import SiteSnapshot
 from connectedness.reports.scan import render_cells, scan_document, top_recommendations
+from connectedness.scoring.model import shown
 from connectedness.storage.blobs import BlobStore
 
 
@@ -23,7 +27,7 @@ def _cell(text: object) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+    return "–" if value is None else str(shown(value))
 
 
 def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, shots: BlobLinks | None = None) -> str:
@@ -74,19 +78,19 @@ def _site_section(o: ScanOutcome, shots: BlobLinks | None = None) -> list[str]:
         recommendations = top_recommendations(doc)
         if recommendations:
             lines += ["Top recommendations:", ""]
-            lines += [f"{i}. **{r['title']}** ({r['check_id']}, {r['status']}, {r['score']}): "
-                      f"{_cell(r['recommendation'])}"
+            lines += [f"{i}. **{md_inline(r['title'])}** ({r['check_id']}, {r['status']}, {r['score']}): "
+                      f"{md_inline(r['recommendation'])}"
                       for i, r in enumerate(recommendations, 1)]
             lines.append("")
-        lines += ["| check | status | score | found in | recommendation |", "|---|---|---:|---|---|"]
+        lines += ["| check | status | score | finding | found in | recommendation |", "|---|---|---:|---|---|---|"]
         for r in o.results:
             found = {"served_html": "served HTML", "rendered_dom": "rendered DOM only"}.get(r.found_in or "", "")
             if r.found_in == "rendered_dom" and r.served_html_verdict:
                 found += f" (served: {r.served_html_verdict['status']})"
             if r.observations.get("decided_by") == "rendered":
                 found += " (decided by the browser's measurements)"
-            lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | {found} | "
-                         f"{_cell(r.recommendation)} |")
+            lines.append(f"| {r.check_id} | {r.status} | {'' if r.score is None else r.score} | "
+                         f"{md_inline(r.finding)} | {found} | {md_inline(r.recommendation)} |")
     if snap is not None:
         lines += _render_section(snap, shots)
     lines += _crawl_section(o.crawl)
@@ -147,4 +151,142 @@ def _crawl_section(o: CrawlOutcome) -> list[str]:
                      f"{len(feed.entries)} entries, newest {newest}"
                      + (", podcast (iTunes tags)" if feed.itunes else ""))
     lines += ["", "</details>"]
+    return lines
+
+
+_HTML_FRAGMENT = re.compile(r"<[^<>\n]{1,200}>")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_inline(text: object) -> str:
+    """Text made safe for one line of Markdown: HTML it quotes (``<meta name="viewport">``) becomes a
+    code span, so a renderer shows it instead of swallowing it as a tag; Markdown's own characters in
+    the rest are escaped, and newlines become spaces (a table cell is one line)."""
+    value = str(text).replace("\r", " ").replace("\n", " ")
+    parts, last = [], 0
+    for match in _HTML_FRAGMENT.finditer(value):
+        parts.append(_MD_SPECIAL.sub(r"\\\1", value[last:match.start()]))
+        parts.append(_code_span(match.group()))
+        last = match.end()
+    parts.append(_MD_SPECIAL.sub(r"\\\1", value[last:]))
+    return "".join(parts)
+
+
+def _code_span(text: str) -> str:
+    """A code span that holds any text: fenced with more backticks than the longest run inside, and
+    padded with spaces so a fence never touches a backtick of the text."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
+
+
+def scan_report_markdown(doc: dict[str, Any], *, screenshots: BlobStore | None = None,
+                         relative_to: Path | None = None) -> str:
+    """The report of one stored scan as Markdown (``report --format md``): summary, top recommendations,
+    every category's checks with finding and evidence, screenshots, trend, comparison, changes, what was
+    not counted and how the scan was made. Screenshots are linked relative to ``relative_to`` (the
+    report's folder) or by absolute path."""
+    scan, card = doc["scan"], doc["scorecard"]
+    lines = [f"# {md_inline(doc['brand']['name'])}: connectedness audit", "",
+             f"{md_inline(scan['start_url'])} · scanned {scan['scan_time'][:10]} · scan {scan['id']}", ""]
+    if card and card["overall"] is not None:
+        lines += [f"**{shown(card['overall'])}/100, grade {card['grade']}** under profile "
+                  f"{md_inline(card['profile'])} (model {card['model_version']}).", ""]
+    recommendations = top_recommendations(doc)
+    if recommendations:
+        lines += ["## What would lift the score most", ""]
+        lines += [f"{i}. **{md_inline(r['title'])}**: {md_inline(r['recommendation'])}"
+                  + (f" (now: {md_inline(r['finding'])})" if r.get("finding") else "")
+                  for i, r in enumerate(recommendations, 1)]
+        lines.append("")
+    by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for result in doc["results"]:
+        by_category[result["category"]].append(result)
+    for name, results in by_category.items():
+        category = (card or {}).get("categories", {}).get(name) or {}
+        score = category.get("score")
+        lines += [f"## {md_inline(CATEGORIES.get(name, name))}: {'–' if score is None else shown(score)}", "",
+                  "| check | status | score | finding | recommendation |", "|---|---|---:|---|---|"]
+        for r in results:
+            lines.append(f"| {md_inline(r['title'])} | {r['status']} | {'' if r['score'] is None else r['score']} | "
+                         f"{md_inline(r.get('finding') or '')} | {md_inline(r['recommendation'])} |")
+        evidence = [(r, e) for r in results for e in r.get("evidence", [])[:3]]
+        if evidence:
+            lines += ["", "Evidence:", ""]
+            lines += [f"- {md_inline(r['title'])}: {md_inline(e.get('url', ''))}"
+                      + (f" {_code_span(e['snippet'][:160])}" if e.get("snippet") else "")
+                      + (f" ({md_inline(e['note'])})" if e.get("note") else "") for r, e in evidence]
+        lines.append("")
+    lines += _screenshot_lines(doc, screenshots, relative_to)
+    lines += _extras_lines(doc)
+    skipped = [(c["check_id"], c["why_not"]) for cat in (card or {}).get("categories", {}).values()
+               for c in cat["checks"] if not c["counted"]]
+    if skipped or scan.get("browser"):
+        lines += ["## Not counted, and why", ""]
+        lines += [f"- {md_inline(cid)}: {md_inline(why)}" for cid, why in skipped]
+        if scan.get("browser"):
+            lines.append(f"- pages were not rendered: {md_inline(scan['browser'])}")
+        lines.append("")
+    made = card or {}
+    lines += ["## How the scan was made", "",
+              f"- scanned {scan['scan_time']}, {scan['pages']} pages, {scan['issues']} URLs not fetched or kept",
+              f"- profile {md_inline(made.get('profile', '–'))}, model {made.get('model_version', '–')}, "
+              f"connectedness {doc['tool']['version']}"]
+    return "\n".join(lines) + "\n"
+
+
+def _screenshot_lines(doc: dict[str, Any], screenshots: BlobStore | None, relative_to: Path | None) -> list[str]:
+    renders = doc.get("renders") or []
+    if not renders:
+        return []
+    lines = ["## Rendered in Chromium", "", "| page | viewport | overflow px | text ≥ 12 px | cramped taps | LCP ms | "
+             "screenshot |", "|---|---|---:|---:|---:|---:|---|"]
+    for r in renders:
+        links = []
+        for label, key in (("screen", "screenshot"), ("full page", "full_screenshot")):
+            if screenshots is not None and r.get(key):
+                path = screenshots.path(r[key], "jpg")
+                if path.exists():
+                    target = os.path.relpath(path, relative_to) if relative_to is not None else str(path)
+                    links.append(f"[{label}](<{target}>)")
+        cells = " | ".join(render_cells(r["metrics"], r["viewport"]["touch"], "–"))
+        lines.append(f"| {md_inline(r['url'])} | {r['viewport']['name']} | {cells} | {' · '.join(links)} |")
+    return [*lines, ""]
+
+
+def _extras_lines(doc: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    trend = doc.get("trend")
+    if trend and trend["series"]:
+        lines += ["## Trend", ""]
+        if trend["mixed"]:
+            lines += [f"> {md_inline(trend['note'])}", ""]
+        for series in trend["series"]:
+            points = " → ".join(f"{p['date'][:10]}: {_num(p['overall'])}" for p in series["points"])
+            lines.append(f"- {md_inline(series['profile'])} (model {series['model_version']}): {points}")
+        lines.append("")
+    comparison = doc.get("comparison")
+    if comparison:
+        lines += [f"## Against the group {md_inline(comparison.get('group') or '')}", "",
+                  "| brand | rank | score | " + " | ".join(comparison["categories"]) + " |",
+                  "|---|---:|---:|" + "---:|" * len(comparison["categories"])]
+        for b in comparison["brands"]:
+            cats = [_num((b["categories"].get(c) or {}).get("score")) for c in comparison["categories"]]
+            lines.append(f"| {md_inline(b['name'])} | {b['rank'] or '–'} | {_num(b['overall'])} | "
+                         + " | ".join(cats) + " |")
+        average = comparison["average"]
+        lines.append("| group average | | " + _num(average["overall"]) + " | "
+                     + " | ".join(_num(average["categories"].get(c)) for c in comparison["categories"]) + " |")
+        gaps = [g for g in comparison.get("gaps", []) if g["brand"] == comparison.get("subject")]
+        if gaps:
+            lines += [""] + [f"- {md_inline(g['text'])}" for g in gaps]
+        lines.append("")
+    diff = doc.get("diff")
+    if diff:
+        lines += [f"## What changed since scan {diff['from']['scan_id']} ({diff['from']['scan_time'][:10]})", ""]
+        for key, label in (("gained", "gained"), ("lost", "lost"), ("changed", "changed")):
+            lines += [f"- {label}: {md_inline(item['text'])}" for item in diff[key]]
+        moved = [r for r in diff["categories"] if r["change"]]
+        lines += [f"- {r['category']}: {_num(r['from'])} → {_num(r['to'])}" for r in moved]
+        lines.append("")
     return lines

@@ -20,7 +20,8 @@ from connectedness import __version__
 from connectedness.checks.base import CheckResult
 from connectedness.crawler.feeds import FeedListing, feed_listing
 from connectedness.crawler.snapshot import Render, SiteSnapshot
-from connectedness.scoring.model import Scorecard
+from connectedness.scoring.model import Scorecard, shown
+from connectedness.storage.blobs import BlobStore
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scan-v1.schema.json"
@@ -32,8 +33,10 @@ def load_schema() -> dict[str, Any]:
 
 
 def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapshot: SiteSnapshot,
-                  results: list[CheckResult], scorecard: Scorecard | None) -> dict[str, Any]:
-    """Everything a report needs about one scan, JSON-able (page bodies left out)."""
+                  results: list[CheckResult], scorecard: Scorecard | None,
+                  blobs: BlobStore | None = None) -> dict[str, Any]:
+    """Everything a report needs about one scan, JSON-able (page bodies left out). With the blob
+    store the scan is kept in, each screenshot also gets the path of its file."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "connectedness", "version": __version__},
@@ -57,7 +60,7 @@ def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapsho
                   for p in snapshot.pages],
         "issues": [{"url": i.url, "reason": i.reason, "message": i.message} for i in snapshot.issues],
         "feeds": [_feed_entry(entry) for entry in feed_listing(snapshot)],
-        "renders": [_render_entry(r) for r in snapshot.renders],
+        "renders": [_render_entry(r, blobs) for r in snapshot.renders],
     }
 
 
@@ -73,16 +76,20 @@ def _feed_entry(entry: FeedListing) -> dict[str, Any]:
     }
 
 
-def _render_entry(render: Render) -> dict[str, Any]:
+def _render_entry(render: Render, blobs: BlobStore | None) -> dict[str, Any]:
     """A render without its DOM and images: what was measured, and the screenshots' SHA-256 (the
-    ``<sha>.jpg`` files in the blob folder beside the database)."""
+    ``<sha>.jpg`` files in the blob folder beside the database) and, when stored, their paths."""
     v = render.viewport
+    shots = {name: hashlib.sha256(data).hexdigest() if data else None
+             for name, data in (("screenshot", render.screenshot), ("full_screenshot", render.full_screenshot))}
+    paths = {f"{name}_path": str(blobs.path(sha, "jpg")) if blobs is not None and sha else None
+             for name, sha in shots.items()}
     return {
         "url": render.url,
         "viewport": {"name": v.name, "width": v.width, "height": v.height, "touch": v.touch, "scale": v.scale},
         "metrics": render.metrics,
-        "screenshot": hashlib.sha256(render.screenshot).hexdigest() if render.screenshot else None,
-        "full_screenshot": hashlib.sha256(render.full_screenshot).hexdigest() if render.full_screenshot else None,
+        **shots,
+        **paths,
         "console_errors": render.console_errors,
         "blocked": len(render.blocked),
         "elapsed": render.elapsed,
@@ -115,7 +122,7 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         failure = scan["failure"] or {}
         console.print(f"[red]No score:[/] {failure.get('reason', 'no results')}: {failure.get('message', '')}")
         return
-    overall = "n/a" if card["overall"] is None else f"{card['overall']:.0f}/100"
+    overall = "n/a" if card["overall"] is None else f"{shown(card['overall'])}/100"
     console.print(f"[bold]Connectedness {overall}  grade {card['grade'] or '-'}[/]  "
                   f"(profile {card['profile']}, model {card['model_version']})")
     table = Table(title="Categories", title_justify="left")
@@ -123,7 +130,7 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         table.add_column(column, justify="right" if column != "category" else "left")
     for name, category in card["categories"].items():
         counted = sum(1 for c in category["checks"] if c["counted"])
-        table.add_row(name, "-" if category["score"] is None else f"{category['score']:.0f}",
+        table.add_row(name, "-" if category["score"] is None else str(shown(category["score"])),
                       f"{category['weight']:g}", f"{counted}/{len(category['checks'])}")
     console.print(table)
     checks = Table(title="Checks", title_justify="left")
@@ -131,7 +138,8 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
         checks.add_column(column)
     for result in doc["results"]:
         colour = {"pass": "green", "partial": "yellow", "fail": "red"}.get(result["status"], "dim")
-        finding = escape(result["title"])
+        # What was found; scans stored before findings existed fall back to what was checked.
+        finding = escape(result.get("finding") or f"({result['title']})")
         if result.get("found_in") == "rendered_dom":
             served = result.get("served_html_verdict") or {}
             finding += f" [dim](after rendering; served HTML alone: {served.get('status', '?')})[/]"

@@ -33,7 +33,8 @@ class Brand(Base):
     profile: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    scans: Mapped[list[Scan]] = relationship(back_populates="brand", order_by="Scan.started_at")
+    scans: Mapped[list[Scan]] = relationship(back_populates="brand", order_by="Scan.started_at",
+                                             cascade="all, delete-orphan")
 
 
 class Scan(Base):
