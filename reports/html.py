@@ -98,7 +98,8 @@ def safe_href(url: str | None) -> str | None:
 
 def render_html(doc: dict[str, Any], *, screenshots: ScreenshotSource | BlobStore,
                 branding: Branding = DEFAULT_BRANDING, assets: Assets = "inline", out_path: Path | None = None,
-                trend: dict[str, Any] | None = None, comparison: dict[str, Any] | None = None, diff: dict[str, Any] | None = None) -> str:
+                trend: dict[str, Any] | None = None, comparison: dict[str, Any] | None = None,
+                diff: dict[str, Any] | None = None) -> str:
     """The report of one scan as one HTML page.
 
     ``assets="inline"`` embeds screenshots as ``data:`` URIs (one file to send). ``"folder"``
