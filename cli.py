@@ -215,6 +215,7 @@ def crawl(
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Crawl one site: what was fetched, its status and why it was chosen. Stores the crawl as a scan (no checks).
@@ -233,12 +234,9 @@ def crawl(
     )
     database = None if no_store else _open_db(db)
     job = CrawlJob(start, name, group, settings)
-    outcome = _run_with_pages_bar(f"crawling {start}", max_pages, json_out,
+    outcome = _run_with_pages_bar(f"crawling {start}", max_pages, json_out or csv_out,
                                   lambda tick: crawl_and_store(job, database, tick))
-    if json_out:
-        _print_json(_outcome_json(outcome))
-    else:
-        _print_crawl(outcome)
+    _emit(json_out, csv_out, _outcome_json(outcome), lambda: _crawl_rows(outcome), lambda: _print_crawl(outcome))
     if outcome.failed:
         err.print(f"[red]failed:[/] {outcome.message}")
         raise typer.Exit(1)
@@ -295,6 +293,7 @@ def scan(
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Audit one site: crawl it, render key pages in Chromium, run every check, score it under a profile,
@@ -315,11 +314,14 @@ def scan(
                              time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
                              respect_robots=not ignore_robots, user_agent=user_agent)
 
+    opened: list[Database | None] = []  # the database prepare() opened, for the screenshots' paths
+
     def prepare() -> tuple[Callable[..., Awaitable[ScanOutcome]], CrawlJob, Database | None, list[Check], Profile]:
         """The checks, scoring and storage: imported and loaded while Chromium starts."""
         from connectedness.audit import CrawlJob, brand_name_for, scan_and_store
 
         database = None if no_store else _open_db(db)
+        opened.append(database)
         chosen, checks = _load_profile(profile or _brand_profile(database, name or brand_name_for(start))), \
             _load_checks(fingerprints)
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
@@ -334,7 +336,7 @@ def scan(
             if browser is not None:
                 await browser.close()
 
-    outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out, audit)
+    outcome = _run_with_pages_bar(f"scanning {start}", max_pages, json_out or csv_out, audit)
     from connectedness.reports.scan import print_scorecard, scan_document
 
     crawl_outcome = outcome.crawl
@@ -342,12 +344,13 @@ def scan(
         err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
                   "browser-measured checks could not check and are left out of the score")
     if crawl_outcome.snapshot is not None:
+        stored_in = opened[0] if opened and crawl_outcome.scan_id else None
         doc = scan_document(brand=crawl_outcome.brand, group=group, scan_id=crawl_outcome.scan_id,
-                            snapshot=crawl_outcome.snapshot, results=outcome.results, scorecard=outcome.scorecard)
-        if json_out:
-            _print_json(doc)
-        else:
-            print_scorecard(out, doc)
+                            snapshot=crawl_outcome.snapshot, results=outcome.results, scorecard=outcome.scorecard,
+                            blobs=stored_in.blobs if stored_in else None)
+        from connectedness.reports.tabular import REPORT_COLUMNS, report_rows
+
+        _emit(json_out, csv_out, doc, lambda: report_rows(doc), lambda: print_scorecard(out, doc), REPORT_COLUMNS)
     if outcome.failed:
         err.print(f"[red]failed:[/] {outcome.message}")
         raise typer.Exit(1)
@@ -903,6 +906,20 @@ def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
         "error": outcome.error,
         "snapshot": outcome.snapshot.to_dict(with_bodies=False) if outcome.snapshot else None,
     }
+
+
+def _crawl_rows(outcome: CrawlOutcome) -> list[dict[str, Any]]:
+    """CSV rows of a crawl: one per page fetched and one per URL not fetched or kept."""
+    snapshot = outcome.snapshot
+    if snapshot is None:
+        return []
+    rows: list[dict[str, Any]] = [
+        {"kind": "page", "url": p.url, "final_url": p.final_url, "status": p.status, "reason": p.reason,
+         "depth": p.depth, "bytes": len(p.body), "seconds": round(p.elapsed, 3), "message": None}
+        for p in snapshot.pages]
+    rows += [{"kind": "issue", "url": i.url, "final_url": None, "status": i.status, "reason": i.reason,
+              "depth": i.depth, "bytes": None, "seconds": None, "message": i.message} for i in snapshot.issues]
+    return rows
 
 
 def _print_crawl(outcome: CrawlOutcome) -> None:

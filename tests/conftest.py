@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,12 +50,12 @@ def mock_client(handler: Handler, **settings: float) -> HttpxClient:
     )
 
 
-@pytest.fixture
-def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+@contextmanager
+def postgres_database(blobs: Path) -> Iterator[Database]:
     """A fresh PostgreSQL database on the local server (``make test`` starts one), dropped afterwards.
 
     ``CONNECTEDNESS_TEST_POSTGRES`` names the server (a SQLAlchemy URL to an
-    existing database the user may create databases from).
+    existing database the user may create databases from). Blobs go to ``blobs``.
     """
     import getpass
     import os
@@ -66,7 +67,8 @@ def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]
     admin_url = make_url(os.environ.get("CONNECTEDNESS_TEST_POSTGRES")
                          or f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/postgres")
     name = f"connectedness_test_{uuid.uuid4().hex[:12]}"
-    monkeypatch.setenv("CONNECTEDNESS_BLOBS", str(tmp_path / "blobs"))  # never the user's data dir
+    previous = os.environ.get("CONNECTEDNESS_BLOBS")
+    os.environ["CONNECTEDNESS_BLOBS"] = str(blobs)  # never the user's data dir
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -78,6 +80,17 @@ def pg_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+        if previous is None:
+            os.environ.pop("CONNECTEDNESS_BLOBS", None)
+        else:
+            os.environ["CONNECTEDNESS_BLOBS"] = previous
+
+
+@pytest.fixture
+def pg_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh PostgreSQL database for one test (see :func:`postgres_database`)."""
+    with postgres_database(tmp_path / "blobs") as database:
+        yield database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -84,6 +84,36 @@ def test_an_older_schema_is_upgraded_on_open(tmp_path) -> None:
     assert "full_screenshot_sha256" in {c["name"] for c in inspect(opened.engine).get_columns("renders")}
 
 
+def test_migration_0005_gives_scanned_brands_their_first_profile(tmp_path) -> None:
+    from sqlalchemy import create_engine
+
+    from connectedness.storage.db import upgrade
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO brands (id, name, url, created_at) VALUES "
+                                "(1, 'A', 'https://a.example/', '2026-01-01'), "
+                                "(2, 'B', 'https://b.example/', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO scans (id, brand_id, start_url, status, started_at, finished_at, scan_time, tool_version, "
+            "settings, scope, robots, sitemaps, stats, page_count, issue_count) VALUES "
+            "(1, 1, 'https://a.example/', 'complete', '2026-01-01', '2026-01-01', '2026-01-01', '0', "
+            "'{}', '{}', '[]', '[]', '{}', 1, 0)"))
+        for card_id, profile in ((1, "retail"), (2, "b2b")):  # first scored retail, re-scored b2b later
+            connection.execute(text(
+                "INSERT INTO scorecards (id, scan_id, profile, profile_digest, model_version, overall, grade, "
+                "created_at, detail) VALUES (:id, 1, :p, 'x', '1', 50, 'C', '2026-01-01', '{}')"),
+                {"id": card_id, "p": profile})
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name, profile FROM brands ORDER BY name")).all() == [
+            ("A", "retail"), ("B", None)]
+        assert connection.execute(text("SELECT scan_id, profile FROM latest_scores")).all() == [(1, "b2b")]
+    engine.dispose()
+
+
 def test_reopening_an_existing_database_keeps_its_data(tmp_path) -> None:
     path = tmp_path / "keep.db"
     first = open_database(str(path))

@@ -20,6 +20,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('finding', sa.Text(), nullable=True))
     with op.batch_alter_table('brands', schema=None) as batch_op:
         batch_op.add_column(sa.Column('profile', sa.String(length=200), nullable=True))
+    # A brand already scanned is judged under the profile of its first scorecard, as a new one would be.
+    op.execute("UPDATE brands SET profile = (SELECT sc.profile FROM scorecards sc JOIN scans s ON s.id = sc.scan_id"
+               " WHERE s.brand_id = brands.id ORDER BY sc.id LIMIT 1)")
     create_views(op.get_bind())
 
 
