@@ -205,14 +205,15 @@ def _signal_gaps(brand: str, own: dict[str, Signal], others: list[dict[str, Sign
         total, having = len(theirs), sum(1 for s in theirs if s.present)
         if not total:
             continue
+        everyone = total == len(others)  # "the only one" needs every competitor's answer, not just the known ones
         if not mine.present and having:
-            if having == total and total >= 2:
+            if having == total and total >= 2 and everyone:
                 text = texts["only_without"].format(noun=mine.noun)
             else:
                 verb = mine.verb_one if having == 1 else mine.verb
                 text = texts["some_have"].format(count=number(having), competitors=_competitors(having), verb=verb)
             out.append(Gap(brand, key, text, "gap", mine.weight * having / total))
-        elif mine.present and having == 0:
+        elif mine.present and having == 0 and everyone:
             out.append(Gap(brand, key, texts["only_with"].format(noun=mine.noun), "strength", mine.weight))
         elif mine.present and total >= 3 and having < total / 2:
             verb = mine.verb_one if having == 1 else mine.verb
@@ -260,7 +261,8 @@ def _category_gaps(brand: str, doc: dict[str, Any], averages: dict[str, float | 
         apart = shown(abs(float(score) - average))
         if apart < int(texts["category_threshold"]):
             continue
-        checks_weight = sum(float(c.get("weight") or 0) for c in data.get("checks") or [] if c.get("counted"))
+        checks_weight = sum(float(c.get("weight") or 0) for c in data.get("checks") or [] if c.get("counted")) \
+            or 1.0  # a scorecard that lists no checks: the category's weight alone
         importance = float(data.get("weight") or 0) * checks_weight * apart / 100
         below = float(score) < average
         text = texts["category_below" if below else "category_above"].format(
