@@ -19,6 +19,10 @@
     }
     return parts.join(' > ');
   };
+  // Where an element is, in CSS px of the document (not of the screen), so a report can outline it on
+  // the screenshot: the rectangle plus the scroll offset, rounded to whole px.
+  const boxOf = (rect) => [Math.round(rect.left + window.scrollX), Math.round(rect.top + window.scrollY),
+                           Math.round(rect.width), Math.round(rect.height)];
   const visible = (el, rect) => {
     if (rect.width === 0 || rect.height === 0) return false;
     const style = getComputedStyle(el);
@@ -38,7 +42,8 @@
   for (const el of document.body ? document.body.querySelectorAll('*') : []) {
     const rect = el.getBoundingClientRect();
     if (rect.right > vw + 1 && rect.width > 0 && rect.height > 0 && !clipped(el)) {
-      offenders.push({selector: selectorOf(el), right: Math.round(rect.right), width: Math.round(rect.width)});
+      offenders.push({selector: selectorOf(el), right: Math.round(rect.right), width: Math.round(rect.width),
+                      box: boxOf(rect)});
     }
   }
   offenders.sort((a, b) => b.right - a.right || a.width - b.width);
@@ -91,7 +96,7 @@
       if (Math.hypot(dx, dy) < 12) { crowded = true; break; }
     }
     const item = {selector: selectorOf(el), width: Math.round(rect.width), height: Math.round(rect.height),
-                  text: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 60)};
+                  text: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 60), box: boxOf(raw)};
     undersized.push(item);
     if (crowded) cramped.push(item);
   }

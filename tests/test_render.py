@@ -45,10 +45,35 @@ def test_overflow_names_the_widest_offender_and_ignores_scrolling_rows(renders) 
     phone = renders[("overflow.html", "phone")].metrics
     assert 900 <= phone["scroll_width"] <= 901  # Chromium rounds sub-pixel widths up at DPR 3
     assert phone["overflow_px"] == phone["scroll_width"] - 375
-    assert phone["overflow_offenders"][0] == {"selector": "body > div.banner", "right": 900, "width": 900}
+    banner = phone["overflow_offenders"][0]
+    assert {k: banner[k] for k in ("selector", "right", "width")} == {"selector": "body > div.banner", "right": 900,
+                                                                       "width": 900}
     assert all("swipe" not in o["selector"] for o in phone["overflow_offenders"])
     assert renders[("overflow.html", "desktop")].metrics["overflow_px"] == 0
     assert renders[("fits.html", "phone")].metrics["overflow_px"] == 0
+
+
+def test_offenders_and_tap_targets_say_where_they_are_in_css_px_of_the_document(renders) -> None:
+    """``box`` is [x, y, width, height] of the element in the document, for the report's overlays."""
+    banner = renders[("overflow.html", "phone")].metrics["overflow_offenders"][0]
+    x, y, width, height = banner["box"]
+    # Under a 16 px paragraph whose margins collapse through the body: from the top of the page, not of a screen.
+    assert (x, width, height) == (0, 900, 40) and 40 <= y <= 60
+    assert x + width == banner["right"]
+    for render in renders.values():
+        metrics = render.metrics
+        items = metrics["overflow_offenders"] + metrics["tap_targets"]["worst"]
+        for item in items:
+            bx, by, bw, bh = item["box"]
+            assert all(isinstance(v, int) for v in item["box"]), item
+            assert bw >= 0 and bh >= 0 and bx >= -1 and 0 <= by <= metrics["page_height"], item
+    taps = renders[("crowded.html", "phone")].metrics["tap_targets"]["worst"]
+    assert all(t["box"][2:] == [t["width"], t["height"]] for t in taps), "not zoomed: box size is the measured size"
+    assert len({t["box"][0] for t in taps}) == len(taps), "ten links side by side: ten different x"
+    assert all(t["box"][1] < 30 for t in taps), "the tiny links are on the first line"
+    zoomed = renders[("no-viewport.html", "phone")].metrics
+    table = zoomed["overflow_offenders"][0]
+    assert table["box"] == [0, 0, 960, table["box"][3]] and table["box"][3] > 0, "layout CSS px, not zoomed px"
 
 
 def test_text_size_histogram(renders) -> None:
