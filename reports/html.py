@@ -351,7 +351,7 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
     for the phone a full page capped at a few screens. A page without a viewport meta is laid out
     wider than the phone and zoomed out to fit, so its picture shows ``width / zoom`` CSS px:
     CSS px per image pixel is ``covered width / image width``. The tall picture is used when a mark
-    lies below the first screen.
+    lies below the first screen (and the page is not zoomed).
     """
     viewport, metrics = render["viewport"], render.get("metrics") or {}
     marks: list[charts.Mark] = []
@@ -372,7 +372,8 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
     zoom = float((metrics.get("viewport") or {}).get("scale") or 1) or 1.0
     covered_width = float(viewport["width"]) / zoom  # CSS px across the picture
     image = first
-    if full is not None and first is not None:
+    # A zoomed-out page's full-page capture is not laid out like its screen capture: kept to the screen.
+    if full is not None and first is not None and abs(zoom - 1) < 0.01:
         first_height = first.height * covered_width / first.width
         if any(m.y + min(m.height, 8) > first_height for m in marks):
             image = full
