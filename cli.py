@@ -662,11 +662,9 @@ def _write_html_report(database: Database, doc: dict[str, Any], path: Path, fmt:
 
     def make_branding() -> Branding:
         base = Branding.from_toml(branding_file) if branding_file else Branding()
-        changes = {k: v for k, v in (("agency", agency), ("logo", logo), ("accent", accent),
-                                     ("tool_in_footer", tool_in_footer)) if v is not None}
-        chosen = dataclasses.replace(base, **changes)
-        chosen.validate()
-        return chosen
+        changes: dict[str, Any] = {k: v for k, v in (("agency", agency), ("logo", logo), ("accent", accent),
+                                                     ("tool_in_footer", tool_in_footer)) if v is not None}
+        return dataclasses.replace(base, **changes)  # validated again on creation
 
     look = _usage(make_branding, (ValueError, OSError), "branding: ")
     path.parent.mkdir(parents=True, exist_ok=True)

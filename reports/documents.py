@@ -98,7 +98,8 @@ def speaking_scorecard(cards: Sequence[Scorecard], profile_name: str | None) -> 
     """The scorecard that speaks for a scan: the newest under ``profile_name`` (the brand's), else
     the newest of all (see the module docstring)."""
     chosen = [c for c in cards if c.profile == profile_name] if profile_name else []
-    return (chosen or list(cards) or [None])[-1]
+    pool = chosen or list(cards)
+    return pool[-1] if pool else None
 
 
 def stored_document(db: Database, scan_id: int, profile: Profile | None = None) -> dict[str, Any]:

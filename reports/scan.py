@@ -27,8 +27,9 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scan-v1.schema.json"
 
 
-def load_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def load_schema(name: str = "scan-v1") -> dict[str, Any]:
+    """A documented JSON shape by name: scan-v1, trend-v1, compare-v1, diff-v1 (``reports/schemas/``)."""
+    schema: dict[str, Any] = json.loads((SCHEMA_PATH.parent / f"{name}.schema.json").read_text(encoding="utf-8"))
     return schema
 
 

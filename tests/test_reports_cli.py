@@ -98,6 +98,7 @@ def test_report_json_is_the_scan_document_with_the_group_comparison(scanned: Sca
     assert comparison["subject"] == "Summit Outfitters" and comparison["profile"] == "retail"
     assert {b["name"] for b in comparison["brands"]} == set(RETAILERS.values())
     assert doc["diff"] is None and doc["trend"] is None  # one scan each: nothing changed yet, no line to draw
+    jsonschema.Draft202012Validator(load_schema("compare-v1")).validate(comparison)
     assert all(r["finding"] for r in doc["results"]), "every check says what it found"
 
 
@@ -105,6 +106,9 @@ def test_report_csv_has_a_row_per_check_and_category_and_quotes_formulas(scanned
     data = invoke("report", str(scanned.ids[HOSTILE]), "--format", "csv", "--db", scanned.url)
     rows = list(csv.DictReader(io.StringIO(data)))
     assert tuple(rows[0]) == REPORT_COLUMNS
+    documented = json.loads((Path(load_schema.__code__.co_filename).parent / "schemas" /
+                             "report-csv-v1.schema.json").read_text(encoding="utf-8"))
+    assert tuple(f["name"] for f in documented["fields"]) == REPORT_COLUMNS
     kinds = [r["row_type"] for r in rows]
     checks = json.loads(invoke("checks", "--json"))
     assert kinds.count("check") == len(checks) and kinds.count("category") == 6 and kinds.count("overall") == 1
@@ -126,6 +130,7 @@ def test_report_markdown_quotes_html_as_code(scanned: Scanned, tmp_path: Path) -
 
 def test_compare_a_group_on_one_rubric(scanned: Scanned) -> None:
     data = json.loads(invoke("compare", "--group", "outdoor-gear", "--db", scanned.url, "--json"))
+    jsonschema.Draft202012Validator(load_schema("compare-v1")).validate(data)
     assert data["profile"] == "retail" and len(data["brands"]) == 3
     assert sorted(b["rank"] for b in data["brands"]) in ([1, 2, 3], [1, 1, 3], [1, 2, 2], [1, 1, 1])
     best = min(data["brands"], key=lambda b: b["rank"])
@@ -150,6 +155,7 @@ def test_rescore_keeps_each_scans_profile_and_history_says_when_profiles_mix(sca
     b2b = json.loads(invoke("history", "Trailhead Supply Co.", "--profile", "b2b", "--db", scanned.url, "--json"))
     assert [s["profile"] for s in b2b["scans"]] == ["b2b"]
     trend = json.loads(invoke("trend", "Trailhead Supply Co.", "--db", scanned.url, "--json"))
+    jsonschema.Draft202012Validator(load_schema("trend-v1")).validate(trend)
     assert trend["profile"] == "retail" and [s["profile"] for s in trend["series"]] == ["retail"]
     assert "▁" in invoke("trend", "Trailhead Supply Co.", "--db", scanned.url) or "█" in invoke(
         "trend", "Trailhead Supply Co.", "--db", scanned.url)
