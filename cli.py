@@ -1051,6 +1051,9 @@ def browser(
     out.print(f"chromium: {location.path} ({location.source}) {chromium_version(location)}".rstrip())
 
 
+DEMO_RETAILER = "summit-outfitters"  # the fixture retailer whose later version (v2) the demo scans too
+
+
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option(
@@ -1058,12 +1061,16 @@ def demo(
     concurrency: Annotated[int, typer.Option(min=1, help="Sites scanned at once.")] = 3,
     no_browser: NoBrowserOpt = False,
     json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
     """Serve the bundled fixture sites on 127.0.0.1, scan every one (crawl, render, checks, score), store and report.
 
-    Each site is scored under the profile its site.toml names (retail, b2b, media, local...). Writes the
-    database and a Markdown report beside it (report.md). Exit code 1 if a site's scan failed; the
-    deliberately broken fixture site is expected to show issues, not to fail.
+    Each site is scored under the profile its site.toml names (retail, b2b, media, local...). Then the
+    fixture retailer switches to its later version (a new post, a new social profile, no chat, a page
+    that overflows on phones) and is scanned again, so its report has a trend, a comparison with its
+    competitor group and what changed. Writes the database, a Markdown report of every site
+    (report.md) and the retailer's HTML and PDF reports beside it. Exit code 1 if a site's scan
+    failed; the deliberately broken fixture site is expected to show issues, not to fail.
     """
     from connectedness.audit import Browser, CrawlJob, scan_batch
     from connectedness.fixtures.server import serve_sites
@@ -1075,71 +1082,130 @@ def demo(
     started = time.monotonic()
     with serve_sites() as server:
         sites = {slug: site for slug, site in server.sites.items() if site.standalone}
-        jobs = [
-            CrawlJob(
+        jobs = {
+            slug: CrawlJob(
                 server.url(slug), brand=site.brand, group=site.group or None,
                 settings=CrawlSettings(brand_hosts=tuple(server.origin(o).split("://", 1)[1] for o in site.own_sites)),
             )
             for slug, site in sites.items()  # a brand's second host is crawled with its main site
-        ]
-        profiles = {job.url: _load_profile(site.site.get("profile", "default"))
-                    for job, site in zip(jobs, sites.values(), strict=True)}
+        }
+        profiles = {jobs[slug].url: _load_profile(site.site.get("profile", "default")) for slug, site in sites.items()}
+        quiet = json_out or csv_out
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True, disable=json_out) as bar:
-            task = bar.add_task("scanning the fixture sites", total=len(jobs))
-            async def audit_all() -> list[ScanOutcome]:
+                      TimeElapsedColumn(), console=err, transient=True, disable=quiet) as bar:
+            task = bar.add_task("scanning the fixture sites", total=len(jobs) + 1)
+
+            async def audit_all() -> tuple[list[ScanOutcome], list[ScanOutcome]]:
                 browser = None if no_browser else Browser().start()
                 try:
-                    return await scan_batch(jobs, database, checks=checks, profile=lambda job: profiles[job.url],
-                                            concurrency=concurrency, on_done=lambda _o: bar.advance(task),
-                                            browser=browser)
+                    first = await scan_batch(list(jobs.values()), database, checks=checks,
+                                             profile=lambda job: profiles[job.url], concurrency=concurrency,
+                                             on_done=lambda _o: bar.advance(task), browser=browser)
+                    server.set_version(DEMO_RETAILER, server.sites[DEMO_RETAILER].versions[-1])
+                    later = await scan_batch([jobs[DEMO_RETAILER]], database, checks=checks,
+                                             profile=lambda job: profiles[job.url],
+                                             on_done=lambda _o: bar.advance(task), browser=browser)
+                    return first, later
                 finally:
                     if browser is not None:
                         await browser.close()
 
-            outcomes = run_async(audit_all())
+            outcomes, later = run_async(audit_all())
     seconds = time.monotonic() - started
     report_path = db.parent / "report.md"
     report_path.write_text(demo_report_markdown(outcomes, seconds, shots=BlobLinks(database.blobs, report_path.parent)),
                            encoding="utf-8")
+    written = _demo_retailer_reports(database, later[0], db.parent, pdf=not no_browser)
     rows: list[dict[str, Any]] = [{"brand": o.crawl.brand, "group": o.crawl.job.group,
              "profile": o.scorecard.profile if o.scorecard else None,
              "overall": o.scorecard.overall if o.scorecard else None,
              "grade": o.scorecard.grade if o.scorecard else None,
              "status": o.crawl.snapshot.status if o.crawl.snapshot else "failed", "scan_id": o.crawl.scan_id,
-             "message": o.message, "url": o.crawl.job.url} for o in outcomes]
-    if json_out:
-        _print_json(rows)
-    else:
-        table = Table(title="Fixture sites scanned", title_justify="left")
+             "message": o.message, "url": o.crawl.job.url} for o in [*outcomes, *later]]
+
+    def table() -> None:
+        from connectedness.scoring import shown
+
+        view = Table(title="Fixture sites scanned", title_justify="left")
         for column in ("brand", "group", "profile", "score", "grade", "status", "scan", "URL"):
-            table.add_column(column)
+            view.add_column(column)
         for r in rows:
-            table.add_row(r["brand"], r["group"] or "", r["profile"] or "",
-                          "" if r["overall"] is None else f"{r['overall']:.0f}", r["grade"] or "",
-                          r["message"] if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""), r["url"])
-        out.print(table)
-        out.print(f"{len(outcomes)} sites in {seconds:.1f} s. Database: {db}  Report: {report_path}")
-        out.print(f"Try: connectedness show SCAN_ID --db {db}   or: sqlite3 {db} "  # noqa: S608 - a hint, not a query
-                  "'select check_id, status, score from check_results where scan_id = 1'")
-    if any(o.failed for o in outcomes):
+            view.add_row(escape(r["brand"]), escape(r["group"] or ""), r["profile"] or "",
+                         "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
+                         escape(r["message"]) if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""),
+                         r["url"])
+        out.print(view)
+        out.print(f"{len(rows)} scans in {seconds:.1f} s (the last: {escape(later[0].crawl.brand)} again, after its "
+                  f"site changed). Database: {db}  Report of every site: {report_path}")
+        for label, path in written.items():
+            out.print(f"{label}: {path}")
+        brand = later[0].crawl.brand
+        out.print(f"Try: connectedness diff --brand {brand!r} --db {db}   connectedness trend {brand!r} --db {db}\n"
+                  f"     connectedness compare --group {later[0].crawl.job.group} --db {db}   "
+                  f"connectedness show SCAN_ID --db {db}")
+
+    _emit(json_out, csv_out, {"scans": rows, "reports": {k: str(v) for k, v in written.items()}}, lambda: rows, table)
+    if any(o.failed for o in [*outcomes, *later]):
         raise typer.Exit(1)
+
+
+def _demo_retailer_reports(database: Database, outcome: ScanOutcome, folder: Path, *, pdf: bool) -> dict[str, Path]:
+    """The retailer's HTML and PDF reports (with its trend, comparison and changes), and the group's
+    comparison as CSV; returns what was written, by label."""
+    from connectedness.reports.compare import compare_documents
+    from connectedness.reports.documents import latest_documents
+    from connectedness.reports.tabular import write_csv
+    from connectedness.reports.terminal import comparison_rows
+    from connectedness.storage.brands import group_members
+
+    if outcome.failed or outcome.crawl.scan_id is None:
+        return {}
+    doc = _stored_document(database, outcome.crawl.scan_id, None)
+    doc.update(_report_extras(database, doc, None))
+    slug = _default_report_path(doc, "html").stem
+    written = {"HTML report": _write_html_report(database, doc, folder / f"{slug}.html", "html", "inline",
+                                                 None, None, None, None, None)}
+    if pdf:
+        written["PDF report"] = _write_html_report(database, doc, folder / f"{slug}.pdf", "pdf", "inline",
+                                                   None, None, None, None, None)
+    group = doc["brand"]["group"]
+    if group:
+        rubric = _load_profile((doc["scorecard"] or {}).get("profile") or "default")
+        comparison = compare_documents(latest_documents(database, group_members(database, group), rubric),
+                                       group=group).to_dict()
+        path = folder / f"compare-{group}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            write_csv(handle, comparison_rows(comparison))
+        written["Group comparison (CSV)"] = path
+    return written
 
 
 @fixtures_app.command("serve")
 def fixtures_serve(
     port: Annotated[int, typer.Option(
         help="Port of the first site; the others follow in name order. 0 = any free ports.")] = 8100,
+    version: Annotated[list[str] | None, typer.Option(
+        "--version", metavar="SLUG=NAME",
+        help="Serve a later version of a site (fixtures/sites/SLUG/versions/NAME/), e.g. summit-outfitters=v2 "
+             "(repeatable).")] = None,
 ) -> None:
     """Serve every fixture site on its own 127.0.0.1 port until interrupted (Ctrl-C)."""
-    from connectedness.fixtures.server import serve_sites
+    from functools import partial
 
-    with serve_sites(first_port=port) as server:
+    from connectedness.fixtures.server import UnknownVersionError, load_sites, parse_version_choice, serve_sites
+
+    sites = load_sites()
+    # Checked before any port is opened: a typo is a usage error, not a server serving the wrong thing.
+    chosen = [_usage(partial(parse_version_choice, sites, choice), (ValueError, UnknownVersionError), "--version: ")
+              for choice in version or []]
+    with serve_sites(sites, first_port=port) as server:
+        for slug, name in chosen:
+            server.set_version(slug, name)
         table = Table(title="Fixture sites on 127.0.0.1", title_justify="left")
-        for column in ("site", "brand", "group", "URL"):
+        for column in ("site", "brand", "group", "version", "URL"):
             table.add_column(column)
         for slug, site in server.sites.items():
-            table.add_row(slug, site.brand, site.group, server.url(slug))
+            table.add_row(slug, site.brand, site.group, server.version(slug) or "public", server.url(slug))
         out.print(table)
         out.print("Ctrl-C stops them.")
         try:
