@@ -50,6 +50,7 @@ from .dates import (
     parse_text_date,
     url_key,
 )
+from .findings import and_list, days_ago, one_line, plural, short_day
 from .fingerprints import Detection, default_fingerprints, html_window
 from .site import Anchor, PageView, SiteView, css_path, node_types, split_url, squeeze
 
@@ -404,7 +405,8 @@ def blog_check(site: SiteView) -> Outcome:
     if not candidates:
         return Outcome("fail", 0, {"blog": "", "found_via": "", "host": "", "candidates": []}, [],
                        "Start a blog or news section and link it from your main navigation: regular stories, "
-                       "guides and updates give people a reason to come back and something to share.")
+                       "guides and updates give people a reason to come back and something to share.",
+                       "no blog or news section, and no page that is a post")
     best = candidates[0]
     shown = display_url(site, best.url)
     observations: dict[str, Any] = {
@@ -416,7 +418,26 @@ def blog_check(site: SiteView) -> Outcome:
         "candidates": [{"url": display_url(site, c.url), "via": c.via, "label": c.word} for c in candidates[:5]],
     }
     status, score, advice = _blog_grade(best, shown)
-    return Outcome(status, score, observations, [best.evidence], advice)
+    return Outcome(status, score, observations, [best.evidence], advice, _blog_finding(best, shown))
+
+
+BLOG_REACHED = {"nav": "navigation", "header": "header", "footer": "footer"}
+
+
+def _blog_finding(best: BlogCandidate, shown: str) -> str:
+    """"news section /news/, linked from the home page's navigation"."""
+    term = (blog_term(best.word) or best.word).replace("_", " ")
+    kind = "blog" if best.host == "external" else f"{term} section"
+    if best.via in BLOG_REACHED:
+        page = "the home page's" if best.on_home else "inner pages'"
+        how = f"linked from {page} {BLOG_REACHED[best.via]}"
+    elif best.via == "link":
+        how = f"linked only from page content ({plural(best.links, 'link')})"
+    elif best.via == "sitemap":
+        how = "listed in the sitemap, linked from no page"
+    else:
+        how = "named only by its feed, linked from no page"
+    return one_line(f"{kind} {shown}, {how}")
 
 
 def _article_pages(site: SiteView) -> list[PageView]:
@@ -464,7 +485,9 @@ def _articles_outcome(site: SiteView, articles: list[PageView]) -> Outcome:
                         source="jsonld" if first.anatomy.kind_via.startswith("json-ld") else "html")
     return Outcome("partial", 50, observations, [evidence],
                    "You publish posts, but no link leads to a blog or news section that lists them: add one to "
-                   "the main navigation so readers can find the rest.")
+                   "the main navigation so readers can find the rest.",
+                   one_line(f"{plural(len(articles), 'page')} that are posts (e.g. {display_url(site, first.url)}), "
+                            "but no blog or news section links them"))
 
 
 def _blog_grade(best: BlogCandidate, shown: str) -> tuple[Status, int, str]:
@@ -532,11 +555,14 @@ def recency_check(site: SiteView) -> Outcome:
         has_feed = any(is_post_feed(f) for f in site.feeds)
         if not has_blog and not has_feed:
             return Outcome("not_applicable", None, observations, [],
-                           "No blog or feed was found, so there is nothing to date; start one (see active.blog).")
+                           "No blog or feed was found, so there is nothing to date; start one (see active.blog).",
+                           "no blog or feed, so no posts to date")
+        what = "a blog" if has_blog else "a post feed"
         return Outcome("fail", 0, observations, [],
                        "We found a blog or feed but no dated posts: show a publication date on every post "
                        "(a <time datetime> element and datePublished in BlogPosting markup) so readers and "
-                       "search engines can see the site is alive.")
+                       "search engines can see the site is alive.",
+                       f"{what}, but no post on it shows a date")
     days = max(0, (today - newest.day).days)
     status, score, verdict = _recency_grade(days, observations["posts_90d"])
     observations["verdict"] = verdict
@@ -544,7 +570,14 @@ def recency_check(site: SiteView) -> Outcome:
     evidence = [Evidence(best.found_on, best.selector, snippet=best.snippet,
                          note=f"newest post ({newest.day.isoformat()}) dated by {best.source}",
                          source="feed" if best.source == "feed" else "jsonld" if best.source == "jsonld" else "html")]
-    return Outcome(status, score, observations, evidence, _recency_advice(days, newest.day, observations))
+    return Outcome(status, score, observations, evidence, _recency_advice(days, newest.day, observations),
+                   _recency_finding(days, newest.day, observations))
+
+
+def _recency_finding(days: int, newest: date, obs: dict[str, Any]) -> str:
+    """"last post 62 days ago (30 Sep 2026); 1 post in 90 days, 5 in a year"."""
+    return one_line(f"last post {days_ago(days)} ({short_day(newest)}); {plural(obs['posts_90d'], 'post')} in 90 "
+                    f"days, {obs['posts_365d']:,} in a year")
 
 
 def _recency_advice(days: int, newest: date, obs: dict[str, Any]) -> str:
@@ -689,7 +722,8 @@ def feeds_check(site: SiteView) -> Outcome:
         return Outcome("fail", 0, observations, [],
                        "Publish an RSS or Atom feed of your posts and link it in every page's <head> "
                        '(<link rel="alternate" type="application/rss+xml">): readers, newsletters and '
-                       "aggregators can then follow you.")
+                       "aggregators can then follow you.",
+                       "no RSS, Atom or JSON feed found or linked")
     evidence = [Evidence(f.url, snippet=f"{f.kind}: {len(f.entries)} entries, found via {f.found_via}",
                          source="feed") for f in site.feeds[:5]]
     evidence += [_unread_evidence(u) for u in unread[: max(0, 5 - len(evidence))]]
@@ -699,27 +733,56 @@ def feeds_check(site: SiteView) -> Outcome:
     advertised = bool(unread) or any(f.found_via in ADVERTISED_VIA for f in good)
     if good and advertised:
         return Outcome("pass", 100, observations, evidence,
-                       "Keep your feed linked in every page's <head> and include full post dates in it.")
+                       "Keep your feed linked in every page's <head> and include full post dates in it.",
+                       _feeds_finding(site, good, "advertised by the site's pages"))
     if good:
         return Outcome("partial", 70, observations, evidence,
                        'Your feed exists but no page advertises it: add <link rel="alternate" '
-                       'type="application/rss+xml"> to the <head> of every page so browsers and readers find it.')
+                       'type="application/rss+xml"> to the <head> of every page so browsers and readers find it.',
+                       _feeds_finding(site, good, f"found only {FOUND_VIA.get(good[0].found_via, 'by probing')}"))
     if unread and not records:
         first = next((u for u in unread if u.state == "not_fetched"), unread[0])
+        shown = display_url(site, first.url)
         if first.state == "not_fetched":
             return Outcome("partial", 70, observations, evidence,
                            f"Your pages advertise a feed ({first.url}) that we could not read ({first.reason}): "
-                           "make sure feed readers and aggregators may fetch it (robots.txt allows it, it answers).")
+                           "make sure feed readers and aggregators may fetch it (robots.txt allows it, it answers).",
+                           one_line(f"advertised feed {shown} not read: {first.reason}"))
         return Outcome("partial", 40, observations, evidence,
                        f"Your pages advertise a feed ({first.url}) that does not give one ({first.reason}): "
-                       "fix the link or the feed so readers who subscribe get your posts.")
+                       "fix the link or the feed so readers who subscribe get your posts.",
+                       one_line(f"advertised feed {shown} gives no feed: {first.reason}"))
     if linked and not records:
         return Outcome("partial", 60, observations, evidence,
                        f"Your pages link a feed ({linked[0][1].url}) but do not declare it: add "
                        '<link rel="alternate" type="application/rss+xml"> to every page\'s <head> so browsers, '
-                       "readers and aggregators find it without hunting for the link.")
+                       "readers and aggregators find it without hunting for the link.",
+                       one_line(f"a feed link ({display_url(site, linked[0][1].url)}) on "
+                                f"{display_url(site, linked[0][0].url)}, declared in no page's head"))
+    empty = site.feeds[0] if site.feeds else None
     return Outcome("partial", 40, observations, evidence,
-                   "Your feed has no entries (or could not be read): make sure it lists your latest posts.")
+                   "Your feed has no entries (or could not be read): make sure it lists your latest posts.",
+                   one_line(f"feed {display_url(site, empty.url)} has no entries" if empty is not None
+                            else "a feed, but it lists no entries"))
+
+
+FOUND_VIA = {"link-rel": "in the page head", "chrome-link": "through a header or footer link",
+             "anchor": "through a link in page content", "common-path": "at a common feed address"}
+"""How the crawl found a feed (``Feed.found_via``), in words; anything else reads "by probing"."""
+
+
+def _feeds_finding(site: SiteView, good: list[Feed], how: str) -> str:
+    """"RSS feed /feed/news.rss (6 entries, newest 20 Nov 2026), advertised by the site's pages; 2 feeds"."""
+    first = good[0]
+    days = [p.day for e in first.entries if (p := parse_datetime(e.published)) is not None]
+    newest = f", newest {short_day(max(days))}" if days else ""
+    more = f"; {len(good)} feeds with entries" if len(good) > 1 else ""
+    entries = plural(len(first.entries), "entry", "entries")
+    kind = FEED_KINDS.get(first.kind, first.kind)
+    return one_line(f"{kind} feed {display_url(site, first.url)} ({entries}{newest}), {how}{more}")
+
+
+FEED_KINDS = {"rss": "RSS", "atom": "Atom", "json": "JSON"}
 
 
 # --------------------------------------------------------------------------------------------- podcast
@@ -970,25 +1033,48 @@ def podcast_check(site: SiteView) -> Outcome:
     if not observations["present"]:
         return Outcome("fail", 0, observations, [],
                        "No podcast found. If you have things to say at length, a short regular podcast with its own "
-                       "RSS feed, listed in Apple Podcasts and Spotify, keeps you in customers' ears.")
+                       "RSS feed, listed in Apple Podcasts and Spotify, keeps you in customers' ears.",
+                       "no podcast feed, player, episode list or podcast app link found")
     if not (feeds or players or directories or audio or jsonld or episode_pages):
         return Outcome("partial", 50, observations, evidence[:10],
                        "Your podcast is only linked, with no player, episode list or feed we could see: give each "
                        "episode a page with a player and show notes, and publish an RSS feed so people can "
-                       "subscribe in any app.")
+                       "subscribe in any app.",
+                       one_line(f"a podcast section is linked ({sections[0]['url']}), but no player, episodes "
+                                "or feed were seen"))
     if not feeds:
         return Outcome("partial", 60, observations, evidence[:10],
                        "Your podcast has no RSS feed we could find: publish one (with the iTunes namespace and audio "
-                       'enclosures) and link it with <link rel="alternate"> so people can subscribe in any app.')
+                       'enclosures) and link it with <link rel="alternate"> so people can subscribe in any app.',
+                       one_line(f"a podcast ({_podcast_signs(observations)}), but no podcast feed"))
     age = (site.scan_time.date() - newest).days if newest else None
+    episode_count = plural(observations["episodes"], "episode")
     if newest is not None and age is not None and age > 365:
         return Outcome("partial", 40, observations, evidence[:10],
                        f"Your newest episode is {age:,} days old ({_human(newest)}): publish again or mark the "
-                       "show as finished so it does not look abandoned.")
+                       "show as finished so it does not look abandoned.",
+                       one_line(f"podcast feed with {episode_count}; the newest is {age:,} days old "
+                                f"({short_day(newest)})"))
     advice = ("Link your show in Apple Podcasts and Spotify from the podcast page so listeners can follow it "
               "in their app." if not directories else
               "Keep publishing episodes on a regular schedule and link each one from a page with show notes.")
-    return Outcome("pass", 100, observations, evidence[:10], advice)
+    when = f", newest {days_ago(age)} ({short_day(newest)})" if newest is not None and age is not None else ""
+    apps = sorted({d["directory"] for d in directories})
+    listed = f"; listed in {and_list(apps[:3])}{' and more' if len(apps) > 3 else ''}" if apps else \
+        "; no podcast app linked"
+    return Outcome("pass", 100, observations, evidence[:10], advice,
+                   one_line(f"podcast feed with {episode_count}{when}{listed}"))
+
+
+def _podcast_signs(obs: dict[str, Any]) -> str:
+    """What showed the podcast, in a few words: "Buzzsprout player, Apple Podcasts link"."""
+    signs = [f"{and_list(obs['players'])} player" if obs["players"] else "",
+             f"{and_list(sorted({d['directory'] for d in obs['directory_links']})[:2])} link"
+             if obs["directory_links"] else "",
+             plural(obs["audio_players"], "audio player") if obs["audio_players"] else "",
+             "Podcast markup" if obs["jsonld"] else "",
+             plural(obs["episode_list_pages"], "episode list page") if obs["episode_list_pages"] else ""]
+    return ", ".join(s for s in signs if s)
 
 
 # ----------------------------------------------------------------------------------------------- video
@@ -1186,20 +1272,46 @@ def video_check(site: SiteView) -> Outcome:
         if score < 100:
             return Outcome("partial", score, observations, evidence[:10],
                            "Your only video is a decorative background loop: add a video people choose to watch "
-                           "(a product demo, a how-to, a story) with controls, on the page it belongs to.")
+                           "(a product demo, a how-to, a story) with controls, on the page it belongs to.",
+                           one_line(f"only {plural(background, 'decorative background video loop')} (muted, "
+                                    "autoplaying, no controls)"))
         advice = ("Add VideoObject markup to pages with video so search engines can show it." if not objects else
                   "Keep video close to the content it supports, and link your channel so viewers can subscribe.")
-        return Outcome("pass", 100, observations, evidence[:10], advice)
+        return Outcome("pass", 100, observations, evidence[:10], advice, _video_finding(observations))
     weak = [e for d in loaders for e in d.evidence[:1]] + object_evidence + channel_evidence
     if weak:
         names = ", ".join(sorted({c["network"] for c in channels})) or "video"
         return Outcome("partial", 30, observations, weak[:10],
                        f"We see signs of {names} (a channel link, a player script or VideoObject markup) but no "
                        "video player in your pages: embed your best videos on the pages they belong to (product, "
-                       "how-to, about) so visitors watch them here.")
+                       "how-to, about) so visitors watch them here.",
+                       _weak_video_finding(observations))
     return Outcome("fail", 0, observations, [],
                    "No video found: short product demos, how-tos or behind-the-scenes clips embedded on your pages "
-                   "make the site feel alive and explain more than text.")
+                   "make the site feel alive and explain more than text.",
+                   "no video on the pages and no link to a video channel")
+
+
+def _video_finding(obs: dict[str, Any]) -> str:
+    """"YouTube and Vimeo players embedded; 2 <video> players; VideoObject markup on 2 pages"."""
+    parts = [f"{and_list(obs['embeds'])} player{'s' if len(obs['embeds']) > 1 else ''} embedded"
+             if obs["embeds"] else "",
+             plural(obs["player_iframes"], "video player frame") if obs["player_iframes"] else "",
+             plural(obs["built_players"], "page-builder video widget") if obs["built_players"] else "",
+             plural(obs["video_elements"], "video element") if obs["video_elements"] else "",
+             plural(obs["background_videos"], "background loop") if obs["background_videos"] else ""]
+    marked = f"VideoObject markup on {plural(len(obs['video_objects']), 'page')}" if obs["video_objects"] else \
+        "no VideoObject markup"
+    return one_line("; ".join([*(p for p in parts if p), marked]))
+
+
+def _weak_video_finding(obs: dict[str, Any]) -> str:
+    """"no video player on the pages; only a YouTube channel link"."""
+    networks = sorted({c["network"] for c in obs["channel_links"]})
+    signs = [f"{and_list(networks)} channel link{'s' if len(networks) > 1 else ''}" if networks else "",
+             f"{and_list(obs['player_scripts'])} player script" if obs["player_scripts"] else "",
+             f"VideoObject markup on {plural(len(obs['video_objects']), 'page')}" if obs["video_objects"] else ""]
+    return one_line("no video player on the pages; only " + ", ".join(s for s in signs if s))
 
 
 # ---------------------------------------------------------------------------------------------- events
@@ -1291,15 +1403,36 @@ def events_check(site: SiteView) -> Outcome:
         evidence.append(Evidence(pages[0].url, note="events page"))
     if upcoming:
         return Outcome("pass", 100, observations, evidence,
-                       "Keep upcoming events on the site with Event markup, and add recordings of past ones.")
+                       "Keep upcoming events on the site with Event markup, and add recordings of past ones.",
+                       _events_finding(observations))
     if upcoming_on_pages:
         return Outcome("partial", 70, observations, evidence,
                        "Your upcoming events have no schema.org Event markup: add it so search engines and "
-                       "calendars can list them.")
+                       "calendars can list them.",
+                       one_line(f"{plural(len(upcoming_on_pages), 'upcoming event date')} on "
+                                f"{observations['events_pages'][0]}, next {short_day(upcoming_on_pages[0])}; "
+                                "no Event markup"))
     if past or page_dates:
+        latest = max([date.fromisoformat(e["start"]) for e in past if e["start"]] + page_dates, default=None)
+        latest_words = f", the latest {short_day(latest)}" if latest is not None else ""
+        count = len(past) or len(set(page_dates))
         return Outcome("partial", 40, observations, evidence,
                        "Only past events are listed: announce the next event, webinar or meet-up so people have "
-                       "something to join.")
+                       "something to join.",
+                       one_line(f"only past events: {plural(count, 'event')}{latest_words}; nothing upcoming"))
+    pages_shown = observations["events_pages"]
     return Outcome("fail", 0, observations, [],
                    "No events or webinars found: a regular webinar, workshop or meet-up, announced with Event "
-                   "markup, turns readers into participants.")
+                   "markup, turns readers into participants.",
+                   one_line(f"no dated events or webinars; {and_list(pages_shown[:2])} show no event dates"
+                            if pages_shown else "no events or webinars found"))
+
+
+def _events_finding(obs: dict[str, Any]) -> str:
+    """"2 upcoming events with Event markup, next 6 Dec 2026: Sunday Supper Club"."""
+    upcoming = obs["upcoming"]
+    nxt = next((e for e in upcoming if e["start"]), upcoming[0])
+    when = f" {short_day(date.fromisoformat(nxt['start']))}" if nxt["start"] else ""
+    webinars = " (webinars among them)" if obs["webinars"] else ""
+    return one_line(f"{plural(len(upcoming), 'upcoming event')}{webinars} with Event markup, next{when}: "
+                    f"{nxt['name'] or 'unnamed'}")

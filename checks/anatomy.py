@@ -661,4 +661,5 @@ def app_shell_outcome(site: SiteView, observations: dict[str, Any], what: str, a
     return Outcome("could_not_check", None, {**observations, "app_shell": True}, [evidence],
                    f"The served HTML is an empty JavaScript app shell, so {what} could not be seen without running "
                    "its scripts: re-run the audit with a browser (rendered pages) before drawing conclusions."
-                   + (f" {advice}" if advice else ""))
+                   + (f" {advice}" if advice else ""),
+                   f"the served page is an empty JavaScript app shell: {what} could not be seen without its scripts")

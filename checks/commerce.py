@@ -43,6 +43,7 @@ from connectedness import vocabulary
 
 from .anatomy import app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
+from .findings import and_list, one_line, or_list, plural
 from .fingerprints import Detection, default_fingerprints
 from .site import Anchor, PageView, SiteView, css_path, node_types, split_url, squeeze
 
@@ -971,24 +972,44 @@ def storefront_check(site: SiteView) -> Outcome:
     if score == 0 and site.is_app_shell:
         return _shell_outcome(site, observations)
     evidence = store.cart_links[:2] + store.cart_pages[:1] + store.add_to_cart[:2] + list(store.products.values())[:3]
+    found = _storefront_finding(store, signals, prices)
     if store.cart and store.products:
         return Outcome("pass", score, observations, evidence,
-                       "Keep the cart one tap away on phones and check that every product page shows its price.")
+                       "Keep the cart one tap away on phones and check that every product page shows its price.",
+                       found)
     if store.cart:
         return Outcome("partial", score, observations, evidence,
                        "Add schema.org Product markup with an Offer (price, currency, availability) to each product "
-                       "page, so search engines and shopping tabs can show what you sell and for how much.")
+                       "page, so search engines and shopping tabs can show what you sell and for how much.",
+                       one_line(f"{found}; no Product offer markup"))
     if store.products:
         return Outcome("partial", score, observations, evidence,
                        "Your product pages describe offers but visitors cannot buy here: add a cart and checkout, "
-                       "or link each product to the shops that sell it.")
+                       "or link each product to the shops that sell it.",
+                       one_line(f"{found}, but no cart, checkout or add-to-cart"))
     if store.ordering_sites:
         return Outcome("partial", 35, observations, store.ordering_sites[:2],
                        "Orders are taken on a separate site: link it from every page and make sure it carries "
-                       "your brand, so visitors know the shop is yours.")
+                       "your brand, so visitors know the shop is yours.",
+                       one_line(f"no shop on the site; orders go to another site ({store.ordering_sites[0].snippet})"))
     return Outcome("fail", 0, observations, [],
                    "Visitors cannot buy anything on the site: if you sell products or services, add an online "
-                   "shop (cart, checkout, product pages with prices) so customers anywhere can order directly.")
+                   "shop (cart, checkout, product pages with prices) so customers anywhere can order directly.",
+                   "no cart, checkout, add-to-cart button or product offer found")
+
+
+CLUE_WORDS = {"js": "name in an inline script", "URL matches": "URLs", "HTML": "HTML", "element": "markup"}
+"""Kinds of fingerprint clue (the note after the platform's name) as a finding says them."""
+
+
+def _storefront_finding(store: Storefront, signals: dict[str, bool], prices: list[dict[str, str]]) -> str:
+    """"a cart or checkout, add-to-cart buttons, Product offers on 6 pages and prices in GBP"."""
+    currencies = sorted({str(p.get("currency")) for p in prices if p.get("currency")})
+    parts = ["a cart or checkout" if signals["cart_link"] else "",
+             "add-to-cart buttons" if signals["add_to_cart"] else "",
+             f"Product offers on {plural(len(store.products), 'page')}" if store.products else "",
+             f"prices in {and_list(currencies)}" if currencies else "prices" if signals["prices"] else ""]
+    return one_line(and_list(parts))
 
 
 @check(id="commerce.platform", category="commerce", title="Commerce platform", weight=1)
@@ -1019,17 +1040,24 @@ def platform_check(site: SiteView) -> Outcome:
         "site_builder": builders[0].slug if builders else "",
     }
     if best is not None:
+        kinds = sorted({_clue_kind(e) for e in best.evidence}, key=lambda k: (k not in _STRONG_CLUES, k))
+        clues = [CLUE_WORDS.get(k, k) for k in kinds[:3]] + (["more"] if len(kinds) > 3 else [])
         return Outcome("pass", 100, observations, best.evidence,
                        f"The store runs on {best.name}: keep it and its apps up to date and use its built-in "
-                       "multi-currency, language and mobile checkout features to sell beyond your home market.")
+                       "multi-currency, language and mobile checkout features to sell beyond your home market.",
+                       one_line(f"the store runs on {best.name} (confidence {best.confidence}, from its "
+                                f"{and_list(clues)})"))
     if store.sells:
         return Outcome("partial", 50, observations, [],
                        "We could not recognise the platform behind the store. If it is custom-built, make sure "
-                       "checkout is as quick on a phone as on the big platforms (saved details, wallet payments).")
+                       "checkout is as quick on a phone as on the big platforms (saved details, wallet payments).",
+                       "a store, on a platform we could not recognise (custom or headless)")
     if site.is_app_shell:
         return _shell_outcome(site, observations)
+    built = f"; the site is built with {builders[0].name}" if builders else ""
     return Outcome("not_applicable", None, observations, [],
-                   "No online store was found, so there is no commerce platform to judge.")
+                   "No online store was found, so there is no commerce platform to judge.",
+                   f"no online store, so no commerce platform{built}")
 
 
 @check(id="commerce.reach", category="commerce", title="Selling across borders", weight=2)
@@ -1063,7 +1091,8 @@ def reach_check(site: SiteView) -> Outcome:
         if site.is_app_shell:
             return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, evidence,
-                       "The site does not sell, so reach across borders is not judged here.")
+                       "The site does not sell, so reach across borders is not judged here.",
+                       "the site sells nothing, online or through stockists, so reach is not judged")
     score = (35 if len(currencies) >= 2 else 10 if currencies else 0) + (35 if len(langs) >= 2 else 0) \
         + (30 if shipping else 0)
     status: Status = "pass" if score >= 65 else "partial" if score > 0 else "fail"
@@ -1079,7 +1108,18 @@ def reach_check(site: SiteView) -> Outcome:
     if not store.sells and buy.present:
         advice = ("You sell only through retailers: list stockists abroad or add an online shop that ships "
                   "internationally, so customers outside your home market can buy.")
-    return Outcome(status, score, observations, evidence, advice)
+    return Outcome(status, score, observations, evidence, advice,
+                   _reach_finding(sorted(currencies), langs, bool(shipping), store.sells or bool(currencies)))
+
+
+def _reach_finding(currencies: list[str], langs: list[str], shipping: bool, sells: bool) -> str:
+    """"2 currencies (EUR, GBP), 3 languages (de, en, fr), ships abroad"."""
+    money_part = (f"{plural(len(currencies), 'currency', 'currencies')} ({', '.join(currencies[:5])})" if currencies
+                  else "no prices in a currency")
+    lang_part = f"{plural(len(langs), 'language')} ({', '.join(langs[:6])})" if len(langs) >= 2 else "one language"
+    ship_part = "ships abroad" if shipping else "no shipping abroad mentioned"
+    sold = "" if sells else "sold through retailers only; "
+    return one_line(f"{sold}{money_part}, {lang_part}, {ship_part}")
 
 
 @check(id="commerce.apps", category="commerce", title="App store links", weight=1)
@@ -1096,22 +1136,28 @@ def apps_check(site: SiteView) -> Outcome:
     banner = [view.url for view in site.pages if view.meta.get("apple-itunes-app")][:1]
     observations: dict[str, Any] = {"app_store_links": sorted(links), "stores": stores, "smart_banner": bool(banner)}
     evidence = list(links.values())
+    apps = plural(len(links), "app link")
     if len(stores) >= 2:
         return Outcome("pass", 100, observations, evidence,
-                       "Keep the App Store and Google Play badges in the footer and on pages about the app.")
+                       "Keep the App Store and Google Play badges in the footer and on pages about the app.",
+                       f"the app is linked on the App Store and Google Play ({apps})")
     if stores:
         missing = "Google Play" if stores == ["app_store"] else "the App Store"
+        linked = "the App Store" if stores == ["app_store"] else "Google Play"
         return Outcome("partial", 50, observations, evidence,
-                       f"Link the app on {missing} as well, so visitors on every phone can install it.")
+                       f"Link the app on {missing} as well, so visitors on every phone can install it.",
+                       f"the app is linked on {linked} only ({apps}); not on {missing}")
     if site.is_app_shell:
         return _shell_outcome(site, observations)
     if banner:
         return Outcome("partial", 30, observations,
                        [Evidence(banner[0], 'meta[name="apple-itunes-app"]', "content", note="smart app banner")],
-                       "Add visible App Store and Google Play links; the smart banner only shows in Safari on iOS.")
+                       "Add visible App Store and Google Play links; the smart banner only shows in Safari on iOS.",
+                       "only an iOS smart app banner (apple-itunes-app meta), no app store links")
     return Outcome("fail", 0, observations, [],
                    "No app store links were found: if you have an app, link it on the App Store and Google Play "
-                   "from the footer; if not, consider whether repeat customers would use one.")
+                   "from the footer; if not, consider whether repeat customers would use one.",
+                   "no App Store or Google Play links")
 
 
 @check(id="commerce.recurring", category="commerce", title="Loyalty, subscriptions and gift cards", weight=1)
@@ -1143,10 +1189,12 @@ def recurring_check(site: SiteView) -> Outcome:
             return _shell_outcome(site, observations)
         if not (storefront(site).sells or offered_currencies(site) or where_to_buy(site).present):
             return Outcome("not_applicable", None, observations, [],
-                           "The site sells nothing, so recurring purchase models are not judged.")
+                           "The site sells nothing, so recurring purchase models are not judged.",
+                           "the site sells nothing, so loyalty, subscriptions and gift cards are not judged")
         return Outcome("fail", 0, observations, [],
                        "Give customers a reason to come back: a rewards programme, a subscription for what they "
-                       "reorder, or gift cards they can send to friends.")
+                       "reorder, or gift cards they can send to friends.",
+                       "no loyalty programme, subscription or gift cards found")
     status: Status = "pass" if score >= 80 else "partial"
     if not has["loyalty"]:
         advice = "Add a loyalty or rewards programme so repeat customers earn something for coming back."
@@ -1156,7 +1204,28 @@ def recurring_check(site: SiteView) -> Outcome:
         advice = "Sell gift cards online: customers bring you new customers as gifts."
     else:
         advice = "Link loyalty, subscriptions and gift cards from the footer so members always find them."
-    return Outcome(status, score, observations, evidence, advice)
+    examples = {"loyalty": found.loyalty, "subscriptions": found.subscriptions, "gift_cards": found.gift_cards}
+    return Outcome(status, score, observations, evidence, advice, _recurring_finding(has, found.providers, examples))
+
+
+RECURRING_NAMES = {"loyalty": "a loyalty programme", "subscriptions": "subscriptions",
+                   "gift_cards": "gift cards"}
+
+
+def _recurring_finding(has: dict[str, bool], providers: dict[str, list[str]],
+                       seen: dict[str, list[Evidence]]) -> str:
+    """"subscriptions (ReCharge) and gift cards; no loyalty programme"."""
+    def named(model: str) -> str:
+        tools = sorted(set(providers.get(model, [])))
+        snippet = seen[model][0].snippet if seen.get(model) else ""
+        shown = (split_url(snippet).hostname or "") if snippet.startswith(("http:", "https:")) else \
+            f'"{_clip(snippet, 30)}"' if snippet else ""
+        example = shown
+        detail = and_list(tools[:2]) or example
+        return RECURRING_NAMES[model] + (f" ({detail})" if detail else "")
+    present = [named(m) for m in RECURRING_NAMES if has[m]]
+    absent = [RECURRING_NAMES[m].removeprefix("a ") for m in RECURRING_NAMES if not has[m]]
+    return one_line(and_list(present) + (f"; no {or_list(absent)}" if absent else ""))
 
 
 @check(id="commerce.where_to_buy", category="commerce", title="Where to buy", weight=1)
@@ -1184,12 +1253,18 @@ def where_to_buy_check(site: SiteView) -> Outcome:
         advice = ("Keep the stockist list current and link each product to the retailers that carry it."
                   if not found.marketplaces else
                   "Link your marketplace stores from every product page as well as the footer.")
-        return Outcome("pass", 100, observations, evidence, advice)
+        parts = [f"where-to-buy page {and_list(sorted(found.targets)[:2])}" if found.targets else
+                 "a where-to-buy link" if found.pages else "",
+                 f"{and_list(sorted(found.marketplaces)[:3])} store links" if found.marketplaces else "",
+                 f"{and_list(sorted(found.widgets)[:2])} widget" if found.widgets else ""]
+        return Outcome("pass", 100, observations, evidence, advice, one_line(and_list(parts)))
     if store.sells:
         return Outcome("not_applicable", None, observations, [],
-                       "You sell direct online; if retailers or marketplaces also carry you, list them too.")
+                       "You sell direct online; if retailers or marketplaces also carry you, list them too.",
+                       "the site sells direct online and lists no stockists or marketplaces")
     if site.is_app_shell:
         return _shell_outcome(site, observations)
     return Outcome("fail", 0, observations, [],
                    "Visitors cannot find where to buy: add a 'Where to buy' page listing shops and online "
-                   "retailers, or an online store of your own.")
+                   "retailers, or an online store of your own.",
+                   "no stockists, retailer list or marketplace store, and no shop of its own")

@@ -34,6 +34,7 @@ from connectedness import vocabulary
 
 from .anatomy import CHROME, PRODUCT_TYPES, SITE_CHROME, app_shell_outcome, name_words
 from .base import Evidence, Outcome, Status, check
+from .findings import and_list, one_line, or_list, plural, where
 from .fingerprints import Detection, default_fingerprints
 from .site import Anchor, Form, FormField, PageView, SiteView, css_path, node_types, split_url, squeeze
 
@@ -60,6 +61,21 @@ GENERAL_FORM_TOOLS = frozenset({"hubspot"})
 def slug(name: str) -> str:
     """The short provider name observations use: "Judge.me" -> "judge.me", "Google reviews" -> "google"."""
     return _SLUGS.get(name) or re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+
+
+@cache
+def _names_by_slug(kind: str) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for name, tech in sorted(default_fingerprints().technologies.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        if kind in tech.kinds:
+            names.setdefault(slug(name), name)
+    return names
+
+
+def provider_name(provider: str, kind: str) -> str:
+    """A provider slug as a client reads it: "campaign-monitor" -> "Campaign Monitor", "hubspot" -> "HubSpot"."""
+    name = _names_by_slug(kind).get(provider) or provider.replace("-", " ").title()
+    return name.removesuffix(" Forms")
 
 
 def detected(site: SiteView, kind: str) -> list[Detection]:
@@ -724,10 +740,12 @@ def newsletter(site: SiteView) -> Outcome:
     if best == "form" and (on_home or len(form_pages) * 2 >= len(site.pages)):
         return Outcome("pass", 100, observations, evidence,
                        "Keep the signup visible on every page and send a welcome email within minutes, so the "
-                       "people who raise their hand hear back while they still care.")
+                       "people who raise their hand hear back while they still care.",
+                       _newsletter_finding(site, signups, observations))
     if best:
         score = {"form": 70, "popup": 60, "link": 50}[best]
-        return Outcome("partial", score, observations, evidence, _NEWSLETTER_ADVICE[best])
+        return Outcome("partial", score, observations, evidence, _NEWSLETTER_ADVICE[best],
+                       _newsletter_finding(site, signups, observations))
     if site.is_app_shell:
         return unseen(site, observations, "the newsletter signup")
     tools = detected(site, "email")
@@ -736,10 +754,34 @@ def newsletter(site: SiteView) -> Outcome:
         return Outcome("partial", 30, observations, _detection_evidence(tools) + evidence,
                        f"{tools[0].name} is installed but no signup form is in the page itself (it may only "
                        "appear as a script-drawn pop-up): add a plain signup form to the footer so every visitor, "
-                       "and every search engine, can see it.")
+                       "and every search engine, can see it.",
+                       one_line(f"{tools[0].name} is installed, but no signup form is in the pages' HTML"))
+    others = sorted({r["kind"] for r in observations["not_newsletters"]})
     return Outcome("fail", 0, observations, evidence,
                    "Add a one-field email signup to the footer of every page (with a line on what subscribers "
-                   "get and how often): it turns one-off visitors into an audience you can talk to again.")
+                   "get and how often): it turns one-off visitors into an audience you can talk to again.",
+                   one_line("no newsletter or email signup found" + (
+                       f"; the email fields seen are {and_list(others)} forms" if others else "")))
+
+
+def _newsletter_finding(site: SiteView, signups: list[Signup], obs: dict[str, Any]) -> str:
+    """"Mailchimp signup form on every page (21)", "only a link to a signup page (/newsletter/)"."""
+    by = f"{provider_name(obs['provider'], 'email')} " if obs["provider"] else ""
+    total, pages = len(site.pages), obs["pages_with_form"]
+    if obs["kind"] == "form":
+        if pages >= total:
+            spread = f"every page ({pages})"
+        elif obs["on_home"]:
+            spread = f"the home page and {pages - 1} of the other {plural(total - 1, 'page')}"
+        else:
+            spread = f"{pages} of {plural(total, 'page')}, not the home page"
+        return one_line(f"{by}signup form on {spread}")
+    if obs["kind"] == "popup":
+        popups = len({s.view.url for s in signups if s.kind == "popup"})
+        return one_line(f"{by}signup form only in a pop-up ({plural(popups, 'page')}), none on the page itself")
+    target = next((s.evidence.snippet for s in signups if s.kind == "link"), "")
+    shown = f" ({where(site, target)})" if target.startswith(("http:", "https:")) else ""
+    return one_line(f"only a link to a {by}signup page{shown}, no form on the pages")
 
 
 _NEWSLETTER_ADVICE = {
@@ -869,7 +911,24 @@ def contact(site: SiteView) -> Outcome:
     if not channels and not help_url and site.is_app_shell:
         return unseen(site, observations, "the contact channels")
     status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
-    return Outcome(status, score, observations, evidence, _contact_advice(missing))
+    return Outcome(status, score, observations, evidence, _contact_advice(missing),
+                   _contact_finding(site, channels, missing, help_url))
+
+
+CONTACT_NAMES = {"form": "contact form", "mailto": "email link", "tel": "tap-to-call phone link",
+                 "address": "postal address"}
+
+
+def _contact_finding(site: SiteView, channels: list[str], missing: list[str], help_url: str) -> str:
+    """"contact form, email link and postal address; help centre /help/; no tap-to-call phone link"."""
+    order = [c for c in CONTACT_NAMES if c in channels]
+    found = and_list(CONTACT_NAMES[c] for c in order)
+    helped = f"help centre {where(site, help_url)}" if help_url else ""
+    lacking = f"no {or_list(CONTACT_NAMES[m] for m in missing)}" if missing else ""
+    if not order:
+        return one_line(f"{helped}; {lacking}" if helped else
+                        "no contact form, email link, tap-to-call phone link or postal address")
+    return one_line("; ".join(p for p in (found, helped, lacking) if p))
 
 
 def _contact_advice(missing: list[str]) -> str:
@@ -1042,24 +1101,30 @@ def chat(site: SiteView) -> Outcome:
                     "providers": [slug(d.name) for d in found] or ([provider] if provider else [])}
     if kind in ("widget", "in-house"):
         evidence = _detection_evidence(sure) if sure else [in_house] if in_house else []
+        also = f" (also {and_list(d.name for d in sure[1:3])})" if len(sure) > 1 else ""
         return Outcome("pass", 100, observations, evidence,
                        "Staff the chat during the hours customers actually visit and show those hours in the "
-                       "widget, so a question never lands in an empty room.")
+                       "widget, so a question never lands in an empty room.",
+                       one_line(f"{sure[0].name} live chat widget{also}" if sure else
+                                "the site's own live chat, opened by a button on the page"))
     if kind == "loader":
         return Outcome("partial", CHAT_SCORES[kind], observations, _detection_evidence(loaders),
                        f"{loaders[0].name}'s loader is installed, but nothing in the page says its chat is on: "
                        "enable the chat channel in its settings (or add a visible chat button), so visitors can "
-                       "ask a question the moment they have it.")
+                       "ask a question the moment they have it.",
+                       one_line(f"{loaders[0].name} support widget loader, with no sign its chat is switched on"))
     if link is not None:
         return Outcome("partial", CHAT_SCORES["link"], observations, [link[1]],
                        "Visitors can message you only by leaving the site for a messaging app: add a chat widget "
                        "(or a floating WhatsApp or Messenger button) on every page, so a question can be asked "
-                       "where it comes up.")
+                       "where it comes up.",
+                       one_line(f"no chat on the site; only a Messenger link ({link[1].snippet})"))
     if site.is_app_shell:
         return unseen(site, observations, "a chat widget")
     return Outcome("fail", 0, observations, [],
                    "Add a live chat or WhatsApp button so visitors can ask a question the moment they have it, "
-                   "instead of leaving to find the answer elsewhere.")
+                   "instead of leaving to find the answer elsewhere.",
+                   "no live chat or messaging found")
 
 
 # ----------------------------------------------------------------- booking
@@ -1111,27 +1176,35 @@ def booking(site: SiteView) -> Outcome:
                     "booking_form": form.view.url if form is not None else "",
                     "booking_link": intent[1].url if intent else ""}
     if found:
+        page = next((e.url for e in found[0].evidence), "")
+        on = f" on {where(site, page)}" if page else ""
         return Outcome("pass", 100, observations, _detection_evidence(found),
                        "Link the booking calendar from the header and every product or service page, so "
-                       "a ready buyer is one click from a conversation.")
+                       "a ready buyer is one click from a conversation.",
+                       one_line(f"{found[0].name} booking tool{on}"))
     if form is not None:
         return Outcome("partial", 70, observations,
                        [_form_evidence(form, "booking request form: visitors ask for a time")],
                        "Visitors can ask for an appointment, but must wait for a reply: offer a self-service "
                        "calendar (Calendly, Doctolib, OpenTable or similar) beside the form so they can pick a "
-                       "time themselves.")
+                       "time themselves.",
+                       one_line(f"a booking request form on {where(site, form.view.url)}, no self-service calendar"))
     if intent is not None:
         view, anchor = intent
+        label = squeeze(anchor.text)[:50]
+        target = f" to {where(site, anchor.url)}" if anchor.scheme in ("http", "https") else ""
         return Outcome("partial", 40, observations,
                        [Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
                                   note=f"booking link without a booking tool: {anchor.text[:60]}")],
                        "Embed a self-service calendar (Calendly, OpenTable or similar) on the booking page so "
-                       "visitors can pick a time themselves instead of waiting for a reply.")
+                       "visitors can pick a time themselves instead of waiting for a reply.",
+                       one_line(f'a "{label}" link{target}, but no booking tool or form seen'))
     if site.is_app_shell:
         return unseen(site, observations, "a booking tool")
     return Outcome("fail", 0, observations, [],
                    "Let visitors book a call, demo or visit on the spot with an embedded scheduling tool: a "
-                   "face-to-face conversation is the strongest relationship a website can start.")
+                   "face-to-face conversation is the strongest relationship a website can start.",
+                   "no booking tool, booking form or booking link found")
 
 
 # ----------------------------------------------------------------- comments
@@ -1480,9 +1553,13 @@ def comments(site: SiteView) -> Outcome:
     observations: dict[str, Any] = {"provider": provider, "content_pages": len(content)}
     if provider:
         evidence = _detection_evidence(found) if found else [native] if native else []
+        system = f"{found[0].name} comments" if found else "the site's own comments"
+        seen_on = evidence[0].url if evidence else ""
         return Outcome("pass", 100, observations, evidence,
                        "Reply to comments within a day and feature the best ones: a visible answer turns "
-                       "readers into regulars.")
+                       "readers into regulars.",
+                       one_line(f"{system} under posts" + (f" (e.g. {where(site, seen_on)})" if seen_on else "")
+                                + f"; {plural(len(content), 'post or article page')} read"))
     if site.is_app_shell:
         return unseen(site, observations, "comments")
     closed = [e for v in content or site.pages if (e := _closed_notice(v))]
@@ -1493,15 +1570,19 @@ def comments(site: SiteView) -> Outcome:
         observations["provider"] = "native"
         return Outcome("partial", 50, observations, [shown],
                        "Readers' comments are shown but closed on this post: keep comments open on every post "
-                       "(or reopen them on the ones still read), so a new reader can join the conversation.")
+                       "(or reopen them on the ones still read), so a new reader can join the conversation.",
+                       one_line(f"readers' comments shown on {where(site, shown.url)}, but closed to new ones"))
     if not content:
         return Outcome("not_applicable", None, observations, closed[:1],
                        "No articles or posts were found, so comments do not apply yet; if you start a blog, "
-                       "let readers reply under each post.")
+                       "let readers reply under each post.",
+                       "no articles or posts to comment on")
+    shut = f"; comments closed on {plural(len(closed), 'page')}" if closed else ""
     return Outcome("fail", 0, observations,
                    [Evidence(content[0].url, note="article or post without a comment section"), *closed[:2]],
                    "Open comments (or a moderated reply form) under your articles: a post nobody can answer "
-                   "is a broadcast, not a conversation.")
+                   "is a broadcast, not a conversation.",
+                   one_line(f"no way to comment on {plural(len(content), 'post or article page')}{shut}"))
 
 
 # ----------------------------------------------------------------- reviews
@@ -1546,23 +1627,37 @@ def reviews(site: SiteView) -> Outcome:
     observations: dict[str, Any] = {"sources": sources,
                                     "aggregate_rating": aggregate[0] if aggregate else None}
     evidence = _detection_evidence(found) + ([aggregate[1]] if aggregate else [])
+    names = f"{and_list(d.name.removesuffix(' reviews') for d in found[:3])} reviews" if found else ""
+    rating = _rating_words(aggregate[0]) if aggregate else ""
     if found and aggregate:
         return Outcome("pass", 100, observations, evidence,
                        "Answer reviews, the bad ones first, and quote the best on product pages: visible "
-                       "replies show the brand listens.")
+                       "replies show the brand listens.",
+                       one_line(f"{names}, and {rating}"))
     if found:
         return Outcome("partial", 60, observations, evidence,
                        "Mark up your rating with schema.org AggregateRating so the stars show in search results "
-                       "and more people click through to read the reviews.")
+                       "and more people click through to read the reviews.",
+                       one_line(f"{names}; no AggregateRating markup"))
     if aggregate:
         return Outcome("partial", 60, observations, evidence,
                        "Show the reviews behind your rating on the page (a review widget or links to Google or "
-                       "Trustpilot), so visitors can read what customers actually say.")
+                       "Trustpilot), so visitors can read what customers actually say.",
+                       one_line(f"{rating}, but no review widget or review-site link"))
     if site.is_app_shell:
         return unseen(site, observations, "reviews")
     return Outcome("fail", 0, observations, [],
                    "Collect and show customer reviews (Google, Trustpilot or a product-review app) with star "
-                   "markup: people believe other customers long before they believe the brand.")
+                   "markup: people believe other customers long before they believe the brand.",
+                   "no customer reviews, review widget or rating markup found")
+
+
+def _rating_words(facts: dict[str, Any]) -> str:
+    """"a rating of 4.7 from 312 reviews in AggregateRating markup"."""
+    value, count = facts.get("value"), facts.get("count")
+    rated = f" of {value}" if value not in (None, "") else ""
+    counted = f" from {count} reviews" if count not in (None, "") else ""
+    return f"a rating{rated}{counted} in AggregateRating markup"
 
 
 # ----------------------------------------------------------------- community
@@ -1602,14 +1697,18 @@ def community(site: SiteView) -> Outcome:
         evidence.append(Evidence(view.url, selector=anchor.selector, attribute="href", snippet=anchor.url,
                                  note=f"community link: {anchor.text[:60]}"))
     if present:
+        parts = [f"{and_list(d.name for d in found[:3])} community" if found else "",
+                 f'a "{squeeze(link[1].text)[:40]}" link to {where(site, link[1].url)}' if link else ""]
         return Outcome("pass", 100, observations, evidence[:3],
                        "Give the community a job: host a monthly Q&A with the team and feature member "
-                       "posts on the site, so customers keep coming back to talk to each other.")
+                       "posts on the site, so customers keep coming back to talk to each other.",
+                       one_line("; ".join(p for p in parts if p)))
     if site.is_app_shell:
         return unseen(site, observations, "a community")
     return Outcome("fail", 0, observations, [],
                    "Start a place where customers help each other (a forum, Discord or community group) and "
-                   "link it from the menu: networked customers are the brand's best advocates.")
+                   "link it from the menu: networked customers are the brand's best advocates.",
+                   "no forum, community platform or community link found")
 
 
 # ----------------------------------------------------------------- accounts
@@ -1650,11 +1749,16 @@ def accounts(site: SiteView) -> Outcome:
     features = _account_features(site)
     observations = {"present": bool(features), "features": sorted(features)}
     if features:
+        names = {"sign_in": "a sign-in or account link", "wishlist": "a wishlist",
+                 "personalisation": "a personalisation tool"}
+        found = [names.get(f, f) for f in sorted(features, key=list(names).index)]
         return Outcome("pass", 100, observations, list(features.values())[:3],
                        "Use the account: greet returning customers by name and recommend from what they "
-                       "bought or saved, so signing in is worth it.")
+                       "bought or saved, so signing in is worth it.",
+                       one_line(and_list(found)))
     if site.is_app_shell:
         return unseen(site, observations, "accounts")
     return Outcome("fail", 0, observations, [],
                    "Offer a customer account (order history, saved items, preferences) so returning visitors "
-                   "get a site that remembers them.")
+                   "get a site that remembers them.",
+                   "no sign-in, customer account or wishlist found")

@@ -21,6 +21,7 @@ from connectedness.crawler.snapshot import Render
 
 from .anatomy import SITE_CHROME
 from .base import Evidence, Outcome, Status, check, graded
+from .findings import NOT_RENDERED, and_list, one_line, plural, where
 from .site import PageView, SiteView, css_path
 
 _MEDIA_WIDTH = re.compile(r"@media[^{]*\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
@@ -71,7 +72,8 @@ def viewport(site: SiteView) -> Outcome:
     decided, else ``"static"``."""
     pages = _key_pages(site)
     if not pages:
-        return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.")
+        return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.",
+                       "not checked: no page could be fetched")
     rows: list[dict[str, Any]] = []
     evidence: list[Evidence] = []
     for page in pages:
@@ -95,9 +97,12 @@ def viewport(site: SiteView) -> Outcome:
     for url in missing:
         evidence.append(Evidence(url, selector="head", note="no width=device-width viewport meta"))
     if not home["device_width"]:
+        says = f' (its viewport meta says "{home["content"][:40]}")' if home["content"] else ""
         return Outcome("fail", 0, observations, evidence,
                        'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to every page so '
-                       "phones lay the page out at their own width instead of shrinking the desktop design.")
+                       "phones lay the page out at their own width instead of shrinking the desktop design.",
+                       one_line(f"no width=device-width viewport on the home page{says}; {len(missing)} of "
+                                f"{plural(len(rows), 'key page')} lack it"))
     # Effective, not just declared: what width Chromium laid each rendered page out at on touch screens.
     # A page that declares device-width but still lays out at 980 px (a second viewport meta, a script
     # rewriting it) looks fine in the source and is a shrunken desktop page on every phone.
@@ -118,9 +123,12 @@ def viewport(site: SiteView) -> Outcome:
     observations["effective"] = (not ineffective) if measured else None
     observations["decided_by"] = "rendered" if ineffective else "static"
     if ineffective:
+        wide = next(m for m in measured if m["url"] == ineffective[0])
         return Outcome("partial", 40, observations, evidence,
                        f"The viewport meta is there but Chromium still laid {ineffective[0]} out wider than the phone: "
-                       "look for a second viewport meta or a script that rewrites it.")
+                       "look for a second viewport meta or a script that rewrites it.",
+                       one_line(f"width=device-width declared, but {where(site, wide['url'])} was laid out "
+                                f"{wide['layout_width']} px wide on the {wide['device_width']} px {wide['viewport']}"))
     problems = len(locked_pages) + len(missing)
     if problems:
         _, score = graded(len(rows) - problems, len(rows))
@@ -129,9 +137,19 @@ def viewport(site: SiteView) -> Outcome:
                   f"Add the viewport meta to the {len(missing)} key page(s) that lack it: " + ", ".join(missing[:3]))
         # The home page has the meta, so phones lay it out at their width: that is worth something even
         # when every key page blocks zoom (graded() alone would say 0, and 0 is a fail, not a partial).
-        return Outcome("partial", max(VIEWPORT_DECLARED_FLOOR, min(score, 80)), observations, evidence, advice)
+        why = home["zoom_disabled"] or next((r["zoom_disabled"] for r in rows if r["zoom_disabled"]), "")
+        parts = [f"zoom disabled ({why}) on {len(locked_pages)} of {plural(len(rows), 'key page')}"
+                 if locked_pages else "",
+                 f"no width=device-width viewport on {len(missing)} of {plural(len(rows), 'key page')}"
+                 if missing else ""]
+        return Outcome("partial", max(VIEWPORT_DECLARED_FLOOR, min(score, 80)), observations, evidence, advice,
+                       one_line("; ".join(p for p in parts if p)))
+    checked = f", and Chromium laid out {plural(len(measured), 'phone or tablet view')} at the device width" \
+        if measured else ""
     return Outcome("pass", 100, observations, evidence,
-                   "Keep the viewport meta on every template; check new templates before they ship.")
+                   "Keep the viewport meta on every template; check new templates before they ship.",
+                   one_line(f"width=device-width viewport with zoom allowed on all {plural(len(rows), 'key page')}"
+                            f"{checked}"))
 
 
 @check(id="responsive.media_queries", category="responsive", title="Layout adapts by screen width (media queries)",
@@ -191,32 +209,52 @@ def media_queries(site: SiteView) -> Outcome:
                     "decided_by": "rendered" if layout.measured and not sources else "static",
                     "rendered_reflows": layout.reflows}
     if sources:
+        files = len({s["where"] for s in sources if s["kind"] == "stylesheet"})
+        blocks = sum(1 for s in sources if s["kind"] != "stylesheet")
+        queries = sum(int(s["queries"]) for s in sources)
+        places = and_list([plural(files, "stylesheet") if files else "",
+                           plural(blocks, "style block or link") if blocks else ""])
         return Outcome("pass", 100, observations, evidence,
-                       "Keep testing each breakpoint on real phones; the browser audit measures whether it works.")
+                       "Keep testing each breakpoint on real phones; the browser audit measures whether it works.",
+                       one_line(f"{plural(queries, 'width media query', 'width media queries')} "
+                                f"in {places}"))
     if layout.reflows:
         return Outcome("pass", 100, observations, evidence + layout.evidence,
                        "No width media queries were found in the CSS we could read, but Chromium laid every page "
                        "out without sideways scrolling at every screen size measured: the layout reflows. Keep "
-                       "checking new templates at phone width.")
+                       "checking new templates at phone width.",
+                       one_line(f"no width media queries in the CSS read, but all "
+                                f"{plural(len(site.snapshot.renders), 'rendered view')} fit their screens"))
     if framework or framework_sheets:
         evidence += [Evidence(first_page, selector="link[rel=stylesheet]", attribute="href", snippet=href,
                               note="a responsive framework's stylesheet (not read)") for href in framework_sheets[:2]]
+        shown = framework[:2] or [href.rsplit("/", 1)[-1].split("?", 1)[0] for href in framework_sheets[:2]]
+        what = "grid classes" if framework else "stylesheet, not read"
         return Outcome("partial", 60, observations, evidence,
                        "A responsive framework is used but no width media queries were found in the CSS we could "
-                       "read: confirm the framework's stylesheet is loaded and its grid covers phones.")
+                       "read: confirm the framework's stylesheet is loaded and its grid covers phones.",
+                       one_line(f"no width media queries read; only a responsive framework's {what} "
+                                f"({', '.join(shown)})"))
     if mobile_site:
         evidence.append(Evidence(first_page, selector='link[rel=alternate][media]', attribute="href",
                                  snippet=mobile_site[0], note="phones are sent to a separate mobile site"))
         return Outcome("partial", 60, observations, evidence,
                        f"Phones get a separate mobile site ({mobile_site[0]}) instead of one layout that adapts: "
-                       "two sites drift apart in content and links. Move to one responsive template.")
+                       "two sites drift apart in content and links. Move to one responsive template.",
+                       one_line(f"no width media queries; phones are sent to a separate mobile site "
+                                f"({mobile_site[0]})"))
     if unread:
         return Outcome("could_not_check", None, {**observations, "reason": "stylesheets not read"}, evidence,
                        f"No width media queries were found, but {len(unread)} stylesheet(s) on other hosts were not "
-                       "read; render the pages (scan without --no-browser) to measure whether the layout reflows.")
+                       "read; render the pages (scan without --no-browser) to measure whether the layout reflows.",
+                       one_line(f"no width media queries in the CSS read; {plural(len(unread), 'stylesheet')} on "
+                                "other hosts not read"))
+    sheets = sum(1 for a in site.snapshot.assets if a.kind == "stylesheet")
     return Outcome("fail", 0, observations, evidence,
                    "The site's CSS has no width media queries: the layout is fixed. Rebuild the templates "
-                   "mobile-first so they reflow for phones and tablets.")
+                   "mobile-first so they reflow for phones and tablets.",
+                   one_line(f"no width media queries in the site's CSS ({plural(sheets, 'stylesheet')} read, "
+                            "plus the pages' style blocks)"))
 
 
 @check(id="responsive.images", category="responsive", title="Images served for the screen (srcset, sizes, picture)",
@@ -251,12 +289,16 @@ def images(site: SiteView) -> Outcome:
                     "responsive": responsive, "fixed_examples": examples,
                     "decided_by": "static"}  # a render shows how an image fits, not which file size was sent
     if total == 0:
-        return Outcome("not_applicable", None, observations, [], "No content images were found on the pages read.")
+        return Outcome("not_applicable", None, observations, [], "No content images were found on the pages read.",
+                       f"no content images on the {plural(len(site.pages), 'page')} read")
     status, score = graded(responsive, max(1, total / 2))
     advice = ("Keep srcset and sizes on new images." if status == "pass" else
               "Serve images with srcset and sizes (or <picture>) so phones download small files: "
               f"{total - responsive} of {total} images send one size to every screen.")
-    return Outcome(status, score, observations, evidence, advice)
+    return Outcome(status, score, observations, evidence, advice,
+                   one_line(f"{responsive:,} of {plural(total, 'content image')} served with srcset or <picture>"
+                            + (f"; {total - responsive:,} in one size for every screen" if total > responsive
+                               else "")))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -307,12 +349,14 @@ class _Rendered:
         rendered = [_norm(r.url) for r in self.ok]
         self.home = next((u for u in rendered if u in homes), rendered[0] if rendered else "")
         self.browser = site.snapshot.browser
+        self.site = site
 
     def no_touch(self, measured: str) -> Outcome:
         """``could_not_check`` for a check that needs a phone or tablet render and has none."""
         return Outcome("could_not_check", None, {"reason": "no touch viewport (phone or tablet) was rendered",
                                                  "render_errors": self.errors}, [],
-                       f"Render at a phone size to measure {measured} on phones.")
+                       f"Render at a phone size to measure {measured} on phones.",
+                       f"not measured: no phone or tablet view was rendered ({plural(len(self.ok), 'other view')})")
 
     def is_home(self, render: Render) -> bool:
         return _norm(render.url) == self.home
@@ -322,11 +366,25 @@ class _Rendered:
         if not self.all:
             return Outcome("could_not_check", None, {"reason": self.browser or "not rendered"}, [],
                            "Pages were not rendered in a browser, so this was not measured; run the audit with "
-                           "Chromium available to measure it.")
+                           "Chromium available to measure it.",
+                           NOT_RENDERED)
         if not self.ok:
+            first = self.errors[0]["error"] if self.errors else ""
             return Outcome("could_not_check", None, {"reason": "every render failed", "render_errors": self.errors},
-                           [], "No page could be rendered in the browser; the errors are listed.")
+                           [], "No page could be rendered in the browser; the errors are listed.",
+                           one_line(f"not measured: all {plural(len(self.all), 'render')} failed ({first})"))
         return None
+
+    def no_phone(self, measured: str) -> Outcome:
+        """``could_not_check`` for a check that needs a phone render and has none."""
+        return Outcome("could_not_check", None, {"reason": "no phone viewport was rendered",
+                                                 "render_errors": self.errors}, [],
+                       f"Render at a phone size to {measured}.",
+                       f"not measured: no phone view was rendered ({plural(len(self.ok), 'other view')})")
+
+    def path(self, render: Render) -> str:
+        """The rendered page as a client reads it: its path on the site, else its full address."""
+        return where(self.site, render.url)
 
     @property
     def touch(self) -> list[Render]:
@@ -428,8 +486,11 @@ def overflow(site: SiteView) -> Outcome:
         "render_errors": rendered.errors,
     }
     if not overflowing:
+        sizes = and_list([n for n in ("phone", "tablet", "desktop") if n in per_viewport]
+                         + sorted(n for n in per_viewport if n not in ("phone", "tablet", "desktop")))
         return Outcome("pass", 100, observations, evidence,
-                       "Every page fits every screen measured; keep checking new templates at phone width.")
+                       "Every page fits every screen measured; keep checking new templates at phone width.",
+                       one_line(f"every page fits at {sizes} ({plural(checked, 'view')})"))
     phone = {id(r) for r in rendered.phone}
     worst_render, worst_px = max(overflowing, key=lambda item: (id(item[0]) in phone, item[1]))
     offenders = worst_render.metrics.get("overflow_offenders") or []
@@ -438,15 +499,17 @@ def overflow(site: SiteView) -> Outcome:
               f"and the page scrolls sideways by {worst_px} px ({worst_render.url}). Give it max-width: 100% "
               "(or let it wrap) and lay the page out with fluid widths instead of fixed pixel widths.")
     home_on_phone = [px for r, px in overflowing if id(r) in phone and rendered.is_home(r)]
+    found = one_line(f"sideways scrolling on {len(overflowing)} of {plural(checked, 'page view')} "
+                     f"({worst_render.viewport.name}: {rendered.path(worst_render)}, +{worst_px} px)")
     if home_on_phone and max(home_on_phone) >= OVERFLOW_MINOR:
-        return Outcome("fail", 0, observations, evidence, advice)
+        return Outcome("fail", 0, observations, evidence, advice, found)
     if max_overflow < OVERFLOW_MINOR:
         score = 80
     elif not any(id(r) in phone for r, _ in overflowing):
         score = 60  # fits the phone; only larger screens overflow
     else:
         score = max(20, min(70, round(100 * (checked - len(overflowing)) / checked)))
-    return Outcome("partial", score, observations, evidence, advice)
+    return Outcome("partial", score, observations, evidence, advice, found)
 
 
 def _share(good: float, total: float) -> float:
@@ -486,7 +549,8 @@ def legible_text(site: SiteView) -> Outcome:
         "threshold_px": LEGIBLE_PX, "histogram": merged, "pages": pages, "render_errors": rendered.errors,
     }
     if characters == 0:
-        return Outcome("not_applicable", None, observations, [], "No visible text was found on the rendered pages.")
+        return Outcome("not_applicable", None, observations, [], "No visible text was found on the rendered pages.",
+                       f"no visible text on the {plural(len(touch), 'phone or tablet view')} rendered")
     pages.sort(key=lambda p: p["legible_share"])
     evidence = []
     for row in pages[:5]:
@@ -497,16 +561,25 @@ def legible_text(site: SiteView) -> Outcome:
             evidence.append(Evidence(row["url"], note=_where(render), source="rendered", screenshot=_shot(render),
                                      snippet=f"{row['small_characters']} of {row['characters']} characters under "
                                              f"{LEGIBLE_PX} px; most text drawn at {common} px"))
+    found = one_line(f"{_percent(share)} of the text on phones and tablets is drawn at {LEGIBLE_PX} px or more "
+                     f"({small:,} of {characters:,} characters smaller, {plural(len(touch), 'view')})")
     if share >= LEGIBLE_PASS:
         return Outcome("pass", 100, observations, evidence,
-                       "Text is large enough on phones; keep body text at 16 px and nothing under 12 px.")
+                       "Text is large enough on phones; keep body text at 16 px and nothing under 12 px.", found)
     shrunk = [r.url for r in touch if not r.metrics.get("viewport_meta")]
     observations["pages_without_viewport_meta"] = shrunk
     advice = (f"{round(100 * (1 - share))}% of the text on phones is drawn under {LEGIBLE_PX} px. "
               + ("Add a width=device-width viewport meta so phones stop shrinking the page, and use"
                  if shrunk else "Use") + " at least 16 px for body text and 12 px for the smallest.")
     return Outcome("partial" if share >= LEGIBLE_PARTIAL else "fail", round(100 * share), observations, evidence,
-                   advice)
+                   advice, found)
+
+
+def _percent(share: float) -> str:
+    """0.953 -> "95%"; never "100%" for a share below one, never "0%" above zero."""
+    value = round(100 * share)
+    value = 99 if value == 100 and share < 1 else 1 if value == 0 and share > 0 else value
+    return f"{value}%"
 
 
 @check(id="responsive.tap_targets", category="responsive", title="Links and buttons are easy to tap (measured)",
@@ -541,23 +614,26 @@ def tap_targets(site: SiteView) -> Outcome:
         "render_errors": rendered.errors,
     }
     if totals["count"] == 0:
-        return Outcome("not_applicable", None, observations, [], "No links or buttons were visible on touch screens.")
+        return Outcome("not_applicable", None, observations, [], "No links or buttons were visible on touch screens.",
+                       f"no links or buttons visible on the {plural(len(touch), 'phone or tablet view')}")
     evidence = [Evidence(r.url, selector=item.get("selector", ""), note=_where(r), source="rendered",
                          screenshot=_shot(r),
                          snippet=f"{item.get('width')}x{item.get('height')} px \"{item.get('text', '')}\"")
                 for r, item in worst[:8]]
+    found = one_line(f"{totals['cramped']:,} of {plural(totals['count'], 'link or button', 'links and buttons')} on "
+                     f"phones and tablets are cramped (under 24x24 px); {totals['below_44']:,} under 44 px")
     if totals["cramped"] == 0 or share < CRAMPED_PASS:
         return Outcome("pass", 100, observations, evidence,
                        "Tap targets have room; 44-48 px targets are the comfortable size for thumbs"
-                       + (f" ({totals['below_44']} are smaller)." if totals["below_44"] else "."))
+                       + (f" ({totals['below_44']} are smaller)." if totals["below_44"] else "."), found)
     example: dict[str, Any] = worst[0][1] if worst else {}
     advice = (f"{totals['cramped']} of {totals['count']} links and buttons on touch screens are under 24x24 px and "
               f"crowded" + (f", e.g. {example.get('selector')} at {example.get('width')}x{example.get('height')} px"
                             if example else "")
               + ". Give targets at least 24x24 px with room around them (44-48 px is comfortable).")
     if share < CRAMPED_PARTIAL:
-        return Outcome("partial", max(50, min(90, round(100 - 500 * share))), observations, evidence, advice)
-    return Outcome("fail", max(0, min(40, round(50 * (1 - share)))), observations, evidence, advice)
+        return Outcome("partial", max(50, min(90, round(100 - 500 * share))), observations, evidence, advice, found)
+    return Outcome("fail", max(0, min(40, round(50 * (1 - share)))), observations, evidence, advice, found)
 
 
 def _nav_verdict(render: Render) -> tuple[str, str]:
@@ -591,9 +667,7 @@ def navigation(site: SiteView) -> Outcome:
         return missing
     phone = rendered.phone
     if not phone:
-        return Outcome("could_not_check", None, {"reason": "no phone viewport was rendered",
-                                                 "render_errors": rendered.errors}, [],
-                       "Render at a phone size to see whether the navigation adapts.")
+        return rendered.no_phone("see whether the navigation adapts")
     pages, evidence = [], []
     for render in phone:
         verdict, why = _nav_verdict(render)
@@ -613,17 +687,24 @@ def navigation(site: SiteView) -> Outcome:
         "pages": pages, "render_errors": rendered.errors,
     }
     if not judged:
-        return Outcome("not_applicable", None, observations, [], "The rendered pages have no navigation links.")
+        return Outcome("not_applicable", None, observations, [], "The rendered pages have no navigation links.",
+                       f"no navigation links on the {plural(len(phone), 'page')} rendered on the phone")
     ok = sum(p["verdict"] == "ok" for p in judged)
     if ok == len(judged):
+        toggle = observations["menu_toggle"]
+        how = f"; menu toggle {toggle}" if toggle else "; every link shown, and the page fits"
         return Outcome("pass", 100, observations, evidence,
-                       "The navigation works on phones; keep the menu toggle labelled and reachable by keyboard.")
+                       "The navigation works on phones; keep the menu toggle labelled and reachable by keyboard.",
+                       one_line(f"navigation adapts on all {plural(len(judged), 'page')} on the phone{how}"))
     bad = home if home and home["verdict"] != "ok" else next(p for p in judged if p["verdict"] != "ok")
     advice = (f"On the phone {bad['url']}: {bad['why']}. Collapse the navigation behind a labelled menu button on "
               "small screens (or let its links wrap to fit), so every section stays one tap away.")
+    found = one_line(f"navigation adapts on {ok} of {plural(len(judged), 'page')} on the phone; "
+                     f"{where(site, bad['url'])}: {bad['why']}")
     if (home or judged[0])["verdict"] == "fail" or all(p["verdict"] == "fail" for p in judged):
-        return Outcome("fail", 0, observations, evidence, advice)
-    return Outcome("partial", max(30, min(80, round(100 * ok / len(judged)))), observations, evidence, advice)
+        return Outcome("fail", 0, observations, evidence, advice, found)
+    return Outcome("partial", max(30, min(80, round(100 * ok / len(judged)))), observations, evidence, advice,
+                   found)
 
 
 def _p75(values: list[float]) -> float:
@@ -649,9 +730,7 @@ def speed(site: SiteView) -> Outcome:
         return missing
     phone = rendered.phone
     if not phone:
-        return Outcome("could_not_check", None, {"reason": "no phone viewport was rendered",
-                                                 "render_errors": rendered.errors}, [],
-                       "Render at a phone size to measure loading on phones.")
+        return rendered.no_phone("measure loading on phones")
     pages = [{"url": r.url, "lcp_ms": r.metrics.get("lcp_ms"), "cls": r.metrics.get("cls"),
               "transfer_bytes": r.metrics.get("transfer_bytes"), "requests": r.metrics.get("requests")}
              for r in phone]
@@ -670,7 +749,8 @@ def speed(site: SiteView) -> Outcome:
     known = [b for b in bands.values() if b != "unknown"]
     if not known:
         return Outcome("could_not_check", None, {**observations, "reason": "the browser reported no LCP or CLS"}, [],
-                       "The browser did not report loading metrics for these pages.")
+                       "The browser did not report loading metrics for these pages.",
+                       f"not measured: the browser reported no LCP or CLS for the {plural(len(phone), 'phone view')}")
     slowest = max(phone, key=lambda r: r.metrics.get("lcp_ms") or 0)
     evidence = [Evidence(r.url, note=_where(r), source="rendered", screenshot=_shot(r),
                          snippet=f"LCP {r.metrics.get('lcp_ms')} ms, CLS {r.metrics.get('cls')}, "
@@ -689,4 +769,7 @@ def speed(site: SiteView) -> Outcome:
         advice = (f"On the phone the main content appears after {lcp} ms (aim for 2500 ms) and the layout shifts by "
                   f"{cls} (aim for 0.1); slowest: {slowest.url}. Compress and size images, give images and embeds "
                   "fixed dimensions, and defer scripts that are not needed to show the page.")
-    return Outcome(status, score, observations, evidence, advice)
+    lcp_part = f"main content shown after {lcp:,} ms (LCP)" if lcp is not None else "no LCP reported"
+    cls_part = f"layout shift {cls:g} (CLS)" if cls is not None else "no CLS reported"
+    return Outcome(status, score, observations, evidence, advice,
+                   one_line(f"on the phone: {lcp_part}, {cls_part}, 75th percentile of {plural(len(phone), 'page')}"))

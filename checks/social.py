@@ -46,6 +46,7 @@ from connectedness import vocabulary
 
 from .anatomy import SITE_CHROME, PageAnatomy, app_shell_outcome, classify_names, name_words
 from .base import Evidence, Outcome, Status, check
+from .findings import and_list, one_line, plural, where
 from .site import Anchor, PageView, SiteView, css_path, node_types
 from .social_links import NETWORKS, SocialLink, classify
 
@@ -719,7 +720,8 @@ def _profile_evidence(account: Account, home: str) -> list[Evidence]:
 
 def _no_pages() -> Outcome:
     return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [],
-                   "The site could not be read; run the audit again when it answers.")
+                   "The site could not be read; run the audit again when it answers.",
+                   "not checked: no page could be fetched")
 
 
 def _shell_outcome(site: SiteView, observations: dict[str, Any]) -> Outcome:
@@ -768,7 +770,27 @@ def profiles(site: SiteView) -> Outcome:
     status: Status
     status, score = ("fail", 0) if count == 0 else ("partial", 40) if count == 1 else \
         ("partial", 70) if count == 2 else ("pass", 100)
-    return Outcome(status, score, observations, evidence, _profiles_advice(facts, count))
+    return Outcome(status, score, observations, evidence, _profiles_advice(facts, count),
+                   _profiles_finding(facts, accounts))
+
+
+PLACES = ("footer", "header", "nav", "aside", "follow block")
+PLACE_WORDS = {"nav": "navigation", "aside": "sidebar"}
+
+
+def _profiles_finding(facts: SocialScan, accounts: list[Account]) -> str:
+    """"Facebook, Instagram and YouTube linked in the footer of 21 pages"."""
+    if not facts.profiles:
+        declared = f"; {_names(facts.declared)} named only in structured data" if facts.declared else ""
+        shares = sorted({r["network"] for r in facts.rejected if r["kind"] == "share"})
+        shared = f"; {_names(shares)} share links only" if shares and not declared else ""
+        return one_line(f"no links to the brand's own social profiles{declared}{shared}")
+    chosen = [a for a in accounts if a.url in set(facts.profiles.values())]
+    pages = max((len(a.link_pages) for a in chosen), default=0)
+    common = [p for p in PLACES if all(p in a.reasons for a in chosen)]
+    place = f"in the {PLACE_WORDS.get(common[0], common[0])} of" if common else "on"
+    declared = f"; {_names(facts.declared)} only in structured data" if facts.declared else ""
+    return one_line(f"{_names(sorted(facts.profiles))} linked {place} {plural(pages, 'page')}{declared}")
 
 
 def _profiles_advice(facts: SocialScan, count: int) -> str:
@@ -831,26 +853,40 @@ def same_as(site: SiteView) -> Outcome:
         if facts.app_shell:
             return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, evidence,
-                       "Once the brand links its social profiles, list them in Organization JSON-LD sameAs too.")
+                       "Once the brand links its social profiles, list them in Organization JSON-LD sameAs too.",
+                       "no social profiles linked or listed in sameAs")
     if not listed:
+        broken = f"; {plural(len(facts.invalid_jsonld), 'JSON-LD block')} do not parse" if facts.invalid_jsonld else ""
         return Outcome("fail", 0, observations, evidence,
                        "Add Organization JSON-LD to the home page with \"sameAs\": [" +
                        ", ".join(f'"{u}"' for u in linked[:6]) + "], so search engines and assistants tie "
-                       "these profiles to the brand.")
+                       "these profiles to the brand.",
+                       one_line(f"{plural(len(linked), 'profile')} linked, but no Organization sameAs lists them"
+                                f"{broken}"))
     union = set(listed) | set(linked)
     overlap = len(set(listed) & set(linked)) / len(union)
+    on = f" on {where(site, observations['found_on'][0])}" if observations["found_on"] else ""
     if observations["agrees_with_links"]:
         return Outcome("pass", 100, observations, evidence,
                        "Keep sameAs in step with the footer links whenever a profile is added or renamed"
-                       + (" and fix the JSON-LD block that does not parse." if facts.invalid_jsonld else "."))
+                       + (" and fix the JSON-LD block that does not parse." if facts.invalid_jsonld else "."),
+                       one_line(f"Organization sameAs{on} lists exactly the "
+                                + ("one profile" if len(listed) == 1 else f"{len(listed)} profiles")
+                                + " the site links"))
     advice = []
     if observations["linked_not_in_same_as"]:
         advice.append("add " + ", ".join(observations["linked_not_in_same_as"]) + " to sameAs")
     if observations["in_same_as_not_linked"]:
         advice.append("link " + ", ".join(observations["in_same_as_not_linked"]) + " from the footer (or drop it "
                       "from sameAs if the account is gone)")
+    gaps = [f"{len(observations['linked_not_in_same_as'])} linked but not in it"
+            if observations["linked_not_in_same_as"] else "",
+            f"{len(observations['in_same_as_not_linked'])} in it but not linked"
+            if observations["in_same_as_not_linked"] else ""]
     return Outcome("partial", 50 + round(50 * overlap), observations, evidence,
-                   "Make sameAs and the visible links agree: " + "; ".join(advice) + ".")
+                   "Make sameAs and the visible links agree: " + "; ".join(advice) + ".",
+                   one_line(f"Organization sameAs{on} lists {plural(len(listed), 'profile')}; "
+                            + ", ".join(g for g in gaps if g)))
 
 
 @check(id="social.consistency", category="social", title="The same profiles on every page", weight=1)
@@ -870,7 +906,8 @@ def consistency(site: SiteView) -> Outcome:
         if facts.app_shell:
             return _shell_outcome(site, observations)
         return Outcome("not_applicable", None, observations, [],
-                       "Once the brand has social profiles, link them from the shared footer so every page shows them.")
+                       "Once the brand has social profiles, link them from the shared footer so every page shows them.",
+                       "no brand social profiles to compare across pages")
     linked = [a for a in accounts if a.linked]
     per_page = {p.url: {a.url for a in linked if p.url in a.link_pages} for p in pages}
     several = {n: sorted(a.url for a in facts.brand.values() if a.network == n)
@@ -894,7 +931,9 @@ def consistency(site: SiteView) -> Outcome:
     if not linked:
         return Outcome("fail", 0, observations, evidence,
                        "The brand's profiles are named only in structured data: link them from the footer of "
-                       "every page so visitors can find them.")
+                       "every page so visitors can find them.",
+                       one_line(f"the brand's {plural(len(accounts), 'profile')} are named only in structured data, "
+                                f"linked on none of the {plural(len(pages), 'page')}"))
     status: Status = "pass" if score >= 90 else "partial" if score > 0 else "fail"
     if observations["missing"]:
         gaps = sorted({p for urls in observations["missing"].values() for p in urls})
@@ -905,7 +944,23 @@ def consistency(site: SiteView) -> Outcome:
                   "; ".join(f"{label(n)} has {len(u)} ({', '.join(u)})" for n, u in several.items()) + ".")
     else:
         advice = "Keep the profile links in the shared footer so new pages carry them automatically."
-    return Outcome(status, score, observations, evidence, advice)
+    return Outcome(status, score, observations, evidence, advice,
+                   _consistency_finding(site, observations, len(linked), several))
+
+
+def _consistency_finding(site: SiteView, obs: dict[str, Any], linked: int, several: dict[str, list[str]]) -> str:
+    """"all 4 profiles on 16 of 18 pages; missing on /legacy/ and /workshop/"."""
+    pages, complete = obs["pages"], obs["pages_with_all_profiles"]
+    networks = sorted(obs["coverage"])
+    profiles = (f"the {_names(networks)} profile{'s' if linked > 1 else ''}" if len(networks) <= 3 else
+                f"all {linked} profiles")
+    spread = f"{profiles} on every page ({pages})" if complete == pages else \
+        f"{profiles} on {complete} of {pages} pages"
+    gaps = sorted({p for urls in obs["missing"].values() for p in urls})
+    shown = [where(site, u) for u in gaps[:2]] + ([f"{len(gaps) - 2} more"] if len(gaps) > 2 else [])
+    missing = f"; missing on {and_list(shown)}" if gaps else ""
+    doubles = f"; several accounts on {_names(sorted(several))}" if several else ""
+    return one_line(f"{spread}{missing}{doubles}")
 
 
 _OG_TAGS = ("og:title", "og:description", "og:image", "og:url")
@@ -962,6 +1017,7 @@ def open_graph(site: SiteView) -> Outcome:
         evidence = [Evidence(home.url, 'meta[property="og:image"]', "content", home.meta_first("og:image") or "",
                              "Open Graph and twitter:card complete")]
     status: Status = "pass" if complete and card else "fail" if score == 0 else "partial"
+    found = _open_graph_finding(observations, rows)
     if status == "pass":
         advice = ("Keep the tags; give each post and product its own og:image at 1200x630 px so shared links "
                   "stand out in feeds.")
@@ -972,7 +1028,22 @@ def open_graph(site: SiteView) -> Outcome:
         worst = max(og_missing, key=lambda u: len(og_missing[u]))
         advice = ("Add og:title, og:description, og:image (an absolute URL, 1200x630 px) and og:url to every key "
                   f"page, plus twitter:card, so shared links show a title, summary and picture; start with {worst}.")
-    return Outcome(status, score, observations, evidence, advice)
+    return Outcome(status, score, observations, evidence, advice, found)
+
+
+def _open_graph_finding(obs: dict[str, Any], rows: dict[str, list[str]]) -> str:
+    """"Open Graph complete on 8 of 11 key pages, twitter:card on 11" / "no Open Graph or twitter:card tags"."""
+    checked, complete = obs["pages_checked"], obs["pages_complete"]
+    cards = sum(1 for m in rows.values() if "twitter:card" not in m)
+    if all(len(m) >= len(_OG_TAGS) + 1 for m in rows.values()):
+        return one_line(f"no Open Graph or twitter:card tags on the {plural(checked, 'key page')}")
+    if complete == checked and cards == checked:
+        return one_line(f"Open Graph tags and twitter:card on all {plural(checked, 'key page')}")
+    og = f"on all {plural(checked, 'key page')}" if complete == checked else f"on {complete} of {checked} key pages"
+    card = "twitter:card on all" if cards == checked else f"twitter:card on {cards}" if cards else "no twitter:card"
+    lacking = sorted({t for m in rows.values() for t in m if t != "twitter:card"})
+    gap = f" (missing: {', '.join(lacking[:3])})" if lacking else ""
+    return one_line(f"Open Graph complete {og}{gap}; {card}")
 
 
 @check(id="social.share_buttons", category="social", title="Share buttons on posts and products", weight=1)
@@ -999,7 +1070,8 @@ def share_buttons(site: SiteView) -> Outcome:
     }
     if not content:
         return Outcome("not_applicable", None, observations, [],
-                       "When the site publishes posts or product pages, give each one share buttons.")
+                       "When the site publishes posts or product pages, give each one share buttons.",
+                       "no post or product pages to share")
     if facts.app_shell and not with_buttons:
         return _shell_outcome(site, observations)
     evidence = [Evidence(u, note="share: " + ", ".join(methods[u])) for u in with_buttons[:10]]
@@ -1016,6 +1088,12 @@ def share_buttons(site: SiteView) -> Outcome:
     else:
         advice = ("Add share buttons (Facebook, X, LinkedIn, WhatsApp, email, or a native share button) to every "
                   "post and product page, so readers who like a page can pass it on in one tap.")
-    return Outcome(status, score, observations, evidence, advice)
+    kinds = observations["methods"]
+    how = f" ({', '.join(kinds[:3])}{', ...' if len(kinds) > 3 else ''})" if kinds else ""
+    pages = plural(len(content), "post or product page", "post and product pages")
+    found = (f"share buttons on all {pages}{how}" if status == "pass" else
+             f"share buttons on {len(with_buttons)} of {pages}{how}" if with_buttons else
+             f"no share buttons on the {pages}")
+    return Outcome(status, score, observations, evidence, advice, one_line(found))
 
 

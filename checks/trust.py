@@ -16,6 +16,7 @@ from typing import Any
 
 from .anatomy import app_shell_outcome
 from .base import Evidence, Outcome, Status, check
+from .findings import and_list, one_line, plural
 from .site import Anchor, PageView, SiteView, css_path, split_url, squeeze
 
 # ----------------------------------------------------------------- https
@@ -74,7 +75,8 @@ def https(site: SiteView) -> Outcome:
     """
     if not site.pages:
         return Outcome("could_not_check", None, {"https_pages": 0, "http_pages": 0}, [],
-                       "No page could be fetched, so HTTPS could not be checked.")
+                       "No page could be fetched, so HTTPS could not be checked.",
+                       "not checked: no page could be fetched")
     secure = [v for v in site.pages if _scheme(v.url) == "https"]
     plain = [v for v in site.pages if _scheme(v.url) != "https"]
     mixed = [e for v in secure for e in _mixed_content(v)]
@@ -94,20 +96,35 @@ def https(site: SiteView) -> Outcome:
     if not secure:
         return Outcome("fail", 0, observations, evidence,
                        "Serve the whole site over HTTPS and redirect every http:// address to it: browsers mark "
-                       "http pages \"Not secure\", which costs trust and sign-ups.")
+                       "http pages \"Not secure\", which costs trust and sign-ups.",
+                       one_line(f"all {plural(len(plain), 'page')} served over plain http{note}"))
+    found = _https_finding(observations, len(site.pages))
     status: Status = "pass" if not plain and not mixed and not forms else "partial"
     if status == "pass":
         advice = ("HTTPS is complete: add the Strict-Transport-Security header so browsers never even try the "
                   "insecure address." if not hsts else
                   "HTTPS is complete: keep certificates renewing automatically and check new embeds load over https.")
-        return Outcome("pass", score, observations, evidence, advice)
+        return Outcome("pass", score, observations, evidence, advice, found)
     if plain:
         advice = (f"Move the remaining {len(plain)} http page(s) to HTTPS and redirect the old addresses, so no "
                   "visitor ever sees a \"Not secure\" warning on your site.")
     else:
         advice = ("Load every image, script and form target over https: one http resource is enough for browsers "
                   "to block it or drop the padlock.")
-    return Outcome(status, score, observations, evidence, advice)
+    return Outcome(status, score, observations, evidence, advice, found)
+
+
+def _https_finding(obs: dict[str, Any], pages: int) -> str:
+    """"all 12 pages on HTTPS, no mixed content; no HSTS header" / "10 of 12 pages on HTTPS; 3 http resources"."""
+    secure = obs["https_pages"]
+    share = f"all {plural(pages, 'page')} on HTTPS" if secure == pages else \
+        f"{secure} of {plural(pages, 'page')} on HTTPS"
+    mixed, forms = len(obs["mixed_content"]), len(obs["insecure_forms"])
+    problems = [plural(mixed, "http resource") + " on https pages" if mixed else "",
+                plural(forms, "form") + " posting to http" if forms else ""]
+    clean = and_list(problems) or "no mixed content"
+    hsts = "HSTS header sent" if obs["hsts"] else "no HSTS header"
+    return one_line(f"{share}; {clean}; {hsts}")
 
 
 # ----------------------------------------------------------------- privacy
@@ -213,7 +230,24 @@ def privacy(site: SiteView) -> Outcome:
     consent_ok = consent is not None or not third_party
     score = (80 if on_home else 50 if link else 0) + (20 if consent_ok and (link or consent) else 0)
     status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
-    return Outcome(status, score, observations, evidence, _privacy_advice(link is not None, on_home, consent_ok))
+    return Outcome(status, score, observations, evidence, _privacy_advice(link is not None, on_home, consent_ok),
+                   _privacy_finding(observations, link is not None))
+
+
+def _privacy_finding(obs: dict[str, Any], linked: bool) -> str:
+    """"privacy policy linked from the home page; OneTrust consent manager" / "no privacy policy link; ..."."""
+    policy = ("privacy policy linked from the home page" if obs["on_home"] else
+              "privacy policy linked from inner pages only" if linked else "no privacy policy link")
+    scripts = obs["third_party_scripts"]
+    if obs["consent_manager"]:
+        notice = f"{obs['consent_manager']} consent manager"
+    elif obs["cookie_notice"]:
+        notice = "a cookie notice"
+    elif scripts:
+        notice = f"no cookie notice for the scripts of {plural(len(scripts), 'other host')} ({scripts[0]})"
+    else:
+        notice = "no cookie notice, and no third-party scripts that need one"
+    return one_line(f"{policy}; {notice}")
 
 
 def _privacy_advice(linked: bool, on_home: bool, consent_ok: bool) -> str:
@@ -297,7 +331,8 @@ def languages(site: SiteView) -> Outcome:
     """
     if not site.pages:
         return Outcome("could_not_check", None, {"lang": "", "languages": []}, [],
-                       "No page could be fetched, so languages could not be checked.")
+                       "No page could be fetched, so languages could not be checked.",
+                       "not checked: no page could be fetched")
     home = site.home or site.pages[0]
     declared = [v for v in site.pages if _LANG_CODE.match(v.lang)]
     alternates = _hreflang_alternates(site)
@@ -315,7 +350,26 @@ def languages(site: SiteView) -> Outcome:
     evidence = _language_evidence(home, alternates, switchers, widget)
     score = round(50 * len(declared) / len(site.pages)) + (25 if alternates else 0) + (25 if switchers or widget else 0)
     status: Status = "pass" if score >= 100 else "partial" if score > 0 else "fail"
-    return Outcome(status, score, observations, evidence, _language_advice(observations, bool(alternates)))
+    return Outcome(status, score, observations, evidence, _language_advice(observations, bool(alternates)),
+                   _language_finding(observations, len(site.pages)))
+
+
+def _language_finding(obs: dict[str, Any], pages: int) -> str:
+    """"lang="en" on all 11 pages; offered in de, en and fr, with hreflang and a switcher"."""
+    missing = obs["pages_without_lang"]
+    if not missing:
+        spread = f'lang="{obs["lang"]}", a language declared on all {plural(pages, "page")}'
+    elif missing >= pages:
+        spread = f"no page declares its language ({plural(pages, 'page')})"
+    else:
+        home = f'lang="{obs["lang"]}" on the home page' if obs["lang"] else "no lang on the home page"
+        spread = f"{home}; {missing} of {plural(pages, 'page')} declare no language"
+    offered = obs["languages"]
+    if not offered:
+        return one_line(f"{spread}; one language, no hreflang or switcher" if not (
+            obs["hreflang"] or obs["switcher"]) else f"{spread}; one language offered")
+    ways = and_list(["hreflang alternates" if obs["hreflang"] else "", "a switcher" if obs["switcher"] else ""])
+    return one_line(f"{spread}; offered in {and_list(offered[:6])}" + (f", with {ways}" if ways else ""))
 
 
 def _language_evidence(home: PageView, alternates: list[tuple[PageView, str, str]],
