@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectedness.checks.hooks import provider_name
+
 DATA_PATH = Path(__file__).resolve().parent / "signals.toml"
 KNOWN_STATUSES = frozenset({"pass", "partial", "fail"})
 PRESENT_STATUSES = frozenset({"pass", "partial"})
@@ -131,6 +133,8 @@ def _check_signals(results: dict[str, dict[str, Any]], weights: dict[str, float]
         if present is not None and spec.get("present_when"):
             present = _truthy(observations.get(spec["present_when"]))
         value = observations.get(spec["value"]) if spec.get("value") and present else None
+        if value and spec.get("provider_kind"):
+            value = provider_name(str(value), str(spec["provider_kind"]))
         verb = str(spec["verb"])
         out.append(Signal(f"check:{check_id}", _label(spec), present, str(spec["noun"]), verb,
                           str(spec.get("verb_one") or singular(verb)), str(value) if value else None,

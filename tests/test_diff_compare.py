@@ -105,7 +105,7 @@ def test_signals_of_a_document() -> None:
     assert found["social:tiktok"].label == "TikTok profile" and found["social:tiktok"].present is True
     assert found["social:instagram"].noun == "an Instagram profile"
     assert found["social:facebook"].present is False  # the check ran and found no Facebook link
-    assert found["check:hooks.chat"].present is True and found["check:hooks.chat"].value == "gorgias"
+    assert found["check:hooks.chat"].present is True and found["check:hooks.chat"].value == "Gorgias"
     assert found["check:hooks.chat"].noun == "a live chat widget"
     assert found["check:hooks.newsletter"].present is True  # partial counts as present
     assert found["check:active.video"].present is False  # a channel link scores 30 but is not video
@@ -139,7 +139,7 @@ def test_diff_says_what_was_gained_lost_and_changed() -> None:
     assert sorted(texts(d["gained"])) == ["TikTok profile added", "newsletter signup added"]
     assert texts(d["lost"]) == ["live chat widget removed"]
     assert sorted(texts(d["changed"])) == ["new post on 2026-11-24 (the newest was 2026-09-30)",
-                                           "online booking changed from calendly to acuity"]
+                                           "online booking changed from Calendly to Acuity Scheduling"]
     assert {g["signal"] for g in d["gained"]} == {"social:tiktok", "check:hooks.newsletter"}
     assert d["lost"] == [{"signal": "check:hooks.chat", "text": "live chat widget removed"}]
 
