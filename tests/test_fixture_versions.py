@@ -336,8 +336,12 @@ def test_each_recorded_change_shows_in_the_check_results(scanned: dict[str, Any]
 def test_no_other_check_changes_status(scanned: dict[str, Any]) -> None:
     before, after = results(scanned["before"]), results(scanned["after"])
     assert set(before) == set(after)
-    moved = {c: (before[c].status, after[c].status) for c in before if before[c].status != after[c].status}
-    assert moved == load_sites()[SLUG].version("v2").check_statuses
+    # responsive.speed judges load times Chromium measures on a shared machine: a loaded CI box can move it
+    # without any edit to the site, so it is held to the version's record only when the record names it.
+    recorded = load_sites()[SLUG].version("v2").check_statuses
+    moved = {c: (before[c].status, after[c].status) for c in before if before[c].status != after[c].status
+             and (c != "responsive.speed" or c in recorded)}
+    assert moved == recorded
 
 
 def test_the_diff_reports_exactly_the_recorded_changes(scanned: dict[str, Any]) -> None:
