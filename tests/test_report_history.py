@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from connectedness.cli import app
-from connectedness.fixtures.server import FixtureChange, load_sites, serve_sites
+from connectedness.fixtures.server import FixtureChange, FixtureServer, load_sites, serve_sites
 from connectedness.reports.scan import load_schema
 
 from .conftest import postgres_database
@@ -57,7 +57,7 @@ def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             yield _scan_versions(server, database.url, folder)
 
 
-def _scan_versions(server, db: str, folder: Path) -> History:  # noqa: ANN001 - a FixtureServer
+def _scan_versions(server: FixtureServer, db: str, folder: Path) -> History:
     ids = []
     try:
         for version in (None, "v2"):
