@@ -214,6 +214,7 @@ class Report:
     results: dict[str, Any] = field(default_factory=dict)
     checks: dict[str, Any] | None = None
     render: dict[str, Any] | None = None
+    report: dict[str, Any] | None = None
 
     def finish(self) -> dict[str, Any]:
         """Ratios and goals from the results."""
@@ -249,6 +250,9 @@ class Report:
         if self.render is not None:
             doc["render"] = self.render
             doc["goals"].update(self.render.get("goals", {}))
+        if self.report is not None:
+            doc["report"] = self.report
+            doc["goals"].update(self.report.get("goals", {}))
         if ratio is None:
             doc["notes"] = ["ours_vs_scrapy needs both ours and scrapy to have run; goals count it as missed"]
         return doc
@@ -330,6 +334,16 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 crashed = True
                 report.render = {"crashed": rendered.stderr[-2000:]}
+            log("report: HTML and PDF of a 30-page scan with 9 screenshots ...")
+            made = subprocess.run([sys.executable, str(ROOT / "bench" / "report.py"), "--bench-url", url], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=args.timeout, check=False)
+            if made.returncode == 0:
+                report.report = json.loads(made.stdout)
+                log(f"report: {report.report['median_seconds_html_and_pdf']} s HTML and PDF, "
+                    f"HTML {report.report['html_mb']} MB")
+            else:
+                crashed = True
+                report.report = {"crashed": made.stderr[-2000:]}
     finally:
         assert server.stdin is not None
         server.stdin.close()  # the server stops when its stdin closes
