@@ -28,6 +28,11 @@ def plural(count: int, word: str, many: str = "") -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
+def every(count: int, word: str, many: str = "") -> str:
+    """``every(12, "page")`` -> "all 12 pages", ``every(1, "page")`` -> "the one page"."""
+    return f"the one {word}" if count == 1 else f"all {plural(count, word, many)}"
+
+
 def and_list(items: Iterable[str]) -> str:
     """["a"] -> "a", ["a", "b", "c"] -> "a, b and c"."""
     names = [i for i in items if i]

@@ -772,7 +772,7 @@ def _newsletter_finding(site: SiteView, signups: list[Signup], obs: dict[str, An
         if pages >= total:
             spread = f"every page ({pages})"
         elif obs["on_home"]:
-            spread = f"the home page and {pages - 1} of the other {plural(total - 1, 'page')}"
+            spread = f"{pages} of {plural(total, 'page')}, the home page among them"
         else:
             spread = f"{pages} of {plural(total, 'page')}, not the home page"
         return one_line(f"{by}signup form on {spread}")

@@ -21,7 +21,7 @@ from connectedness.crawler.snapshot import Render
 
 from .anatomy import SITE_CHROME
 from .base import Evidence, Outcome, Status, check, graded
-from .findings import NOT_RENDERED, and_list, one_line, plural, where
+from .findings import NOT_RENDERED, and_list, every, one_line, plural, where
 from .site import PageView, SiteView, css_path
 
 _MEDIA_WIDTH = re.compile(r"@media[^{]*\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
@@ -101,8 +101,9 @@ def viewport(site: SiteView) -> Outcome:
         return Outcome("fail", 0, observations, evidence,
                        'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to every page so '
                        "phones lay the page out at their own width instead of shrinking the desktop design.",
-                       one_line(f"no width=device-width viewport on the home page{says}; {len(missing)} of "
-                                f"{plural(len(rows), 'key page')} lack it"))
+                       one_line(f"no width=device-width viewport on the home page{says}"
+                                + (f"; {len(missing)} of {plural(len(rows), 'key page')} without one"
+                                   if len(rows) > 1 else "")))
     # Effective, not just declared: what width Chromium laid each rendered page out at on touch screens.
     # A page that declares device-width but still lays out at 980 px (a second viewport meta, a script
     # rewriting it) looks fine in the source and is a shrunken desktop page on every phone.
@@ -148,7 +149,7 @@ def viewport(site: SiteView) -> Outcome:
         if measured else ""
     return Outcome("pass", 100, observations, evidence,
                    "Keep the viewport meta on every template; check new templates before they ship.",
-                   one_line(f"width=device-width viewport with zoom allowed on all {plural(len(rows), 'key page')}"
+                   one_line(f"width=device-width viewport with zoom allowed on {every(len(rows), 'key page')}"
                             f"{checked}"))
 
 
@@ -223,8 +224,8 @@ def media_queries(site: SiteView) -> Outcome:
                        "No width media queries were found in the CSS we could read, but Chromium laid every page "
                        "out without sideways scrolling at every screen size measured: the layout reflows. Keep "
                        "checking new templates at phone width.",
-                       one_line(f"no width media queries in the CSS read, but all "
-                                f"{plural(len(site.snapshot.renders), 'rendered view')} fit their screens"))
+                       one_line("no width media queries in the CSS read, but every rendered view fits its screen "
+                                f"({plural(len(site.snapshot.renders), 'view')})"))
     if framework or framework_sheets:
         evidence += [Evidence(first_page, selector="link[rel=stylesheet]", attribute="href", snippet=href,
                               note="a responsive framework's stylesheet (not read)") for href in framework_sheets[:2]]
@@ -296,7 +297,8 @@ def images(site: SiteView) -> Outcome:
               "Serve images with srcset and sizes (or <picture>) so phones download small files: "
               f"{total - responsive} of {total} images send one size to every screen.")
     return Outcome(status, score, observations, evidence, advice,
-                   one_line(f"{responsive:,} of {plural(total, 'content image')} served with srcset or <picture>"
+                   one_line(f"{responsive:,} of {plural(total, 'content image')} served with srcset or a picture "
+                            "element"
                             + (f"; {total - responsive:,} in one size for every screen" if total > responsive
                                else "")))
 
@@ -372,7 +374,7 @@ class _Rendered:
             first = self.errors[0]["error"] if self.errors else ""
             return Outcome("could_not_check", None, {"reason": "every render failed", "render_errors": self.errors},
                            [], "No page could be rendered in the browser; the errors are listed.",
-                           one_line(f"not measured: all {plural(len(self.all), 'render')} failed ({first})"))
+                           one_line(f"not measured: {every(len(self.all), 'render')} failed ({first})"))
         return None
 
     def no_phone(self, measured: str) -> Outcome:
@@ -695,7 +697,7 @@ def navigation(site: SiteView) -> Outcome:
         how = f"; menu toggle {toggle}" if toggle else "; every link shown, and the page fits"
         return Outcome("pass", 100, observations, evidence,
                        "The navigation works on phones; keep the menu toggle labelled and reachable by keyboard.",
-                       one_line(f"navigation adapts on all {plural(len(judged), 'page')} on the phone{how}"))
+                       one_line(f"navigation adapts on {every(len(judged), 'page')} on the phone{how}"))
     bad = home if home and home["verdict"] != "ok" else next(p for p in judged if p["verdict"] != "ok")
     advice = (f"On the phone {bad['url']}: {bad['why']}. Collapse the navigation behind a labelled menu button on "
               "small screens (or let its links wrap to fit), so every section stays one tap away.")

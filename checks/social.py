@@ -46,7 +46,7 @@ from connectedness import vocabulary
 
 from .anatomy import SITE_CHROME, PageAnatomy, app_shell_outcome, classify_names, name_words
 from .base import Evidence, Outcome, Status, check
-from .findings import and_list, one_line, plural, where
+from .findings import and_list, every, one_line, plural, where
 from .site import Anchor, PageView, SiteView, css_path, node_types
 from .social_links import NETWORKS, SocialLink, classify
 
@@ -856,13 +856,14 @@ def same_as(site: SiteView) -> Outcome:
                        "Once the brand links its social profiles, list them in Organization JSON-LD sameAs too.",
                        "no social profiles linked or listed in sameAs")
     if not listed:
-        broken = f"; {plural(len(facts.invalid_jsonld), 'JSON-LD block')} do not parse" if facts.invalid_jsonld else ""
+        broken = f"; {plural(len(facts.invalid_jsonld), 'unreadable JSON-LD block')}" if facts.invalid_jsonld else ""
         return Outcome("fail", 0, observations, evidence,
                        "Add Organization JSON-LD to the home page with \"sameAs\": [" +
                        ", ".join(f'"{u}"' for u in linked[:6]) + "], so search engines and assistants tie "
                        "these profiles to the brand.",
-                       one_line(f"{plural(len(linked), 'profile')} linked, but no Organization sameAs lists them"
-                                f"{broken}"))
+                       one_line(f"{plural(len(linked), 'profile')} linked, but no Organization sameAs lists "
+                                + ("it" if len(linked) == 1 else "them")
+                                + broken))
     union = set(listed) | set(linked)
     overlap = len(set(listed) & set(linked)) / len(union)
     on = f" on {where(site, observations['found_on'][0])}" if observations["found_on"] else ""
@@ -1038,8 +1039,8 @@ def _open_graph_finding(obs: dict[str, Any], rows: dict[str, list[str]]) -> str:
     if all(len(m) >= len(_OG_TAGS) + 1 for m in rows.values()):
         return one_line(f"no Open Graph or twitter:card tags on the {plural(checked, 'key page')}")
     if complete == checked and cards == checked:
-        return one_line(f"Open Graph tags and twitter:card on all {plural(checked, 'key page')}")
-    og = f"on all {plural(checked, 'key page')}" if complete == checked else f"on {complete} of {checked} key pages"
+        return one_line(f"Open Graph tags and twitter:card on {every(checked, 'key page')}")
+    og = f"on {every(checked, 'key page')}" if complete == checked else f"on {complete} of {checked} key pages"
     card = "twitter:card on all" if cards == checked else f"twitter:card on {cards}" if cards else "no twitter:card"
     lacking = sorted({t for m in rows.values() for t in m if t != "twitter:card"})
     gap = f" (missing: {', '.join(lacking[:3])})" if lacking else ""
@@ -1091,7 +1092,8 @@ def share_buttons(site: SiteView) -> Outcome:
     kinds = observations["methods"]
     how = f" ({', '.join(kinds[:3])}{', ...' if len(kinds) > 3 else ''})" if kinds else ""
     pages = plural(len(content), "post or product page", "post and product pages")
-    found = (f"share buttons on all {pages}{how}" if status == "pass" else
+    found = (f"share buttons on {every(len(content), 'post or product page', 'post and product pages')}{how}"
+             if status == "pass" else
              f"share buttons on {len(with_buttons)} of {pages}{how}" if with_buttons else
              f"no share buttons on the {pages}")
     return Outcome(status, score, observations, evidence, advice, one_line(found))

@@ -16,7 +16,7 @@ from typing import Any
 
 from .anatomy import app_shell_outcome
 from .base import Evidence, Outcome, Status, check
-from .findings import and_list, one_line, plural
+from .findings import and_list, every, one_line, plural
 from .site import Anchor, PageView, SiteView, css_path, split_url, squeeze
 
 # ----------------------------------------------------------------- https
@@ -97,7 +97,7 @@ def https(site: SiteView) -> Outcome:
         return Outcome("fail", 0, observations, evidence,
                        "Serve the whole site over HTTPS and redirect every http:// address to it: browsers mark "
                        "http pages \"Not secure\", which costs trust and sign-ups.",
-                       one_line(f"all {plural(len(plain), 'page')} served over plain http{note}"))
+                       one_line(f"{every(len(plain), 'page')} served over plain http{note}"))
     found = _https_finding(observations, len(site.pages))
     status: Status = "pass" if not plain and not mixed and not forms else "partial"
     if status == "pass":
@@ -117,7 +117,7 @@ def https(site: SiteView) -> Outcome:
 def _https_finding(obs: dict[str, Any], pages: int) -> str:
     """"all 12 pages on HTTPS, no mixed content; no HSTS header" / "10 of 12 pages on HTTPS; 3 http resources"."""
     secure = obs["https_pages"]
-    share = f"all {plural(pages, 'page')} on HTTPS" if secure == pages else \
+    share = f"{every(pages, 'page')} on HTTPS" if secure == pages else \
         f"{secure} of {plural(pages, 'page')} on HTTPS"
     mixed, forms = len(obs["mixed_content"]), len(obs["insecure_forms"])
     problems = [plural(mixed, "http resource") + " on https pages" if mixed else "",
@@ -358,7 +358,7 @@ def _language_finding(obs: dict[str, Any], pages: int) -> str:
     """"lang="en" on all 11 pages; offered in de, en and fr, with hreflang and a switcher"."""
     missing = obs["pages_without_lang"]
     if not missing:
-        spread = f'lang="{obs["lang"]}", a language declared on all {plural(pages, "page")}'
+        spread = f'lang="{obs["lang"]}", a language declared on {every(pages, "page")}'
     elif missing >= pages:
         spread = f"no page declares its language ({plural(pages, 'page')})"
     else:
