@@ -574,11 +574,15 @@ def _report_extras(database: Database, doc: dict[str, Any], profile: str | None)
     return {"trend": history, "comparison": comparison, "diff": changes}
 
 
-def _default_report_path(doc: dict[str, Any], fmt: str) -> Path:
+def _brand_slug(name: str) -> str:
+    """A file-name-safe form of a brand's name (``Summit Outfitters`` -> ``summit-outfitters``)."""
     import re
 
-    slug = re.sub(r"[^a-z0-9]+", "-", doc["brand"]["name"].lower()).strip("-") or "brand"
-    return Path(f"{slug}-scan-{doc['scan']['id']}.{fmt}")
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "brand"
+
+
+def _default_report_path(doc: dict[str, Any], fmt: str) -> Path:
+    return Path(f"{_brand_slug(doc['brand']['name'])}-scan-{doc['scan']['id']}.{fmt}")
 
 
 @app.command()
@@ -1162,7 +1166,7 @@ def _demo_retailer_reports(database: Database, outcome: ScanOutcome, folder: Pat
         return {}
     doc = _stored_document(database, outcome.crawl.scan_id, None)
     doc.update(_report_extras(database, doc, None))
-    slug = _default_report_path(doc, "html").stem
+    slug = _brand_slug(doc["brand"]["name"])
     written = {"HTML report": _write_html_report(database, doc, folder / f"{slug}.html", "html", "inline",
                                                  None, None, None, None, None)}
     if pdf:
