@@ -117,15 +117,17 @@ def top_recommendations(doc: dict[str, Any], limit: int = 5) -> list[dict[str, A
 def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     """The scorecard for people: overall, categories, checks, top recommendations, what was not counted."""
     scan, card = doc["scan"], doc["scorecard"]
-    console.print(f"[bold]{doc['brand']['name']}[/]  {scan['start_url']}  scan {scan['id'] or '(not stored)'}  "
+    console.print(f"[bold]{escape(doc['brand']['name'])}[/]  {escape(scan['start_url'])}  "
+                  f"scan {scan['id'] or '(not stored)'}  "
                   f"{scan['status']}, {scan['pages']} pages, {scan['issues']} issues")
     if card is None:
         failure = scan["failure"] or {}
-        console.print(f"[red]No score:[/] {failure.get('reason', 'no results')}: {failure.get('message', '')}")
+        console.print(f"[red]No score:[/] {escape(failure.get('reason', 'no results'))}: "
+                      f"{escape(failure.get('message', ''))}")
         return
     overall = "n/a" if card["overall"] is None else f"{shown(card['overall'])}/100"
     console.print(f"[bold]Connectedness {overall}  grade {card['grade'] or '-'}[/]  "
-                  f"(profile {card['profile']}, model {card['model_version']})")
+                  f"(profile {escape(card['profile'])}, model {card['model_version']})")
     table = Table(title="Categories", title_justify="left")
     for column in ("category", "score", "weight", "checks counted"):
         table.add_column(column, justify="right" if column != "category" else "left")
@@ -158,7 +160,7 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     skipped = [(c["check_id"], c["why_not"])
                for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
     if skipped:
-        console.print("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped))
+        console.print(escape("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped)))
 
 
 def _print_renders(console: Console, doc: dict[str, Any]) -> None:

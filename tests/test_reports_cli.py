@@ -71,8 +71,10 @@ def test_brands_remember_their_group_and_first_profile(scanned: Scanned) -> None
     rows = json.loads(invoke("brands", "list", "--db", scanned.url, "--json"))
     expected = dict.fromkeys(RETAILERS.values(), ("outdoor-gear", "retail", 1))
     assert {r["name"]: (r["group"], r["profile"], r["scans"]) for r in rows} == expected
-    table = invoke("brands", "list", "--db", scanned.url)
-    assert "[/x] [link=https://evil.example]" in table  # printed as text, never read as Rich markup
+    for command in (("brands", "list"), ("scans",), ("show", str(scanned.ids[HOSTILE])), ("history", HOSTILE),
+                    ("trend", HOSTILE), ("compare", HOSTILE, "Summit Outfitters")):
+        table = invoke(*command, "--db", scanned.url)
+        assert "[/x] [link=https://evil.example]" in table, command  # text, never read as Rich markup
 
 
 def test_brands_add_set_group_and_remove(scanned: Scanned) -> None:
