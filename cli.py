@@ -616,6 +616,8 @@ def report(
     from connectedness.reports.markdown import scan_report_markdown
     from connectedness.reports.tabular import REPORT_COLUMNS, report_rows, write_csv
 
+    if fmt in ("html", "pdf") and str(out_path) == "-":
+        raise _fail("--out -: html and pdf reports are files", 2)
     database = _open_db(db)
     scan_id = _resolve_scan(database, target)
     doc = _stored_document(database, scan_id, profile)
@@ -623,8 +625,6 @@ def report(
         raise _fail(f"scan {scan_id} has no score ({doc['scan']['status']}); nothing to report")
     doc.update(_report_extras(database, doc, profile))
     to_stdout = str(out_path) == "-" or (out_path is None and fmt in ("md", "json", "csv"))
-    if fmt in ("html", "pdf") and str(out_path) == "-":
-        raise _fail("--out -: html and pdf reports are files", 2)
     if fmt in ("md", "json", "csv"):
         if fmt == "json":
             text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"

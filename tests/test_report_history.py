@@ -123,3 +123,24 @@ def test_the_html_report_says_what_changed(history: History) -> None:
     for change in static_changes():
         assert escape(change.text, quote=False) in html or escape(change.text) in html, change.text
     assert "<script" not in html.lower()
+
+
+def test_report_formats_open_folder_assets_and_branding(history: History, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda uri, *a, **k: opened.append(uri) or True)
+    brand_file = history.folder / "branding.toml"
+    brand_file.write_text('[branding]\nagency = "Northstar Digital"\naccent = "#0a7d5a"\n', encoding="utf-8")
+    html_path = history.folder / "branded.html"
+    invoke("report", str(history.scans[1]), "--branding", str(brand_file), "--assets", "folder", "--out",
+           str(html_path), "--open", "--db", history.db)
+    assert opened == [html_path.resolve().as_uri()]
+    html = html_path.read_text(encoding="utf-8")
+    assert "Northstar Digital" in html and "#0a7d5a" in html.lower()
+    pdf = history.folder / "report.pdf"
+    invoke("report", BRAND, "--format", "pdf", "--out", str(pdf), "--db", history.db)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+    bad = runner.invoke(app, ["report", BRAND, "--accent", "red;}", "--out", str(html_path), "--db", history.db])
+    assert bad.exit_code == 2 and "accent" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    invoke("report", BRAND, "--format", "pdf", "--out", "-", "--db", history.db, code=2)
