@@ -389,7 +389,8 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
             overlay = charts.overlay(width, height, marks)
     return {
         "name": viewport["name"], "width": viewport["width"], "height": viewport["height"],
-        "touch": viewport.get("touch"), "image": image, "full_page": image is not None and image is full,
+        "touch": viewport.get("touch"), "image": image,
+        "full_page": _full_page_words(image, metrics, covered_width) if image is not None and image is full else "",
         "overlay": overlay, "marks": listed,
         "grow": f"{max(viewport['width'] / max(viewport['height'], 1), 0.62):.3f}",
         "overflow_px": metrics.get("overflow_px"), "lcp_ms": metrics.get("lcp_ms"),
@@ -398,6 +399,15 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
         "console_more": max(len(render.get("console_errors") or []) - 3, 0),
         "missing": image is None and not render.get("error"),
     }
+
+
+def _full_page_words(image: _Image, metrics: Mapping[str, Any], covered_width: float) -> str:
+    """What a tall capture shows: the whole page, or how much of its top (captures are capped)."""
+    shown_height = image.height * covered_width / image.width
+    page_height = float(metrics.get("page_height") or 0)
+    if page_height and shown_height + 1 >= page_height:
+        return "the whole page"
+    return f"the first {shown_height:.0f} px of the page"
 
 
 def _box(value: Any) -> tuple[float, float, float, float] | None:
