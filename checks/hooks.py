@@ -1749,7 +1749,7 @@ def accounts(site: SiteView) -> Outcome:
     features = _account_features(site)
     observations = {"present": bool(features), "features": sorted(features)}
     if features:
-        names = {"sign_in": "a sign-in or account link", "wishlist": "a wishlist",
+        names = {"sign_in": "a way to sign in (account link or login form)", "wishlist": "a wishlist",
                  "personalisation": "a personalisation tool"}
         found = [names.get(f, f) for f in sorted(features, key=list(names).index)]
         return Outcome("pass", 100, observations, list(features.values())[:3],

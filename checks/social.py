@@ -1037,7 +1037,8 @@ def _open_graph_finding(obs: dict[str, Any], rows: dict[str, list[str]]) -> str:
     checked, complete = obs["pages_checked"], obs["pages_complete"]
     cards = sum(1 for m in rows.values() if "twitter:card" not in m)
     if all(len(m) >= len(_OG_TAGS) + 1 for m in rows.values()):
-        return one_line(f"no Open Graph or twitter:card tags on the {plural(checked, 'key page')}")
+        where_none = "the one key page" if checked == 1 else f"any of the {checked} key pages"
+        return one_line(f"no Open Graph or twitter:card tags on {where_none}")
     if complete == checked and cards == checked:
         return one_line(f"Open Graph tags and twitter:card on {every(checked, 'key page')}")
     og = f"on {every(checked, 'key page')}" if complete == checked else f"on {complete} of {checked} key pages"

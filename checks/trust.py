@@ -363,7 +363,7 @@ def _language_finding(obs: dict[str, Any], pages: int) -> str:
         spread = f"no page declares its language ({plural(pages, 'page')})"
     else:
         home = f'lang="{obs["lang"]}" on the home page' if obs["lang"] else "no lang on the home page"
-        spread = f"{home}; {missing} of {plural(pages, 'page')} declare no language"
+        spread = f"{home}; {missing} of {plural(pages, 'page')} without a lang attribute"
     offered = obs["languages"]
     if not offered:
         return one_line(f"{spread}; one language, no hreflang or switcher" if not (

@@ -1137,3 +1137,88 @@ def test_fixture_verdicts_on_the_tricky_sites(fixture_view: Any) -> None:
     assert [e["start"] for e in northwind["past"]] == ["2026-10-14"]
     harbour = run(active.podcast_check, fixture_view("harbour-daily")).observations
     assert {d["directory"] for d in harbour["directory_links"]} == {"Apple Podcasts", "Spotify", "Pocket Casts"}
+
+
+# ============================================================================================= findings
+
+
+def _day(days: int) -> str:
+    """The scan day minus ``days``, as a finding writes it: "30 Sep 2026"."""
+    day = SCAN_DAY - timedelta(days=days)
+    return f"{day.day} {day:%b %Y}"
+
+
+@pytest.mark.parametrize("days_ago", [[2, 20, 50, 80], [45, 70, 100], [800, 900]])
+def test_the_recency_finding_says_how_many_days_ago_and_the_cadence(days_ago: list[int]) -> None:
+    result = run(active.recency_check, _feed_site(days_ago))
+    obs = result.observations
+    assert result.finding == (f"last post {obs['days_since_newest']:,} days ago ({_day(min(days_ago))}); "
+                              f"{obs['posts_90d']} post{'' if obs['posts_90d'] == 1 else 's'} in 90 days, "
+                              f"{obs['posts_365d']} in a year")
+    assert f"{min(days_ago):,} days ago" in result.finding
+
+
+def test_the_recency_finding_without_a_dated_post() -> None:
+    undated = view({HOME: page(NAV), SITE + "/blog/": page("<h1>Blog</h1><a href='/blog/a/'>A</a>")})
+    assert run(active.recency_check, undated).finding == "a blog, but no post on it shows a date"
+    assert run(active.recency_check, view({HOME: page("<h1>Menu</h1>")})).finding == \
+        "no blog or feed, so no posts to date"
+    stale = run(active.recency_check, fixture_like_stale_site())
+    assert stale.finding.startswith("last post 2,811 days ago (14 Mar 2019); 0 posts in 90 days")
+
+
+def fixture_like_stale_site() -> SiteView:
+    news = page('<div class="newsitem"><p class="newsdate">14th March 2019</p><p>Spring catalogue</p></div>')
+    return view({HOME: page('<div id="nav"><a href="/news.html">News</a></div>'), SITE + "/news.html": news})
+
+
+def test_the_blog_finding_names_the_section_and_how_it_is_reached() -> None:
+    linked = run(active.blog_check, view({HOME: page(NAV), SITE + "/blog/": page("<h1>Blog</h1>")}))
+    assert linked.finding == "blog section /blog/, linked from the home page's navigation"
+    in_text = run(active.blog_check, view({HOME: page('<main><p>Read <a href="/news/">our news</a></p></main>')}))
+    assert in_text.status == "partial"
+    assert in_text.finding.startswith("news section /news/, linked only from page content")
+    assert run(active.blog_check, view({HOME: page("<h1>Hi</h1>")})).finding.startswith("no blog or news section")
+
+
+def test_the_feeds_finding_names_the_feed_its_entries_and_how_it_is_found() -> None:
+    feeds = [feed(SITE + "/feed.rss", [entry(SITE + "/blog/a/", ago(2)), entry(SITE + "/blog/b/", ago(9))]),
+             feed("https://blog.brand.com/feed.atom", [entry("https://blog.brand.com/a/", ago(2))])]
+    result = run(active.feeds_check, view({HOME: page(NAV)}, feeds=feeds))
+    assert result.finding == (f"RSS feed /feed.rss (2 entries, newest {_day(2)}), advertised by the site's pages; "
+                              "2 feeds with entries")
+    probed = run(active.feeds_check, view({HOME: page(NAV)}, feeds=[
+        feed(SITE + "/feed/", [entry(SITE + "/blog/a/", ago(2))], found_via="common-path")]))
+    assert probed.status == "partial" and probed.finding.endswith("found only at a common feed address")
+    assert run(active.feeds_check, view({HOME: page(NAV)})).finding == "no RSS, Atom or JSON feed found or linked"
+
+
+def test_the_podcast_finding_counts_episodes_and_names_the_apps() -> None:
+    pod = feed(SITE + "/podcast/feed.rss", [entry(SITE + f"/podcast/ep-{n}/", ago(n * 14), audio=True)
+                                            for n in range(1, 4)], itunes=True)
+    result = run(active.podcast_check, view({HOME: page(NAV)}, feeds=[pod]))
+    assert result.finding == f"podcast feed with 3 episodes, newest 14 days ago ({_day(14)}); no podcast app linked"
+    listed = page('<footer><a href="https://podcasts.apple.com/us/podcast/brand-talk/id123">Apple Podcasts</a>'
+                  '<a href="https://open.spotify.com/show/abc">Spotify</a></footer>')
+    with_apps = run(active.podcast_check, view({HOME: listed}, feeds=[pod]))
+    assert with_apps.finding.endswith("; listed in Apple Podcasts and Spotify")
+
+
+def test_the_video_finding_names_the_player_or_the_weak_clue() -> None:
+    embed = page('<iframe src="https://www.youtube.com/embed/hD8rB2kQ4sY" allowfullscreen></iframe>')
+    result = run(active.video_check, view({HOME: page(NAV), SITE + "/watch-us/": embed}))
+    assert result.finding == "YouTube player embedded; no VideoObject markup"
+    markup = page(jsonld({"@context": "https://schema.org", "@type": "VideoObject", "name": "Tour",
+                          "contentUrl": SITE + "/tour.mp4", "uploadDate": "2026-10-15"}))
+    weak = run(active.video_check, view({HOME: page(NAV), SITE + "/tour/": markup}))
+    assert weak.finding == "no video player on the pages; only VideoObject markup on 1 page"
+
+
+def test_the_events_finding_gives_the_next_date_and_name() -> None:
+    upcoming = page(jsonld({"@context": "https://schema.org", "@type": "Event", "name": "Winter meet-up",
+                            "startDate": "2026-12-12T18:00:00+00:00"}))
+    result = run(active.events_check, view({HOME: page(NAV), SITE + "/events/": upcoming}))
+    assert result.finding == "1 upcoming event with Event markup, next 12 Dec 2026: Winter meet-up"
+    unmarked = page('<h1>Events</h1><ul><li><time datetime="2026-12-12">12 Dec</time> Winter meet-up</li></ul>')
+    partial = run(active.events_check, view({HOME: page(NAV), SITE + "/events/": unmarked}))
+    assert partial.finding == "1 upcoming event date on /events/, next 12 Dec 2026; no Event markup"

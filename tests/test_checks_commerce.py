@@ -735,3 +735,60 @@ def test_fixture_site_matches_commerce_truth(view_for: Any, audit_mode: str, slu
 def test_fixture_static_shell_is_reported_as_could_not_check(fixture_view: Any) -> None:
     results = results_for(fixture_view("pulse-app"))
     assert {r.status for r in results.values()} == {"could_not_check"}
+
+
+# ----------------------------------------------------------------------------- findings
+
+def test_the_storefront_finding_lists_the_ways_to_buy() -> None:
+    site = view({"/": page('<a href="/products/tent/">Tent</a>'), "/products/tent/": STORE_PRODUCT})
+    result = storefront_check.run(site)
+    assert result.finding.startswith("a cart or checkout")
+    assert "Product offers on 1 page" in result.finding and result.finding.endswith("prices in USD")
+    cart_only = storefront_check.run(view({"/": page('<header><a href="/cart/">Cart</a></header>')}))
+    assert cart_only.status == "partial" and cart_only.finding == "a cart or checkout; no Product offer markup"
+    nothing = storefront_check.run(view({"/": page("<p>We make tents.</p>")}))
+    assert nothing.finding == "no cart, checkout, add-to-cart button or product offer found"
+
+
+def test_the_platform_finding_names_the_platform_and_its_clues() -> None:
+    site = view({"/": page('<a href="/cart">Cart</a>')},
+                headers={HOME: {"x-shopid": "612", "set-cookie": "_shopify_y=abc; path=/"}})
+    result = platform_check.run(site)
+    assert result.finding == "the store runs on Shopify (confidence 100, from its cookie and response header)"
+    html = ('<meta name="generator" content="Wix.com Website Builder">'
+            '<script src="https://static.parastorage.com/services/main.js"></script><a href="/about">Our studio</a>')
+    builder = platform_check.run(view({"/": page(html)}))
+    assert builder.finding == "no online store, so no commerce platform; the site is built with Wix"
+
+
+def test_the_reach_finding_counts_currencies_languages_and_shipping() -> None:
+    head = ('<link rel="alternate" hreflang="en-us" href="/"><link rel="alternate" hreflang="de-DE" href="/de/">'
+            '<link rel="alternate" hreflang="fr" href="/fr/">')
+    switcher = ('<form><select name="currency"><option value="USD">USD $</option><option value="EUR">EUR</option>'
+                '<option value="GBP">GBP</option></select></form>')
+    site = view({"/": page(switcher + '<a href="/cart/">Cart</a><p>We ship to the UK and EU.</p>', head, "en-US"),
+                 "/de/": page('<span class="price">319,00 \u20ac</span>', head, "de-DE")})
+    result = reach_check.run(site)
+    assert result.finding == "3 currencies (EUR, GBP, USD), 3 languages (de, en, fr), ships abroad"
+
+
+def test_the_apps_finding_names_the_stores() -> None:
+    one = apps_check.run(view({"/": page('<a href="https://itunes.apple.com/app/id12345">iPhone app</a>')}))
+    assert one.finding == "the app is linked on the App Store only (1 app link); not on Google Play"
+    banner = apps_check.run(view({"/": page("hi", '<meta name="apple-itunes-app" content="app-id=123">')}))
+    assert banner.finding.startswith("only an iOS smart app banner")
+
+
+def test_the_recurring_finding_names_the_models_and_the_provider() -> None:
+    site = view({"/": page('<a href="/cart">Cart</a><script src="https://js.smile.io/v1/smile-shopify.js"></script>')})
+    result = recurring_check.run(site)
+    assert result.finding == "a loyalty programme (Smile.io); no subscriptions or gift cards"
+    gifts = recurring_check.run(view({"/": page(
+        '<footer><a href="https://www.toasttab.com/place/giftcards">Gift cards</a></footer>')}))
+    assert gifts.finding == "gift cards (www.toasttab.com); no loyalty programme or subscriptions"
+
+
+def test_the_where_to_buy_finding_names_the_stockists_page() -> None:
+    site = view({"/": page('<a href="/stockists.html">STOCKISTS</a>'),
+                 "/stockists.html": page("<h1>Stockists</h1><table><tr><td>Fellbound Outdoors</td></tr></table>")})
+    assert where_to_buy_check.run(site).finding == "where-to-buy page /stockists.html"

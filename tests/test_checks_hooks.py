@@ -1146,3 +1146,56 @@ def test_fixture_negatives_are_recorded_as_not_newsletters(fixture_view: Any) ->
     assert {r["kind"] for r in rejected} == {"contact", "comment"}
     cloud = hooks.newsletter.run(fixture_view("northwind-cloud")).observations["not_newsletters"]
     assert {r["kind"] for r in cloud} == {"contact", "other"}  # contact form; webinar registration
+
+
+# ----------------------------------------------------------------- findings: what each check found, in one line
+
+def test_the_newsletter_finding_names_the_provider_and_the_pages() -> None:
+    every_page = hooks.newsletter.run(site(SEARCH_BOX + FOOTER_SIGNUP, about=FOOTER_SIGNUP))
+    assert every_page.finding == "Mailchimp signup form on every page (2)"
+    inner = hooks.newsletter.run(site("<p>Hello</p>", a="<p>x</p>", b="<p>y</p>", subscribe=FOOTER_SIGNUP))
+    assert inner.finding == "Mailchimp signup form on 1 of 4 pages, not the home page"
+    none = hooks.newsletter.run(site(SEARCH_BOX + LOGIN_FORM, post=COMMENT_FORM, contact=CONTACT_FORM))
+    assert none.finding.startswith("no newsletter or email signup found; the email fields seen are ")
+    assert "login" in none.finding and "contact" in none.finding
+
+
+def test_the_contact_finding_lists_the_channels_found_and_missing() -> None:
+    full = hooks.contact.run(site("<footer><a href='/contact/'>Contact</a></footer>", contact=ALL_CHANNELS))
+    assert full.finding == "contact form, email link, tap-to-call phone link and postal address"
+    helped = hooks.contact.run(site("<footer><a href='https://help.brand.example/hc/en-us'>Help Center</a>"
+                                    "<a href='mailto:hi@brand.example'>Email</a></footer>"))
+    assert helped.finding == ("email link; help centre https://help.brand.example/hc/en-us; no contact form, "
+                              "tap-to-call phone link or postal address")
+
+
+def test_the_chat_finding_names_the_vendor_or_says_none() -> None:
+    head = "<script id='gorgias-chat-widget-install-v3' src='https://config.gorgias.chat/bundle-loader/01HF'></script>"
+    assert hooks.chat.run(site("<p>Chat with us</p>", head)).finding == "Gorgias live chat widget"
+    footer = hooks.chat.run(site("<footer><a href='https://m.me/brand'>Messenger</a></footer>"))
+    assert footer.finding == "no chat on the site; only a Messenger link (https://m.me/brand)"
+    assert hooks.chat.run(site("<p>Chat with us!</p>")).finding == "no live chat or messaging found"
+
+
+def test_the_booking_finding_names_the_tool_or_the_link() -> None:
+    widget = "<div class='calendly-inline-widget' data-url='https://calendly.com/b/30'></div>"
+    calendly = hooks.booking.run(site("<a href='/demo/'>Book a demo</a>", demo=widget))
+    assert calendly.finding == "Calendly booking tool on /demo/"
+    link_only = hooks.booking.run(site("<nav><a href='/demo/'>Book a demo</a></nav>", demo="<p>Email us to book.</p>"))
+    assert link_only.finding == 'a "Book a demo" link to /demo/, but no booking tool or form seen'
+
+
+def test_the_comments_and_reviews_findings_name_the_system_and_the_rating() -> None:
+    disqus = hooks.comments.run(site("<div id='disqus_thread'></div>", POST_HEAD))
+    assert disqus.finding.startswith("Disqus comments under posts")
+    reviews = hooks.reviews.run(site("<div class='jdgm-widget jdgm-preview-badge'>212 reviews</div>" + AGGREGATE))
+    assert reviews.finding == "Judge.me reviews, and a rating of 4.7 from 58 reviews in AggregateRating markup"
+    markup_only = hooks.reviews.run(site(AGGREGATE))
+    assert markup_only.finding.startswith("a rating of 4.7 from 58 reviews in AggregateRating markup, but no")
+
+
+def test_the_community_and_accounts_findings_say_what_is_there() -> None:
+    nav = hooks.community.run(site("<nav><a href='https://community.brand.example/'>Community</a></nav>"))
+    assert nav.finding == 'a "Community" link to https://community.brand.example/'
+    login = hooks.accounts.run(site(LOGIN_FORM + "<a href='/wishlist'>Wishlist</a>"))
+    assert login.finding == "a way to sign in (account link or login form) and a wishlist"

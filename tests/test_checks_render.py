@@ -387,3 +387,40 @@ def test_metric_lab_pages_in_chromium_decide_the_static_responsive_checks() -> N
         if name == "zoom-disabled.html":
             zoom = viewport.run(view)
             assert zoom.status == "partial" and zoom.score is not None and zoom.score > 0
+
+
+# ------------------------------------------------------------------------- findings: what was measured, in one line
+
+def test_without_renders_every_measured_check_says_it_was_not_measured() -> None:
+    for chk in RENDERED:
+        assert chk.run(site()).finding == "not measured: pages were not rendered", chk.id
+    broken = Render(HOME, PHONE, error="TimeoutError: page.goto: Timeout 15000ms exceeded")
+    for chk in RENDERED:
+        assert chk.run(site(broken)).finding.startswith("not measured: the one render failed (TimeoutError"), chk.id
+
+
+def test_the_overflow_finding_names_the_view_the_page_and_the_pixels() -> None:
+    assert overflow.run(site(*everywhere(overflow_px=1))).finding == \
+        "every page fits at phone, tablet and desktop (6 views)"
+    wide = [{"selector": "div.promo", "right": 600, "width": 600}]
+    other_page = overflow.run(site(at(PHONE), at(PHONE, ABOUT, overflow_px=225, offenders=wide)))
+    assert other_page.finding == "sideways scrolling on 1 of 2 page views (phone: /about/, +225 px)"
+    tablet = overflow.run(site(at(PHONE), at(TABLET, overflow_px=200, offenders=wide)))
+    assert tablet.finding == "sideways scrolling on 1 of 2 page views (tablet: /, +200 px)"
+
+
+def test_the_text_tap_navigation_and_speed_findings_give_the_measured_numbers() -> None:
+    text = legible_text.run(site(at(PHONE, chars=1000, small=300), at(DESKTOP, chars=1000, small=900)))
+    assert text.finding == ("70% of the text on phones and tablets is drawn at 12 px or more "
+                            "(300 of 1,000 characters smaller, 1 view)")
+    taps = tap_targets.run(site(at(PHONE, taps=40, cramped=2, below_44=9)))
+    assert taps.finding == ("2 of 40 links and buttons on phones and tablets are cramped (under 24x24 px); "
+                            "9 under 44 px")
+    nav = navigation.run(site(at(PHONE, links=6, visible=2)))
+    assert nav.status == "partial" and nav.finding == \
+        "navigation adapts on 0 of 1 page on the phone; /: 4 of 6 navigation links hidden with no menu toggle"
+    fast = speed.run(site(at(PHONE, lcp=1800, cls=0.02), at(PHONE, ABOUT, lcp=2100, cls=0.05)))
+    assert fast.finding == ("on the phone: main content shown after 2,100 ms (LCP), layout shift 0.05 (CLS), "
+                            "75th percentile of 2 pages")
+    desktop = speed.run(site(at(DESKTOP)))
+    assert desktop.finding == "not measured: no phone view was rendered (1 other view)"

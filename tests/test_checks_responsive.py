@@ -118,3 +118,31 @@ def test_fixture_sites_meet_their_static_responsive_truth(fixture_view, slug: st
     assert (vp["viewport_meta"], vp["zoom_disabled"]) == (truth["viewport_meta"], truth["zoom_disabled"])
     assert media_queries.run(site).observations["media_queries"] == truth["media_queries"]
     assert images.run(site).observations["responsive_images"] == truth["responsive_images"]
+
+
+# ----------------------------------------------------------------------------- findings: what was found, in one line
+
+def test_the_viewport_finding_says_what_the_key_pages_declare() -> None:
+    good = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert viewport.run(view(good, about=good)).finding == \
+        "width=device-width viewport with zoom allowed on all 2 key pages"
+    locked = viewport.run(view('<meta name="viewport" content="width=device-width, user-scalable=no">'))
+    assert locked.finding == "zoom disabled (user-scalable=no) on 1 of 1 key page"
+    fixed = viewport.run(view('<meta name="viewport" content="width=980">', about="<p>no meta</p>"))
+    assert fixed.finding == ('no width=device-width viewport on the home page (its viewport meta says "width=980"); '
+                             "2 of 2 key pages without one")
+
+
+def test_the_media_queries_and_images_findings_count_what_was_found() -> None:
+    site = view('<link rel="stylesheet" href="/site.css"><style>@media (max-width: 600px){.a{}}</style>')
+    site.snapshot.assets.append(Asset("https://b.com/site.css", "stylesheet", 200, "text/css",
+                                      b"@media (min-width:750px){.x{}} @media (min-width:1200px){.y{}}", False,
+                                      "https://b.com/"))
+    assert media_queries.run(site).finding == "3 width media queries in 1 stylesheet and 1 style block or link"
+    framework = media_queries.run(view('<div class="row"><div class="col-md-6">x</div></div>'))
+    assert framework.finding == "no width media queries read; only a responsive framework's grid classes (col-md-6)"
+    html = ('<img src="a.jpg" srcset="a-400.jpg 400w, a-800.jpg 800w" sizes="100vw">'
+            '<picture><source media="(max-width: 600px)" srcset="s.jpg"><img src="b.jpg"></picture><img src="c.jpg">')
+    assert images.run(view(html)).finding == \
+        "2 of 3 content images served with srcset or a picture element; 1 in one size for every screen"
+    assert images.run(view("<p>text only</p>")).finding == "no content images on the 1 page read"

@@ -911,3 +911,39 @@ def test_a_site_without_pages_could_not_be_checked(item: Check) -> None:
     result = item.run(SiteView.from_html({}))
     assert result.status == "could_not_check" and result.score is None
     assert result.observations == {"reason": "no pages fetched"}
+
+
+# ------------------------------------------------------------------ findings: what each check found, in one line
+
+def test_the_profiles_finding_names_the_networks_where_and_on_how_many_pages() -> None:
+    result = run(social.profiles, {HOME: page(FOOTER), HOME + "about/": page(FOOTER)})
+    assert result.finding == "Facebook, Instagram and X linked in the footer of 2 pages"
+    shares = run(social.profiles, {HOME: page('<a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a>')})
+    assert shares.finding == "no links to the brand's own social profiles; Facebook share links only"
+
+
+def test_the_same_as_finding_compares_the_list_with_the_links() -> None:
+    missing = run(social.same_as, {HOME: page(FOOTER)})
+    assert missing.finding == "3 profiles linked, but no Organization sameAs lists them"
+    same = json.dumps(["https://www.instagram.com/brandco/", "https://www.youtube.com/@brandco"])
+    partial = run(social.same_as, {HOME: page(ORG.format(type="LocalBusiness", same_as=same) + FOOTER)})
+    assert partial.finding == ("Organization sameAs on / lists 2 profiles; 2 linked but not in it, "
+                               "1 in it but not linked")
+
+
+def test_the_consistency_finding_names_the_pages_without_the_profiles() -> None:
+    result = run(social.consistency, {HOME: page(FOOTER), HOME + "about/": page(FOOTER),
+                                      HOME + "legacy/": page("<p>Old page</p>")})
+    assert result.finding == "the Facebook, Instagram and X profiles on 2 of 3 pages; missing on /legacy/"
+    every = run(social.consistency, {HOME: page(FOOTER), HOME + "about/": page(FOOTER)})
+    assert every.finding == "the Facebook, Instagram and X profiles on every page (2)"
+
+
+def test_the_open_graph_and_share_findings_count_the_key_pages() -> None:
+    no_card = run(social.open_graph, {HOME: page("x", head=OG.format(url=HOME))})
+    assert no_card.finding == "Open Graph complete on the one key page; no twitter:card"
+    pages = {HOME: page("x", head=OG.format(url=HOME) + CARD),
+             HOME + "blog/first-trip/": page("x", head=OG.format(url=HOME + "blog/first-trip/") + CARD)}
+    assert run(social.open_graph, pages).finding == "Open Graph tags and twitter:card on all 2 key pages"
+    none = run(social.open_graph, {HOME: page("x"), HOME + "privacy/": page("x")})
+    assert none.finding == "no Open Graph or twitter:card tags on the one key page"

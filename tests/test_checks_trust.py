@@ -208,3 +208,38 @@ def test_trailhead_offers_three_languages_with_a_switcher(fixture_view: Any) -> 
     result = trust.languages.run(fixture_view("trailhead-supply"))
     assert (result.status, result.score) == ("pass", 100)
     assert result.observations["hreflang"] == ["de", "en", "fr"] and result.observations["switcher"] is True
+
+
+# ----------------------------------------------------------------- findings: what each check found, in one line
+
+def test_the_https_finding_counts_pages_mixed_content_and_hsts() -> None:
+    clean = trust.https.run(site({HOME: page("<p>Hi</p>"), f"{HOME}about/": page("<p>About</p>")},
+                                 headers={HOME: {"strict-transport-security": "max-age=31536000"}}))
+    assert clean.finding == "all 2 pages on HTTPS; no mixed content; HSTS header sent"
+    plain = trust.https.run(site({"http://brand.example/": page("<p>Hi</p>"),
+                                  "http://brand.example/about/": page("<p>About</p>")}))
+    assert plain.finding == "all 2 pages served over plain http"
+    mixed = trust.https.run(site({HOME: page("<img src='http://cdn.brand.example/a.png'>")}))
+    assert mixed.status == "partial" and mixed.finding.startswith("the one page on HTTPS; 1 http resource")
+
+
+def test_the_privacy_finding_says_where_the_policy_is_and_what_consents() -> None:
+    head = "<script src='https://static.klaviyo.com/onsite/js/klaviyo.js'></script>"
+    result = trust.privacy.run(site({HOME: page(PRIVACY_FOOTER, head)}))
+    assert result.finding == ("privacy policy linked from the home page; no cookie notice for the scripts of "
+                              "1 other host (static.klaviyo.com)")
+    head += "<script src='https://cdn.cookielaw.org/scripttemplates/otSDKStub.js'></script>"
+    assert trust.privacy.run(site({HOME: page(PRIVACY_FOOTER, head)})).finding == \
+        "privacy policy linked from the home page; OneTrust consent manager"
+
+
+def test_the_languages_finding_names_the_languages_offered() -> None:
+    head = ("<link rel='alternate' hreflang='en' href='/'><link rel='alternate' hreflang='de' href='/de/'>"
+            "<link rel='alternate' hreflang='fr-FR' href='/fr/'>")
+    switcher = "<div class='lang-switcher'><a href='/' hreflang='en'>EN</a><a href='/de/' hreflang='de'>DE</a></div>"
+    result = trust.languages.run(site({HOME: page(switcher, head, lang="en-US")}))
+    assert result.finding == ('lang="en-US", a language declared on the one page; offered in de, en and fr, '
+                              "with hreflang alternates and a switcher")
+    missing = trust.languages.run(site({HOME: page("<p>Hi</p>"), f"{HOME}old/": page("<p>Old</p>", lang=None)}))
+    assert missing.finding == 'lang="en" on the home page; 1 of 2 pages without a lang attribute; one language, ' \
+        "no hreflang or switcher"
