@@ -268,7 +268,7 @@ def _top(doc: dict[str, Any], card: Mapping[str, Any] | None, home: str) -> list
         top.append({"check_id": result["check_id"], "title": result["title"],
                     "recommendation": result.get("recommendation") or "",
                     "finding": finding_of(result), "status": result["status"],
-                    "category": result["category"], "points": gains.get(result["check_id"], 0.0)})
+                    "category": result["category"], "points": shown(gains.get(result["check_id"], 0.0))})
     top.sort(key=lambda t: -t["points"])
     return top
 

@@ -571,6 +571,16 @@ def test_every_category_and_check_has_its_section() -> None:
     assert "23 November 2026, 12:00 UTC" in method and "version 2" in method and "default" in method
 
 
+def test_a_failed_scan_says_why_it_has_no_score() -> None:
+    doc = make_doc()
+    doc["scan"].update(status="failed", failure={"reason": "dns_error", "message": "no such host " + PAYLOAD},
+                       pages=0, issues=0)
+    doc.update(scorecard=None, results=[], pages=[], renders=[], feeds=[])
+    html = render_html(doc, screenshots=DictScreenshots({}))
+    assert "Not scored" in html and "dns_error" in html and "no such host &lt;script&gt;" in html
+    assert 'id="categories"' not in html and 'id="screenshots"' not in html and "<script" not in html
+
+
 def test_old_scans_without_findings_say_what_the_status_means() -> None:
     doc = make_doc()
     for result in doc["results"]:
