@@ -88,7 +88,7 @@ def category_bars(scores: Sequence[tuple[str, str, float | None]], *, accent: st
 
 # ------------------------------------------------------------------ trend
 
-_T_LEFT, _T_RIGHT, _T_TOP, _T_BOTTOM, _T_WIDTH = 44.0, 24.0, 16.0, 236.0, 760.0
+_T_LEFT, _T_RIGHT, _T_TOP, _T_BOTTOM, _T_WIDTH = 44.0, 44.0, 16.0, 236.0, 760.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def _shown_or_dash(value: float | None) -> str:
 def _signed(value: float | None) -> str:
     if value is None:
         return "–"
-    number = f"{value:+.1f}".replace(".0", "") if abs(value) < 1000 else f"{value:+.0f}"
+    number = f"{value:+.0f}" if float(value).is_integer() else f"{value:+.1f}"
     return number.replace("-", "\u2212")  # a real minus sign: as wide as the plus
 
 
@@ -467,14 +467,23 @@ def _comparison(comparison: Mapping[str, Any], labels: Mapping[str, str]) -> dic
 
 def _diff(diff: Mapping[str, Any], labels: Mapping[str, str], home: str) -> dict[str, Any]:
     checks = [{**c, "moved": _moved(c)} for c in diff.get("checks") or []]
-    return {"from": diff.get("from") or {}, "to": diff.get("to") or {}, "overall": diff.get("overall") or {},
+    return {"from": diff.get("from") or {}, "to": diff.get("to") or {}, "overall": _change(diff.get("overall") or {}),
             "from_date": _date((diff.get("from") or {}).get("scan_time")),
             "to_date": _date((diff.get("to") or {}).get("scan_time")),
-            "categories": [{**c, "label": labels.get(c["category"], c["category"])}
+            "categories": [{**_change(c), "label": labels.get(c["category"], c["category"])}
                            for c in diff.get("categories") or []],
             "gained": diff.get("gained") or [], "lost": diff.get("lost") or [], "changed": diff.get("changed") or [],
             "checks": checks, "pages_added": [_path(u, home) for u in diff.get("pages_added") or []],
             "pages_removed": [_path(u, home) for u in diff.get("pages_removed") or []]}
+
+
+def _change(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A from/to/change row with the change people can check by eye: between the whole numbers shown
+    (69.6 -> 70.4 reads "70 -> 70 (+0)", not "+0.8"); the given change when a side is missing."""
+    before, after = row.get("from"), row.get("to")
+    change = shown(after) - shown(before) if before is not None and after is not None else row.get("change")
+    direction = "" if not change else ("up" if change > 0 else "down")
+    return {**row, "shown_change": change, "direction": direction}
 
 
 def _moved(check: Mapping[str, Any]) -> str:

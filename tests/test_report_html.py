@@ -635,7 +635,7 @@ def test_comparison_matrix_highlights_the_subject_with_ranks_average_and_its_gap
 def test_what_changed_since_the_last_scan() -> None:
     html = render_html(make_doc(), screenshots=DictScreenshots({}), diff=DIFF)
     section = html.split('id="changes"')[1].split("</section>")[0]
-    assert "1 October 2026, 09:00 UTC" in section and "(+7.5)" in section
+    assert "1 October 2026, 09:00 UTC" in section and "(+8)" in section, "30 -> 38 reads +8, not +7.5"
     assert "\u221210" in section, "a fall reads with a minus sign"
     for line in ("An Instagram profile is now linked.", "The privacy policy page is gone.",
                  "The newest post is from October, not August.", "/new/"):
