@@ -814,6 +814,16 @@ class WhereToBuy:
         return bool(self.pages or self.marketplaces or self.widgets)
 
 
+MARKETPLACE_NAMES = {"ebay": "eBay", "bestbuy": "Best Buy", "bol": "bol.com", "mercadolibre": "Mercado Libre",
+                     "mercadolivre": "Mercado Livre", "aliexpress": "AliExpress", "jd": "JD.com",
+                     "notonthehighstreet": "notonthehighstreet"}
+
+
+def marketplace_name(name: str) -> str:
+    """A marketplace as a client names it: "amazon" -> "Amazon", "ebay" -> "eBay"."""
+    return MARKETPLACE_NAMES.get(name, name.capitalize())
+
+
 def marketplace_of(url: str) -> str | None:
     """"amazon", "etsy"... when ``url`` points into a marketplace (a store or product, not its home page)."""
     parts = split_url(url)
@@ -1255,7 +1265,8 @@ def where_to_buy_check(site: SiteView) -> Outcome:
                   "Link your marketplace stores from every product page as well as the footer.")
         parts = [f"where-to-buy page {and_list(sorted(found.targets)[:2])}" if found.targets else
                  "a where-to-buy link" if found.pages else "",
-                 f"{and_list(sorted(found.marketplaces)[:3])} store links" if found.marketplaces else "",
+                 f"{and_list(marketplace_name(m) for m in sorted(found.marketplaces)[:3])} store links"
+                 if found.marketplaces else "",
                  f"{and_list(sorted(found.widgets)[:2])} widget" if found.widgets else ""]
         return Outcome("pass", 100, observations, evidence, advice, one_line(and_list(parts)))
     if store.sells:

@@ -1554,12 +1554,12 @@ def comments(site: SiteView) -> Outcome:
     if provider:
         evidence = _detection_evidence(found) if found else [native] if native else []
         system = f"{found[0].name} comments" if found else "the site's own comments"
-        seen_on = evidence[0].url if evidence else ""
+        seen_on = f", e.g. on {where(site, evidence[0].url)}" if evidence else ""
+        checked = f"; {plural(len(content), 'post or article page')} checked" if content else ""
         return Outcome("pass", 100, observations, evidence,
                        "Reply to comments within a day and feature the best ones: a visible answer turns "
                        "readers into regulars.",
-                       one_line(f"{system} under posts" + (f" (e.g. {where(site, seen_on)})" if seen_on else "")
-                                + f"; {plural(len(content), 'post or article page')} read"))
+                       one_line(f"{system}{seen_on}{checked}"))
     if site.is_app_shell:
         return unseen(site, observations, "comments")
     closed = [e for v in content or site.pages if (e := _closed_notice(v))]

@@ -248,8 +248,9 @@ def media_queries(site: SiteView) -> Outcome:
         return Outcome("could_not_check", None, {**observations, "reason": "stylesheets not read"}, evidence,
                        f"No width media queries were found, but {len(unread)} stylesheet(s) on other hosts were not "
                        "read; render the pages (scan without --no-browser) to measure whether the layout reflows.",
-                       one_line(f"no width media queries in the CSS read; {plural(len(unread), 'stylesheet')} on "
-                                "other hosts not read"))
+                       one_line("no width media queries in the CSS read; "
+                                + ("1 stylesheet on another host" if len(unread) == 1 else
+                                   f"{len(unread):,} stylesheets on other hosts") + " not read"))
     sheets = sum(1 for a in site.snapshot.assets if a.kind == "stylesheet")
     return Outcome("fail", 0, observations, evidence,
                    "The site's CSS has no width media queries: the layout is fixed. Rebuild the templates "

@@ -1187,7 +1187,7 @@ def test_the_booking_finding_names_the_tool_or_the_link() -> None:
 
 def test_the_comments_and_reviews_findings_name_the_system_and_the_rating() -> None:
     disqus = hooks.comments.run(site("<div id='disqus_thread'></div>", POST_HEAD))
-    assert disqus.finding.startswith("Disqus comments under posts")
+    assert disqus.finding == "Disqus comments, e.g. on /"
     reviews = hooks.reviews.run(site("<div class='jdgm-widget jdgm-preview-badge'>212 reviews</div>" + AGGREGATE))
     assert reviews.finding == "Judge.me reviews, and a rating of 4.7 from 58 reviews in AggregateRating markup"
     markup_only = hooks.reviews.run(site(AGGREGATE))

@@ -233,6 +233,56 @@ def test_every_check_states_what_it_found_on_hand_written_pages(name: str) -> No
         assert_states_a_finding(check.run(site))
 
 
+def page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html lang=en><head><title>Brand</title>{head}</head><body>{body}</body></html>"
+
+
+SIGNUP = ('<form action="https://brand.us21.list-manage.com/subscribe/post?u=1&amp;id=2" method="post">'
+          '<input type="email" name="EMAIL"><button type="submit">Sign up</button></form>')
+POST = '<meta property="og:type" content="article"><meta property="article:published_time" content="2026-11-01">'
+ONE_PATH = [  # (check, status it takes, the home page): return paths the fixture sites do not all reach
+    ("active.podcast", "partial", page('<nav><a href="/podcast/">Podcast</a></nav>')),
+    ("active.video", "partial", page('<video autoplay muted loop playsinline src="/bg.mp4"></video>')),
+    ("active.events", "partial", page('<script type="application/ld+json">{"@context": "https://schema.org", '
+                                      '"@type": "Event", "name": "Repair day", "startDate": "2025-05-01"}</script>')),
+    ("active.feeds", "partial", page('<footer><a href="/feed.xml">RSS</a></footer>')),
+    ("commerce.storefront", "partial", page('<script type="application/ld+json">{"@context": "https://schema.org", '
+                                            '"@type": "Product", "name": "Tent", "offers": {"@type": "Offer", '
+                                            '"price": "449.00", "priceCurrency": "USD"}}</script>')),
+    ("commerce.where_to_buy", "pass", page('<footer><a href="https://www.amazon.com/stores/Brand/page/1">Shop on '
+                                           "Amazon</a></footer>")),
+    ("hooks.booking", "partial", page('<h2>Request an appointment</h2><form action="/book"><input type="email" '
+                                      'name="email"><textarea name="message"></textarea><button>Send</button></form>')),
+    ("hooks.chat", "partial", page("x", '<script id="ze-snippet" '
+                                        'src="https://static.zdassets.com/ekr/snippet.js?key=abc"></script>')),
+    ("hooks.newsletter", "partial", page(f'<div class="modal" style="display:none"><h2>Newsletter</h2>{SIGNUP}</div>')),
+    ("hooks.newsletter", "partial", page('<footer><a href="/newsletter/">Subscribe to our newsletter</a></footer>')),
+    ("hooks.newsletter", "partial", page("x", '<script src="https://static.klaviyo.com/onsite/js/klaviyo.js">'
+                                              "</script>")),
+    ("hooks.comments", "pass", page('<article><h1>Post</h1><form id="commentform" action="/wp-comments-post.php">'
+                                    '<textarea name="comment"></textarea></form></article>', POST)),
+    ("hooks.reviews", "partial", page('<script src="https://widget.trustpilot.com/bootstrap/v5/'
+                                      'tp.widget.bootstrap.min.js"></script>')),
+    ("responsive.media_queries", "partial", page("x", '<link rel="alternate" media="only screen and '
+                                                      '(max-width: 640px)" href="https://m.brand.example/">')),
+    ("responsive.media_queries", "could_not_check", page("x", '<link rel="stylesheet" '
+                                                              'href="https://cdn.other.example/site.css">')),
+    ("social.profiles", "fail", page('x<script type="application/ld+json">{"@context": "https://schema.org", '
+                                     '"@type": "Organization", "name": "Brand", "url": "https://brand.example/", '
+                                     '"sameAs": ["https://www.instagram.com/brandco/"]}</script>')),
+]
+
+
+@pytest.mark.parametrize(("check_id", "status", "home"), ONE_PATH, ids=[f"{c}-{s}" for c, s, _ in ONE_PATH])
+def test_findings_on_the_rarer_return_paths(check_id: str, status: str, home: str) -> None:
+    site = SiteView.from_html({HOME: home})
+    result = CHECKS[check_id].run(site)
+    assert result.status == status, (result.status, result.observations)
+    assert_states_a_finding(result)
+    for check in CHECKS.values():  # and the other checks on the same page
+        assert_states_a_finding(check.run(site))
+
+
 def test_a_check_that_crashes_still_says_so_in_one_line() -> None:
     def broken(site: SiteView) -> Any:
         raise KeyError("boom")
