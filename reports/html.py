@@ -199,7 +199,7 @@ def _context(doc: dict[str, Any], images: _Images, branding: Branding, assets: A
         "card": card,
         "overall": None if not card or card["overall"] is None else shown(card["overall"]),
         "score_word": "Connectedness score" if branding.tool_named_in_body else "Overall score",
-        "top": _top(doc, card, home),
+        "top": _top(doc, card),
         "bars": bars,
         "categories": categories,
         "pages": _render_groups(doc, images, home),
@@ -245,7 +245,7 @@ def finding_of(result: Mapping[str, Any]) -> str:
     return str(result.get("finding") or "").strip() or STATUS_FINDINGS.get(result.get("status", ""), "")
 
 
-def _top(doc: dict[str, Any], card: Mapping[str, Any] | None, home: str) -> list[dict[str, Any]]:
+def _top(doc: dict[str, Any], card: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """The five changes that lift the score most, each with the points it could add at most.
 
     ``top_recommendations`` chooses them; shown here most points first, the estimate following the
