@@ -747,11 +747,11 @@ def feeds_check(site: SiteView) -> Outcome:
             return Outcome("partial", 70, observations, evidence,
                            f"Your pages advertise a feed ({first.url}) that we could not read ({first.reason}): "
                            "make sure feed readers and aggregators may fetch it (robots.txt allows it, it answers).",
-                           one_line(f"advertised feed {shown} not read: {first.reason}"))
+                           one_line(f"advertised feed {shown} not read: {_unread_words(first.reason)}"))
         return Outcome("partial", 40, observations, evidence,
                        f"Your pages advertise a feed ({first.url}) that does not give one ({first.reason}): "
                        "fix the link or the feed so readers who subscribe get your posts.",
-                       one_line(f"advertised feed {shown} gives no feed: {first.reason}"))
+                       one_line(f"advertised feed {shown} gives no feed: {_unread_words(first.reason)}"))
     if linked and not records:
         return Outcome("partial", 60, observations, evidence,
                        f"Your pages link a feed ({linked[0][1].url}) but do not declare it: add "
@@ -764,6 +764,19 @@ def feeds_check(site: SiteView) -> Outcome:
                    "Your feed has no entries (or could not be read): make sure it lists your latest posts.",
                    one_line(f"feed {display_url(site, empty.url)} has no entries" if empty is not None
                             else "a feed, but it lists no entries"))
+
+
+UNREAD_WORDS = {"robots_disallowed": "robots.txt forbids it", "feed_limit": "beyond this scan's feed limit",
+                "time_budget": "the scan ran out of time", "not_a_feed": "the address is not a feed",
+                "outside_loopback": "it is on another host than the local test site",
+                "retry_after_too_long": "the server asked to retry much later"}
+"""Why an advertised feed was not read (``CrawlIssue.reason``), in words; ``http_404`` reads "HTTP 404"."""
+
+
+def _unread_words(reason: str) -> str:
+    if reason in UNREAD_WORDS:
+        return UNREAD_WORDS[reason]
+    return f"HTTP {reason[5:]}" if reason.startswith("http_") else reason.replace("_", " ")
 
 
 FOUND_VIA = {"link-rel": "in the page head", "chrome-link": "through a header or footer link",

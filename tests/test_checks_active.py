@@ -26,7 +26,7 @@ from connectedness.checks.dates import (
 )
 from connectedness.checks.fingerprints import DATA_DIR, Fingerprints, default_fingerprints
 from connectedness.checks.site import SiteView
-from connectedness.crawler.snapshot import Feed, FeedEntry
+from connectedness.crawler.snapshot import CrawlIssue, Feed, FeedEntry
 from connectedness.fixtures.server import load_sites
 
 SCAN = "2026-11-23T12:00:00+00:00"
@@ -1222,3 +1222,24 @@ def test_the_events_finding_gives_the_next_date_and_name() -> None:
     unmarked = page('<h1>Events</h1><ul><li><time datetime="2026-12-12">12 Dec</time> Winter meet-up</li></ul>')
     partial = run(active.events_check, view({HOME: page(NAV), SITE + "/events/": unmarked}))
     assert partial.finding == "1 upcoming event date on /events/, next 12 Dec 2026; no Event markup"
+
+
+@pytest.mark.parametrize(("reason", "score", "finding"), [
+    ("robots_disallowed", 70, "advertised feed /feed.rss not read: robots.txt forbids it"),
+    ("http_404", 40, "advertised feed /feed.rss gives no feed: HTTP 404"),
+])
+def test_the_feeds_finding_says_why_an_advertised_feed_was_not_read(reason: str, score: int, finding: str) -> None:
+    site = view({HOME: page(NAV)})
+    site.snapshot.issues.append(CrawlIssue(SITE + "/feed.rss", reason, "", found_on=HOME,
+                                           chosen_because="feed:link-rel"))
+    result = run(active.feeds_check, site)
+    assert (result.status, result.score, result.finding) == ("partial", score, finding)
+    empty = run(active.feeds_check, view({HOME: page(NAV)}, feeds=[feed(SITE + "/feed.rss", [])]))
+    assert empty.finding == "feed /feed.rss has no entries"
+
+
+def test_the_podcast_finding_of_a_dormant_show_gives_its_age() -> None:
+    pod = feed(SITE + "/podcast/feed.rss", [entry(SITE + "/podcast/ep-1/", ago(500), audio=True)], itunes=True)
+    result = run(active.podcast_check, view({HOME: page(NAV)}, feeds=[pod]))
+    assert result.status == "partial"
+    assert result.finding == f"podcast feed with 1 episode; the newest is 500 days old ({_day(500)})"

@@ -424,3 +424,13 @@ def test_the_text_tap_navigation_and_speed_findings_give_the_measured_numbers() 
                             "75th percentile of 2 pages")
     desktop = speed.run(site(at(DESKTOP)))
     assert desktop.finding == "not measured: no phone view was rendered (1 other view)"
+
+
+def test_the_viewport_finding_when_chromium_ignores_the_declared_viewport() -> None:
+    view = SiteView.from_html({HOME: '<meta name="viewport" content="width=device-width"><title>Home</title>'})
+    shrunk = metrics()
+    shrunk["viewport"]["layout_width"] = 980
+    view.snapshot.renders = [Render(HOME, PHONE, shrunk)]
+    result = viewport.run(view)
+    assert (result.status, result.score) == ("partial", 40)
+    assert result.finding == "width=device-width declared, but / was laid out 980 px wide on the 375 px phone"
