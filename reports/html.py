@@ -433,12 +433,27 @@ def _rendered_summary(doc: dict[str, Any], home: str) -> dict[str, Any]:
             "browser": doc["scan"].get("browser") or ""}
 
 
+REPORTED_SETTINGS = ("max_pages", "max_depth", "time_budget", "delay", "per_host_concurrency", "respect_robots",
+                     "user_agent", "brand_hosts")
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
 def _method(doc: dict[str, Any], card: Mapping[str, Any] | None) -> dict[str, Any]:
     scan = doc["scan"]
     viewports: dict[str, Mapping[str, Any]] = {}
     for render in doc.get("renders") or []:
         viewports.setdefault(render["viewport"]["name"], render["viewport"])
-    settings = scan.get("settings") if isinstance(scan.get("settings"), Mapping) else {}
+    stored = scan.get("settings") if isinstance(scan.get("settings"), Mapping) else {}
+    # The settings a reader of the report asks about (how far, how politely, as whom); the rest
+    # (timeouts, byte caps) are in the scan document and the database.
+    settings = {name: _setting(stored[name]) for name in REPORTED_SETTINGS if name in stored}
     return {"stats": scan.get("stats") or {}, "viewports": list(viewports.values()), "settings": settings,
             "profile": (card or {}).get("profile"), "digest": (card or {}).get("profile_digest"),
             "model": (card or {}).get("model_version")}

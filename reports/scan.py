@@ -54,6 +54,7 @@ def scan_document(*, brand: str, group: str | None, scan_id: int | None, snapsho
             "issues": len(snapshot.issues),
             "stats": snapshot.stats,
             "browser": snapshot.browser,
+            "settings": snapshot.settings,
         },
         "scorecard": scorecard.to_dict() if scorecard else None,
         "results": [r.to_dict() for r in results],

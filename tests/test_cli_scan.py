@@ -70,8 +70,11 @@ def test_rescore_adds_a_scorecard_and_history_shows_it(scanned) -> None:
     assert (row["scan_id"], row["profile"]) == (doc["scan"]["id"], "b2b")
     with sqlite3.connect(db) as con:
         assert [p for (p,) in con.execute("select profile from scorecards order by id")] == ["retail", "b2b"]
+    # history keeps to the profile the brand is judged under (its first scan's), unless asked for another
     history = json.loads(invoke("history", "Summit", "--db", str(db), "--json").stdout)
-    assert history["scans"][0]["profile"] == "b2b" and history["scans"][0]["overall"] == row["overall"]
+    assert history["scans"][0]["profile"] == "retail" and history["profile"] == "retail"
+    b2b = json.loads(invoke("history", "Summit", "--profile", "b2b", "--db", str(db), "--json").stdout)
+    assert b2b["scans"][0]["profile"] == "b2b" and b2b["scans"][0]["overall"] == row["overall"]
     assert invoke("history", "Nobody", "--db", str(db)).exit_code == 1
 
 

@@ -129,7 +129,12 @@ def test_report_formats_open_folder_assets_and_branding(history: History, monkey
     import webbrowser
 
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda uri, *a, **k: opened.append(uri) or True)
+
+    def fake_open(uri: str, *_args: object, **_kwargs: object) -> bool:
+        opened.append(uri)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     brand_file = history.folder / "branding.toml"
     brand_file.write_text('[branding]\nagency = "Northstar Digital"\naccent = "#0a7d5a"\n', encoding="utf-8")
     html_path = history.folder / "branded.html"
