@@ -1442,10 +1442,10 @@ def events_check(site: SiteView) -> Outcome:
 
 
 def _events_finding(obs: dict[str, Any]) -> str:
-    """"2 upcoming events with Event markup, next 6 Dec 2026: Sunday Supper Club"."""
+    """"2 upcoming events with Event markup; next 6 Dec 2026: Sunday Supper Club"."""
     upcoming = obs["upcoming"]
     nxt = next((e for e in upcoming if e["start"]), upcoming[0])
     when = f" {short_day(date.fromisoformat(nxt['start']))}" if nxt["start"] else ""
-    webinars = " (webinars among them)" if obs["webinars"] else ""
-    return one_line(f"{plural(len(upcoming), 'upcoming event')}{webinars} with Event markup, next{when}: "
+    webinars = " (webinars too)" if obs["webinars"] else ""
+    return one_line(f"{plural(len(upcoming), 'upcoming event')} with Event markup{webinars}; next{when}: "
                     f"{nxt['name'] or 'unnamed'}")

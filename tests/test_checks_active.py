@@ -1218,7 +1218,7 @@ def test_the_events_finding_gives_the_next_date_and_name() -> None:
     upcoming = page(jsonld({"@context": "https://schema.org", "@type": "Event", "name": "Winter meet-up",
                             "startDate": "2026-12-12T18:00:00+00:00"}))
     result = run(active.events_check, view({HOME: page(NAV), SITE + "/events/": upcoming}))
-    assert result.finding == "1 upcoming event with Event markup, next 12 Dec 2026: Winter meet-up"
+    assert result.finding == "1 upcoming event with Event markup; next 12 Dec 2026: Winter meet-up"
     unmarked = page('<h1>Events</h1><ul><li><time datetime="2026-12-12">12 Dec</time> Winter meet-up</li></ul>')
     partial = run(active.events_check, view({HOME: page(NAV), SITE + "/events/": unmarked}))
     assert partial.finding == "1 upcoming event date on /events/, next 12 Dec 2026; no Event markup"
