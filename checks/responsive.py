@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from selectolax.lexbor import LexborHTMLParser
+
 from connectedness.crawler.snapshot import Render
 
 from .anatomy import SITE_CHROME
@@ -60,7 +62,20 @@ def _key_pages(site: SiteView) -> list[PageView]:
     return [p for p in site.pages if p.page.depth <= 1][:12]
 
 
-@check(id="responsive.viewport", category="responsive", title="Viewport set for phones, zoom allowed", weight=3)
+def _zoomed_out_by_content(render: Render) -> bool:
+    """Whether a page laid out wider than the phone got there because content sticks out, not because
+    of its viewport meta: the rendered DOM has exactly the metas that say width=device-width (no second
+    one, none a script rewrote) and Chromium measured elements past the screen's edge. Without the
+    rendered DOM (older scans) the meta gets the blame, as before."""
+    if not render.html or not render.metrics.get("overflow_offenders"):
+        return False
+    head = LexborHTMLParser(render.html).head
+    metas = [m.attributes.get("content") or "" for m in head.css('meta[name="viewport" i]')] if head else []
+    return bool(metas) and all(parse_viewport(content).get("width") == "device-width" for content in metas)
+
+
+@check(id="responsive.viewport", category="responsive", title="Viewport set for phones, zoom allowed", weight=3,
+       version="2")
 def viewport(site: SiteView) -> Outcome:
     """The home page (and key pages) declare ``<meta name="viewport" content="width=device-width">``
     without disabling zoom. Without it a phone renders the desktop layout shrunk to fit; disabling
@@ -68,8 +83,10 @@ def viewport(site: SiteView) -> Outcome:
     also take effect: Chromium must lay them out at the phone's width. Pass: home page has it, zoom
     allowed, key pages agree (and it takes effect); partial: has it but zoom is disabled or some key pages
     lack it (the share of key pages without a problem, between 30 and 80), or a rendered page is still laid
-    out wider than the phone (40); fail: none. ``decided_by`` is ``"rendered"`` when Chromium's layout width
-    decided, else ``"static"``."""
+    out wider than the phone (40); fail: none. A page laid out wider only because content sticks out past
+    the screen (its rendered DOM has only width=device-width metas, and Chromium measured elements past the
+    edge) is listed in ``zoomed_out_by_content``: the overflow check reports it, this one does not blame the
+    meta. ``decided_by`` is ``"rendered"`` when Chromium's layout width decided, else ``"static"``."""
     pages = _key_pages(site)
     if not pages:
         return Outcome("could_not_check", None, {"reason": "no pages fetched"}, [], "The site could not be read.",
@@ -108,7 +125,7 @@ def viewport(site: SiteView) -> Outcome:
     # A page that declares device-width but still lays out at 980 px (a second viewport meta, a script
     # rewriting it) looks fine in the source and is a shrunken desktop page on every phone.
     declared = {r["url"] for r in rows if r["device_width"]}
-    measured, ineffective = [], []
+    measured, ineffective, zoomed = [], [], []
     for render in site.snapshot.renders:
         layout = (render.metrics.get("viewport") or {}).get("layout_width")
         if render.error or not render.viewport.touch or layout is None:
@@ -116,12 +133,18 @@ def viewport(site: SiteView) -> Outcome:
         measured.append({"url": render.url, "viewport": render.viewport.name, "device_width": render.viewport.width,
                          "layout_width": layout})
         if render.url in declared and layout > render.viewport.width + 1:
+            if _zoomed_out_by_content(render):
+                zoomed.append({"url": render.url, "viewport": render.viewport.name, "layout_width": layout})
+                continue
             ineffective.append(render.url)
             evidence.append(Evidence(render.url, selector='meta[name="viewport"]', source="rendered",
                                      note=_where(render), screenshot=_shot(render),
                                      snippet=f"declares width=device-width, laid out {layout} px wide"))
     observations["measured"] = measured
     observations["effective"] = (not ineffective) if measured else None
+    # Pages whose one viewport meta took effect, then content wider than the phone made Chromium zoom
+    # out to fit it (as Chrome on Android does): the overflow check reports that element, not this one.
+    observations["zoomed_out_by_content"] = zoomed
     observations["decided_by"] = "rendered" if ineffective else "static"
     if ineffective:
         wide = next(m for m in measured if m["url"] == ineffective[0])
@@ -147,6 +170,8 @@ def viewport(site: SiteView) -> Outcome:
                        one_line("; ".join(p for p in parts if p)))
     checked = f", and Chromium laid out {plural(len(measured), 'phone or tablet view')} at the device width" \
         if measured else ""
+    if zoomed:  # the overflow check names the element; this says why the layout was wider
+        checked = f"; {where(site, zoomed[0]['url'])} zoomed out on the {zoomed[0]['viewport']} to fit wide content"
     return Outcome("pass", 100, observations, evidence,
                    "Keep the viewport meta on every template; check new templates before they ship.",
                    one_line(f"width=device-width viewport with zoom allowed on {every(len(rows), 'key page')}"

@@ -434,3 +434,24 @@ def test_the_viewport_finding_when_chromium_ignores_the_declared_viewport() -> N
     result = viewport.run(view)
     assert (result.status, result.score) == ("partial", 40)
     assert result.finding == "width=device-width declared, but / was laid out 980 px wide on the 375 px phone"
+
+
+def test_a_page_zoomed_out_by_wide_content_does_not_blame_the_viewport_meta() -> None:
+    """Chromium (like Chrome on Android) zooms a device-width page out to fit a 640 px banner: the meta took
+    effect and the overflow check reports the banner, so the viewport check must not advise a second meta."""
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    view = SiteView.from_html({HOME: head + "<title>Home</title>"})
+    wide = metrics()
+    wide["viewport"]["layout_width"] = 655
+    wide["overflow_offenders"] = [{"selector": "div.promo", "right": 655, "width": 640}]
+    dom = f"<html><head>{head}</head><body><div class=promo></div></body></html>"
+    view.snapshot.renders = [Render(HOME, PHONE, wide, dom)]
+    result = viewport.run(view)
+    assert (result.status, result.score) == ("pass", 100)
+    assert result.observations["zoomed_out_by_content"] == [{"url": HOME, "viewport": "phone", "layout_width": 655}]
+    assert result.finding.endswith("; / zoomed out on the phone to fit wide content")
+    # a second meta in the rendered DOM (a script added width=980) is the meta's fault again
+    rewritten = dom.replace("</head>", '<meta name="viewport" content="width=980"></head>')
+    view.snapshot.renders = [Render(HOME, PHONE, wide, rewritten)]
+    again = viewport.run(view)
+    assert (again.status, again.score) == ("partial", 40)

@@ -331,6 +331,8 @@ def test_each_recorded_change_shows_in_the_check_results(scanned: dict[str, Any]
     assert viewports["tablet"]["overflowing"] == [] and viewports["desktop"]["overflowing"] == []
     widest = viewports["phone"]["widest_offenders"][0]
     assert widest["selector"].endswith("div.promo-banner__inner") and widest["width"] == 640
+    zoomed = after["responsive.viewport"].observations["zoomed_out_by_content"]
+    assert [(path(z["url"]), z["viewport"]) for z in zoomed] == [(SHOP, "phone")]  # the banner, not the meta
 
 
 def test_no_other_check_changes_status(scanned: dict[str, Any]) -> None:
