@@ -387,6 +387,7 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
                                  and box[1] + box[3] > 0)
         if marks:
             overlay = charts.overlay(width, height, marks)
+    errors, blocked = _page_errors(render)
     return {
         "name": viewport["name"], "width": viewport["width"], "height": viewport["height"],
         "touch": viewport.get("touch"), "image": image,
@@ -395,8 +396,8 @@ def _view(render: Mapping[str, Any], images: _Images) -> dict[str, Any]:
         "grow": f"{max(viewport['width'] / max(viewport['height'], 1), 0.62):.3f}",
         "overflow_px": metrics.get("overflow_px"), "lcp_ms": metrics.get("lcp_ms"),
         "cramped": (metrics.get("tap_targets") or {}).get("cramped"),
-        "error": render.get("error") or "", "console_errors": list(render.get("console_errors") or [])[:3],
-        "console_more": max(len(render.get("console_errors") or []) - 3, 0),
+        "error": render.get("error") or "", "console_errors": errors[:3], "console_more": max(len(errors) - 3, 0),
+        "blocked": blocked,
         "missing": image is None and not render.get("error"),
     }
 
@@ -408,6 +409,24 @@ def _full_page_words(image: _Image, metrics: Mapping[str, Any], covered_width: f
     if page_height and shown_height + 1 >= page_height:
         return "the whole page"
     return f"the first {shown_height:.0f} px of the page"
+
+
+OUR_BLOCKS = "Failed to load resource: net::ERR_FAILED"
+
+
+def _page_errors(render: Mapping[str, Any]) -> tuple[list[str], int]:
+    """The page's own script errors, and how many requests the audit itself refused (requests to other
+    hosts in a loopback audit). Chromium logs each refused request as a load failure; those are ours,
+    not the site's, so as many of them as were refused are left out of the site's errors."""
+    blocked = render.get("blocked") or 0
+    blocked = blocked if isinstance(blocked, int) else len(blocked)
+    errors, ours = [], blocked
+    for line in render.get("console_errors") or []:
+        if ours and line == OUR_BLOCKS:
+            ours -= 1
+            continue
+        errors.append(str(line))
+    return errors, blocked
 
 
 def _box(value: Any) -> tuple[float, float, float, float] | None:

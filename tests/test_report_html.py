@@ -731,3 +731,11 @@ def test_the_scan_document_shape_is_not_changed_by_rendering(real_scan: dict[str
     before = copy.deepcopy(doc)
     render_html(doc, screenshots=real_scan["db"].blobs)
     assert doc == before, "the report reads the document, never edits it"
+
+
+def test_requests_the_audit_refused_are_not_the_sites_script_errors() -> None:
+    from connectedness.reports.html import OUR_BLOCKS, _page_errors
+
+    render = {"blocked": 2, "console_errors": [OUR_BLOCKS, "TypeError: x is undefined", OUR_BLOCKS, OUR_BLOCKS]}
+    assert _page_errors(render) == (["TypeError: x is undefined", OUR_BLOCKS], 2)  # the third failure is the site's
+    assert _page_errors({"console_errors": [OUR_BLOCKS]}) == ([OUR_BLOCKS], 0)
