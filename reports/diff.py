@@ -60,14 +60,17 @@ class ScoreChange:
 
 @dataclass(frozen=True, slots=True)
 class SignalChange:
-    """One fact gained, lost or changed, said in a line; ``weight`` only orders the lines."""
+    """One fact gained, lost or changed, said in a line; ``weight`` only orders the lines. ``effect`` says
+    whether it is good news for the brand ("better"), bad ("worse") or neither (""): gaining an overflow
+    is worse, losing one better, so "gained" alone does not say which."""
 
     signal: str
     text: str
     weight: float = 0.0
+    effect: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"signal": self.signal, "text": self.text}
+        return {"signal": self.signal, "text": self.text, "effect": self.effect or None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,13 +214,13 @@ def _signal_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[tuple[Sig
         elif key.startswith("overflow:"):
             where = {"viewport": viewport_phrase(b.viewport), "path": b.path}
             if b.present and not a.present:
-                gained.append(SignalChange(key, texts["overflow_appeared"].format(**where), b.weight))
+                gained.append(SignalChange(key, texts["overflow_appeared"].format(**where), b.weight, "worse"))
             elif a.present and not b.present:
-                lost.append(SignalChange(key, texts["overflow_fixed"].format(**where), b.weight))
+                lost.append(SignalChange(key, texts["overflow_fixed"].format(**where), b.weight, "better"))
         elif b.present and not a.present:
-            gained.append(SignalChange(key, texts["added"].format(label=b.label), b.weight))
+            gained.append(SignalChange(key, texts["added"].format(label=b.label), b.weight, "better"))
         elif a.present and not b.present:
-            lost.append(SignalChange(key, texts["removed"].format(label=b.label), b.weight))
+            lost.append(SignalChange(key, texts["removed"].format(label=b.label), b.weight, "worse"))
         elif a.present and a.value and b.value and a.value != b.value:
             changed.append(SignalChange(key, texts["value_changed"].format(label=b.label, old=a.value, new=b.value),
                                         b.weight))
@@ -232,21 +235,23 @@ def _post_change(a: Signal, b: Signal, old: dict[str, Any], new: dict[str, Any],
                  gained: list[SignalChange], lost: list[SignalChange], changed: list[SignalChange]) -> None:
     """New posts, the last one gone, or the blog silent for the days that passed between the scans."""
     if b.present and not a.present:
-        gained.append(SignalChange(b.key, texts["post_first"].format(new=b.value), b.weight))
+        gained.append(SignalChange(b.key, texts["post_first"].format(new=b.value), b.weight, "better"))
     elif a.present and not b.present:
-        lost.append(SignalChange(b.key, texts["post_gone"].format(old=a.value), b.weight))
+        lost.append(SignalChange(b.key, texts["post_gone"].format(old=a.value), b.weight, "worse"))
     elif a.present and b.present:
         old_day, new_day = parse_day(a.value), parse_day(b.value)
         if old_day is None or new_day is None:
             return
         if new_day > old_day:
-            changed.append(SignalChange(b.key, texts["post_new"].format(new=b.value, old=a.value), b.weight))
+            changed.append(SignalChange(b.key, texts["post_new"].format(new=b.value, old=a.value), b.weight,
+                                        "better"))
         elif new_day < old_day:
-            changed.append(SignalChange(b.key, texts["post_older"].format(new=b.value, old=a.value), b.weight))
+            changed.append(SignalChange(b.key, texts["post_older"].format(new=b.value, old=a.value), b.weight,
+                                        "worse"))
         else:
             then = parse_day((old.get("scan") or {}).get("scan_time"))
             now = parse_day((new.get("scan") or {}).get("scan_time"))
             days = (now - then).days if then and now else 0
             if days > 0:
                 text = texts["post_silent_one"] if days == 1 else texts["post_silent"].format(days=days)
-                changed.append(SignalChange(b.key, text, b.weight))
+                changed.append(SignalChange(b.key, text, b.weight, "worse"))

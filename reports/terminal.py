@@ -129,10 +129,12 @@ def print_diff(console: Console, diff: dict[str, Any]) -> None:
                          f"{new['scan_id']} ({new['scan_time'][:10]})"))
     if not diff.get("comparable", True):
         console.print(f"[yellow]warning:[/] {escape(diff.get('note') or '')}")
-    kinds = (("Gained", "gained", "green"), ("Lost", "lost", "red"), ("Changed", "changed", "yellow"))
-    for label, key, colour in kinds:
+    colours = {"better": "green", "worse": "red"}  # gaining an overflow is bad news: colour by effect
+    for label, key in (("Gained", "gained"), ("Lost", "lost"), ("Changed", "changed")):
         for item in diff[key]:
-            console.print(f"[{colour}]{label}:[/] {escape(item['text'])}")
+            effect = item.get("effect") or ""
+            colour = colours.get(effect, "yellow")
+            console.print(f"[{colour}]{label}:[/] {escape(item['text'])}" + (f" [dim]({effect})[/]" if effect else ""))
     if not (diff["gained"] or diff["lost"] or diff["changed"]):
         console.print("No signal gained or lost.")
     table = Table(title="Scores", title_justify="left")

@@ -141,7 +141,7 @@ def test_diff_says_what_was_gained_lost_and_changed() -> None:
     assert sorted(texts(d["changed"])) == ["new post on 2026-11-24 (the newest was 2026-09-30)",
                                            "online booking changed from Calendly to Acuity Scheduling"]
     assert {g["signal"] for g in d["gained"]} == {"social:tiktok", "check:hooks.newsletter"}
-    assert d["lost"] == [{"signal": "check:hooks.chat", "text": "live chat widget removed"}]
+    assert d["lost"] == [{"signal": "check:hooks.chat", "text": "live chat widget removed", "effect": "worse"}]
 
 
 def test_a_silent_blog_is_reported_with_the_days_between_the_scans() -> None:
@@ -168,9 +168,11 @@ def test_overflow_appears_and_is_fixed_across_origins() -> None:
                    renders=(("/shop/", "phone", 200), ("/", "phone", 0), ("/", "tablet", 40),
                             ("/about/", "tablet", 300)))  # /about/ was not rendered before: unknown then
     d = diff_documents(old, new).to_dict()
+    # gaining an overflow is bad news, losing one good: the effect says which, "gained" does not
     assert d["gained"] == [{"signal": "overflow:/shop/:phone",
-                            "text": "horizontal overflow appeared on the phone on /shop/"}]
-    assert d["lost"] == [{"signal": "overflow:/:phone", "text": "overflow on the phone on / fixed"}]
+                            "text": "horizontal overflow appeared on the phone on /shop/", "effect": "worse"}]
+    assert d["lost"] == [{"signal": "overflow:/:phone", "text": "overflow on the phone on / fixed",
+                          "effect": "better"}]
     assert d["changed"] == []
 
 
@@ -507,7 +509,8 @@ def test_a_real_site_rescanned_after_it_changed_on_another_port() -> None:
     d = diff_documents(*docs).to_dict()
     recorded = [c for c in site.version("v2").changes if not c.signal.startswith("overflow:")]
     for kind in ("gained", "lost", "changed"):
-        assert d[kind] == [{"signal": c.signal, "text": c.text} for c in recorded if c.change == kind], kind
+        assert [{k: v for k, v in item.items() if k != "effect"} for item in d[kind]] == [
+            {"signal": c.signal, "text": c.text} for c in recorded if c.change == kind], kind
     assert [u.removeprefix(origins[1]) for u in d["pages_added"]] == ["/blogs/journal/putting-a-tent-away-for-winter/"]
     assert d["pages_removed"] == []
     # the chat's check fails now; the new post (with share buttons) lifts share_buttons' share of pages
