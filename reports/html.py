@@ -492,11 +492,13 @@ def _comparison(comparison: Mapping[str, Any], labels: Mapping[str, str]) -> dic
     categories = list(comparison.get("categories") or [])
     subject = comparison.get("subject")
     brands = sorted(comparison.get("brands") or [], key=lambda b: (b.get("rank") is None, b.get("rank") or 0))
+    gaps = [g for g in comparison.get("gaps") or [] if subject is None or g.get("brand") == subject]
     return {"categories": [(c, labels.get(c, c)) for c in categories], "brands": brands, "subject": subject,
             "average": comparison.get("average") or {"overall": None, "categories": {}},
             "group": comparison.get("group"), "profile": comparison.get("profile"),
             "model_version": comparison.get("model_version"),
-            "gaps": [g for g in comparison.get("gaps") or [] if subject is None or g.get("brand") == subject]}
+            "gaps": gaps, "behind": [g for g in gaps if g.get("kind") != "strength"],
+            "ahead": [g for g in gaps if g.get("kind") == "strength"]}
 
 
 def _diff(diff: Mapping[str, Any], labels: Mapping[str, str], home: str) -> dict[str, Any]:

@@ -739,3 +739,22 @@ def test_requests_the_audit_refused_are_not_the_sites_script_errors() -> None:
     render = {"blocked": 2, "console_errors": [OUR_BLOCKS, "TypeError: x is undefined", OUR_BLOCKS, OUR_BLOCKS]}
     assert _page_errors(render) == (["TypeError: x is undefined", OUR_BLOCKS], 2)  # the third failure is the site's
     assert _page_errors({"console_errors": [OUR_BLOCKS]}) == ([OUR_BLOCKS], 0)
+
+
+def test_strengths_are_not_listed_as_where_the_brand_falls_behind() -> None:
+    gaps = [{"brand": "Acme", "signal": "check:hooks.chat", "text": "you are the only one with live chat",
+             "kind": "strength"},
+            {"brand": "Acme", "signal": "social:x", "text": "one competitor has an X profile; you don't",
+             "kind": "gap"}]
+    html = render_html(make_doc(), screenshots=DictScreenshots({}), comparison={**COMPARISON, "gaps": gaps})
+    section = html.split('id="comparison"')[1].split("</section>")[0]
+    behind, ahead = section.split("falls behind")[1].split("leads")
+    assert "X profile" in behind and "live chat" not in behind and "live chat" in ahead
+
+
+def test_good_and_bad_news_say_so_in_words() -> None:
+    changes = {**DIFF, "gained": [{"signal": "overflow:/shop/:phone", "text": "overflow appeared", "effect": "worse"}],
+               "lost": [{"signal": "overflow:/:phone", "text": "overflow fixed", "effect": "better"}]}
+    section = render_html(make_doc(), screenshots=DictScreenshots({}), diff=changes).split('id="changes"')[1]
+    assert re.search(r'class="effect-worse">overflow appeared <span class="effect">worse</span>', section)
+    assert re.search(r'class="effect-better">overflow fixed <span class="effect">better</span>', section)
