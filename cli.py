@@ -1192,8 +1192,11 @@ def fixtures_serve(
         "--version", metavar="SLUG=NAME",
         help="Serve a later version of a site (fixtures/sites/SLUG/versions/NAME/), e.g. summit-outfitters=v2 "
              "(repeatable).")] = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
 ) -> None:
-    """Serve every fixture site on its own 127.0.0.1 port until interrupted (Ctrl-C)."""
+    """Serve every fixture site on its own 127.0.0.1 port until interrupted (Ctrl-C). The table of sites and
+    their URLs (or `--json`, `--csv`, for scripts that scan them) is printed once they are up."""
     from functools import partial
 
     from connectedness.fixtures.server import UnknownVersionError, load_sites, parse_version_choice, serve_sites
@@ -1205,13 +1208,20 @@ def fixtures_serve(
     with serve_sites(sites, first_port=port) as server:
         for slug, name in chosen:
             server.set_version(slug, name)
-        table = Table(title="Fixture sites on 127.0.0.1", title_justify="left")
-        for column in ("site", "brand", "group", "version", "URL"):
-            table.add_column(column)
-        for slug, site in server.sites.items():
-            table.add_row(slug, site.brand, site.group, server.version(slug) or "public", server.url(slug))
-        out.print(table)
-        out.print("Ctrl-C stops them.")
+        rows = [{"site": slug, "brand": site.brand, "group": site.group, "version": server.version(slug) or "public",
+                 "url": server.url(slug)} for slug, site in server.sites.items()]
+
+        def table() -> None:
+            view = Table(title="Fixture sites on 127.0.0.1", title_justify="left")
+            for column in ("site", "brand", "group", "version", "URL"):
+                view.add_column(column)
+            for row in rows:
+                view.add_row(*(escape(str(v)) for v in row.values()))
+            out.print(view)
+            out.print("Ctrl-C stops them.")
+
+        _emit(json_out, csv_out, rows, lambda: rows, table)
+        sys.stdout.flush()  # a script reading the URLs must see them while the sites are up
         try:
             while True:
                 time.sleep(3600)

@@ -191,6 +191,7 @@ def test_trend_and_report_refuse_unknown_brands_in_one_line(scanned: Scanned) ->
 def test_every_table_command_takes_json_and_csv() -> None:
     """sqlite-utils' rule: what prints a table prints JSON and CSV as well."""
     for command in (["scan"], ["crawl"], ["show"], ["history"], ["scans"], ["checks"], ["rescore"], ["settings"],
-                    ["trend"], ["compare"], ["diff"], ["brands", "list"], ["fixtures", "list"]):
+                    ["trend"], ["compare"], ["diff"], ["brands", "list"], ["fixtures", "list"], ["fixtures", "serve"],
+                    ["demo"]):
         help_text = runner.invoke(app, [*command, "--help"], env={**os.environ, "COLUMNS": "200"}).stdout
         assert "--json" in help_text and "--csv" in help_text, command
