@@ -23,6 +23,7 @@ from connectedness.fixtures.server import (
     FixtureServer,
     FixtureSite,
     UnknownVersionError,
+    edits_for,
     load_sites,
     parse_version_choice,
     serve_sites,
@@ -130,6 +131,109 @@ def test_overlays_replace_and_add_files_and_removals_404(toy_sites: dict[str, Fi
         assert body("/../site.toml")[0] == 404 and body("/%2e%2e/versions/v2/new.html")[0] == 404
 
 
+PNG = b"\x89PNG\r\n<footer>a</footer>"  # a binary file holding the text an edit looks for
+
+
+@pytest.fixture
+def edit_sites(tmp_path: Path) -> dict[str, FixtureSite]:
+    """A small site whose versions make their changes with ``[[edits]]``: in order, on public and overlay
+    files, stacking from v2 to v3."""
+    root = tmp_path / "edits"
+    write(root / "site.toml", '[site]\nbrand = "Edits"\n')
+    for rel, text in {"index.html": "<p>home</p><footer>a</footer> {{origin}}", "page.html": "<footer>a</footer> page",
+                      "sub/deep.html": "<footer>a</footer> deep", "notes.txt": "<footer>a</footer> notes"}.items():
+        write(root / "public" / rel, text)
+    (root / "public" / "logo.png").write_bytes(PNG)
+    v2, v3 = root / "versions" / "v2", root / "versions" / "v3"
+    write(v2 / "version.toml", """
+[[edits]]
+paths = ["**/*.html", "**/*.png"]   # **/ takes the root's files too; the png is not text, never edited
+find = "<footer>a</footer>"
+replace = "<footer>a b</footer>"
+expect = 4                          # three public pages and the overlay's new one
+[[edits]]
+paths = ["*.html", "*.txt"]         # * stays in one folder: not sub/deep.html
+find = "a b"                        # only there once the edit before has run
+replace = "a b c"
+[[edits]]
+paths = "index.html"
+find = "{{origin}}"                 # edits see the files as written, before templating
+replace = "at {{origin}}"
+""")
+    # Overlay files are written like public's, without the edits: they are applied to them too.
+    write(v2 / "page.html", "<footer>a</footer> page two")
+    write(v2 / "new.html", "<footer>a</footer> new")
+    write(v3 / "version.toml", '[[edits]]\npaths = "**/*.html"\nfind = "a b c"\nreplace = "a b c d"\nexpect = 3\n')
+    write(v3 / "page.html", "<footer>a</footer> page three")
+    return load_sites(tmp_path)
+
+
+def test_edits_apply_in_order_to_public_and_overlay_files_and_stack(edit_sites: dict[str, FixtureSite]) -> None:
+    v2 = edit_sites["edits"].version("v2")
+    assert [(e.paths, e.expect) for e in v2.edits] == [(("**/*.html", "**/*.png"), 4), (("*.html", "*.txt"), 1),
+                                                       (("index.html",), 1)]
+    with serve_sites(edit_sites) as server:
+        origin = server.origin("edits")
+
+        def served() -> dict[str, str]:
+            return {rel: get(server, "/" + rel, "edits").text
+                    for rel in ("index.html", "page.html", "new.html", "sub/deep.html", "notes.txt")}
+
+        public = served()  # read first, so a cached unedited body would show up below
+        assert public["index.html"] == f"<p>home</p><footer>a</footer> {origin}"
+        server.set_version("edits", "v2")
+        assert served() == {
+            "index.html": f"<p>home</p><footer>a b c</footer> at {origin}",  # replace is templated too
+            "page.html": "<footer>a b c</footer> page two",   # an overlay file gets the edits
+            "new.html": "<footer>a b c</footer> new",
+            "sub/deep.html": "<footer>a b</footer> deep",     # the second edit's glob leaves sub/ out
+            "notes.txt": "<footer>a</footer> notes",          # the first edit's globs leave .txt out
+        }
+        assert get(server, "/logo.png", "edits").content == PNG, "binary files are never edited"
+
+        server.set_version("edits", "v3")  # v2's edits, then v3's, on whichever file is served
+        assert served() == {
+            "index.html": f"<p>home</p><footer>a b c d</footer> at {origin}",
+            "page.html": "<footer>a b c d</footer> page three",  # v2's edits run on v3's overlay file
+            "new.html": "<footer>a b c d</footer> new",
+            "sub/deep.html": "<footer>a b</footer> deep",
+            "notes.txt": "<footer>a</footer> notes",
+        }
+
+        server.set_version("edits", None)
+        assert served() == public, "back on public/, no edited body is served from the cache"
+        server.set_version("edits", "v2")
+        assert get(server, "/page.html", "edits").text == "<footer>a b c</footer> page two"
+
+
+def test_an_edit_that_finds_too_few_files_is_a_clear_error(edit_sites: dict[str, FixtureSite]) -> None:
+    root = edit_sites["edits"].root
+    spec = root / "versions" / "v3" / "version.toml"
+    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "a b c"\nreplace = ""\nexpect = 4\n')
+    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find 'a b c' is in 3 file\(s\) matching "
+                                         r"\*\*/\*\.html, expected at least 4"):
+        load_sites(root.parent)
+    # Text that is not there at all (a page rewritten since the edit was written) fails with the default expect.
+    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "Pinterest"\nreplace = ""\n')
+    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find 'Pinterest' is in 0 file\(s\)"):
+        load_sites(root.parent)
+    # A binary file holding the text does not count: it is never edited.
+    spec.write_text('[[edits]]\npaths = "*.png"\nfind = "<footer>"\nreplace = ""\n')
+    with pytest.raises(ValueError, match=r"edits\[0\]: find '<footer>' is in 0 file\(s\) matching \*\.png"):
+        load_sites(root.parent)
+    # Edits run in order: one whose text an earlier edit replaced finds nothing left.
+    spec.write_text('[[edits]]\npaths = "page.html"\nfind = "page three"\nreplace = "p3"\n'
+                    '[[edits]]\npaths = "page.html"\nfind = "page three"\nreplace = "again"\n')
+    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[1\]: find 'page three' is in 0 file"):
+        load_sites(root.parent)
+    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "a"\nreplace = "b"\nexpected = 2\n')
+    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: unknown key\(s\) expected"):
+        load_sites(root.parent)
+    spec.write_text('[[edits]]\npaths = "**/*.html"\nreplace = "b"\n')
+    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find must be the exact text"):
+        load_sites(root.parent)
+
+
 def test_the_retailer_switches_to_v2_and_back(summit: FixtureServer) -> None:
     origin = summit.origin(SLUG)
     before = get(summit, "/").text  # read first, so a cached public/ page would show up below
@@ -168,6 +272,29 @@ def test_every_v2_page_has_the_threads_link_and_no_chat(summit: FixtureServer) -
         assert CHAT_SCRIPT not in text and "config.gorgias.chat" not in text, path
         assert f'<a href="{THREADS}" class="list-social__link" rel="me noopener"' in text, path
         assert "width: 640px" not in text or path == SHOP, path
+
+
+def test_the_retailer_v2_folder_holds_only_pages_that_change_beyond_its_edits() -> None:
+    """The footer link and the chat removal are edits: no overlay page is a public page with only those
+    edits (a copy to keep in step twice), and none has them pasted in by hand (they would run twice)."""
+    site = load_sites()[SLUG]
+    v2 = site.version("v2")
+    assert len(v2.edits) == 2
+    for overlay in v2.root.rglob("*.html"):
+        rel = overlay.relative_to(v2.root).as_posix()
+        text = overlay.read_text()
+        assert all(edit.replace not in text for edit in v2.edits if edit.replace), rel
+        public = site.public / rel
+        if public.is_file():
+            assert edited_by_v2(public, rel) != edited_by_v2(overlay, rel), f"{rel}: only the edits set it apart"
+
+
+def edited_by_v2(file: Path, rel: str) -> bytes:
+    """``file`` with the retailer's v2 edits applied, as v2 serves it at ``rel`` (before templating)."""
+    data = file.read_bytes()
+    for edit in edits_for(rel, load_sites()[SLUG].layers("v2")):
+        data = edit.apply(data)
+    return data
 
 
 def test_an_unknown_version_or_site_is_a_clear_error(summit: FixtureServer) -> None:
