@@ -206,31 +206,29 @@ def test_edits_apply_in_order_to_public_and_overlay_files_and_stack(edit_sites: 
         assert get(server, "/page.html", "edits").text == "<footer>a b c</footer> page two"
 
 
-def test_an_edit_that_finds_too_few_files_is_a_clear_error(edit_sites: dict[str, FixtureSite]) -> None:
-    root = edit_sites["edits"].root
-    spec = root / "versions" / "v3" / "version.toml"
-    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "a b c"\nreplace = ""\nexpect = 4\n')
-    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find 'a b c' is in 3 file\(s\) matching "
-                                         r"\*\*/\*\.html, expected at least 4"):
-        load_sites(root.parent)
+@pytest.mark.parametrize(("spec", "error"), [
+    pytest.param('paths = "**/*.html"\nfind = "a b c"\nreplace = ""\nexpect = 4\n',
+                 r"edits\[0\]: find 'a b c' is in 3 file\(s\) matching \*\*/\*\.html, expected at least 4",
+                 id="fewer-than-expect"),
     # Text that is not there at all (a page rewritten since the edit was written) fails with the default expect.
-    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "Pinterest"\nreplace = ""\n')
-    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find 'Pinterest' is in 0 file\(s\)"):
-        load_sites(root.parent)
+    pytest.param('paths = "**/*.html"\nfind = "Pinterest"\nreplace = ""\n',
+                 r"edits\[0\]: find 'Pinterest' is in 0 file\(s\)", id="text-gone"),
     # A binary file holding the text does not count: it is never edited.
-    spec.write_text('[[edits]]\npaths = "*.png"\nfind = "<footer>"\nreplace = ""\n')
-    with pytest.raises(ValueError, match=r"edits\[0\]: find '<footer>' is in 0 file\(s\) matching \*\.png"):
-        load_sites(root.parent)
+    pytest.param('paths = "*.png"\nfind = "<footer>"\nreplace = ""\n',
+                 r"edits\[0\]: find '<footer>' is in 0 file\(s\) matching \*\.png", id="binary-file"),
     # Edits run in order: one whose text an earlier edit replaced finds nothing left.
-    spec.write_text('[[edits]]\npaths = "page.html"\nfind = "page three"\nreplace = "p3"\n'
-                    '[[edits]]\npaths = "page.html"\nfind = "page three"\nreplace = "again"\n')
-    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[1\]: find 'page three' is in 0 file"):
-        load_sites(root.parent)
-    spec.write_text('[[edits]]\npaths = "**/*.html"\nfind = "a"\nreplace = "b"\nexpected = 2\n')
-    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: unknown key\(s\) expected"):
-        load_sites(root.parent)
-    spec.write_text('[[edits]]\npaths = "**/*.html"\nreplace = "b"\n')
-    with pytest.raises(ValueError, match=r"v3/version\.toml: edits\[0\]: find must be the exact text"):
+    pytest.param('paths = "page.html"\nfind = "page three"\nreplace = "p3"\n'
+                 '[[edits]]\npaths = "page.html"\nfind = "page three"\nreplace = "again"\n',
+                 r"edits\[1\]: find 'page three' is in 0 file", id="replaced-by-an-earlier-edit"),
+    pytest.param('paths = "**/*.html"\nfind = "a"\nreplace = "b"\nexpected = 2\n',
+                 r"edits\[0\]: unknown key\(s\) expected", id="misspelt-key"),
+    pytest.param('paths = "**/*.html"\nreplace = "b"\n', r"edits\[0\]: find must be the exact text", id="no-find"),
+])
+def test_a_bad_edit_is_a_clear_error_naming_its_file(edit_sites: dict[str, FixtureSite], spec: str,
+                                                     error: str) -> None:
+    root = edit_sites["edits"].root
+    (root / "versions" / "v3" / "version.toml").write_text("[[edits]]\n" + spec)
+    with pytest.raises(ValueError, match=r"v3/version\.toml: " + error):
         load_sites(root.parent)
 
 
