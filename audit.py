@@ -20,7 +20,7 @@ from connectedness.crawler.engine import ProgressCallback
 from connectedness.crawler.urls import host_key, registrable_domain
 from connectedness.rendering import Browser, SiteRendering, key_pages
 from connectedness.scoring import Profile, Scorecard, score
-from connectedness.storage import Database, save_snapshot
+from connectedness.storage import Database, begin_scan, fail_scan, mark_interrupted, save_snapshot
 
 log = logging.getLogger(__name__)
 __all__ = ["Browser", "CrawlJob", "CrawlOutcome", "ScanOutcome", "ServedPass", "brand_name_for", "check_served_html",
@@ -179,17 +179,25 @@ async def scan_and_store(
     profile: Profile | None,
     progress: ProgressCallback | None = None,
     browser: Browser | None = None,
+    run_id: int | None = None,
 ) -> ScanOutcome:
     """Crawl one site, render its key pages (when given a browser), run ``checks``, score under
     ``profile`` and store it all in one transaction.
 
-    A failed crawl is stored as a failed scan with its reason and no results. With no checks (or no
-    profile) it is a plain crawl, stored without results or scorecard.
+    The scan's row is written first (``running``) and completed at the end, so a crash or a kill leaves a
+    trace: a crash is stored as a failed scan with its reason, a killed process's scan is marked
+    ``interrupted`` by the next scan that starts. A failed crawl is stored as a failed scan with its reason
+    and no results. With no checks (or no profile) it is a plain crawl, stored without results or scorecard.
     """
     brand = job.brand or brand_name_for(job.url)
     crawl_outcome = CrawlOutcome(job, brand)
     outcome = ScanOutcome(crawl_outcome)
     started = datetime.now(UTC)
+    if db is not None:
+        try:
+            crawl_outcome.scan_id = await asyncio.to_thread(_begin, db, job, brand, profile, run_id)
+        except Exception:  # logged: the scan goes on and is stored as a new row at its end, if it can be
+            log.exception("could not record the start of the scan of %s", job.url)
     rendering = SiteRendering(browser) if browser is not None and checks and profile is not None else None
     if rendering is not None:
         progress = rendering.watch(progress)
@@ -201,6 +209,8 @@ async def scan_and_store(
         crawl_outcome.error = f"internal_error: crawl crashed: {type(exc).__name__}: {exc}"
         if rendering is not None:
             await rendering.discard()
+        if db is not None and crawl_outcome.scan_id is not None:
+            await asyncio.to_thread(fail_scan, db, crawl_outcome.scan_id, "internal_error", crawl_outcome.error)
         return outcome
     snapshot = crawl_outcome.snapshot
     if warming is not None:
@@ -224,12 +234,29 @@ async def scan_and_store(
         try:
             crawl_outcome.scan_id = await asyncio.to_thread(
                 save_snapshot, db, snapshot, brand=brand, group=job.group, started_at=started,
-                results=outcome.results, scorecard=outcome.scorecard,
+                results=outcome.results, scorecard=outcome.scorecard, scan_id=crawl_outcome.scan_id, run_id=run_id,
             )
         except Exception as exc:  # logged: the scan is reported even when storing it failed
             log.exception("storing the scan of %s failed", job.url)
             crawl_outcome.error = f"storage_error: {type(exc).__name__}: {exc}"
+            if crawl_outcome.scan_id is not None:
+                await asyncio.to_thread(_fail_quietly, db, crawl_outcome.scan_id, "storage_error", crawl_outcome.error)
     return outcome
+
+
+def _begin(db: Database, job: CrawlJob, brand: str, profile: Profile | None, run_id: int | None) -> int:
+    """Mark the scans of processes that died as interrupted, then write this scan's starting row."""
+    mark_interrupted(db)
+    return begin_scan(db, brand=brand, url=job.url, group=job.group, profile=profile.name if profile else None,
+                      settings=job.settings.to_dict(), run_id=run_id)
+
+
+def _fail_quietly(db: Database, scan_id: int, reason: str, message: str) -> None:
+    """Record a failure when the database may be what failed: a second error is logged, not raised."""
+    try:
+        fail_scan(db, scan_id, reason, message)
+    except Exception:  # logged: the first error is the one the caller reports
+        log.exception("could not record the failure of scan %s", scan_id)
 
 
 async def scan_batch(

@@ -37,8 +37,30 @@ class Brand(Base):
                                              cascade="all, delete-orphan")
 
 
+class Run(Base):
+    """One batch run over a watchlist (``connectedness batch``): its scans point at it, so an interrupted
+    run can be resumed by scanning only the brands it has no finished scan of."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(2048))  # the watchlist file
+    source_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of its text: --resume checks it is the same
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running | complete | partial | interrupted
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    host: Mapped[str] = mapped_column(String(255))  # where it runs, with pid: a dead process's run is interrupted
+    pid: Mapped[int] = mapped_column(Integer)
+    brands: Mapped[list[Any]] = mapped_column(JSON)  # the watchlist's brand names, in order
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # counts by outcome, seconds
+
+    scans: Mapped[list[Scan]] = relationship(back_populates="run", order_by="Scan.id")
+
+
 class Scan(Base):
-    """One crawl of one brand: when, with which settings, how it ended."""
+    """One crawl of one brand: when, with which settings, how it ended. The row is written when the scan
+    starts (status ``running``, with the process's host and pid) and completed in one transaction at its
+    end; a scan whose process died is marked ``interrupted`` by the next one that starts."""
 
     __tablename__ = "scans"
 
@@ -46,7 +68,7 @@ class Scan(Base):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
     start_url: Mapped[str] = mapped_column(String(2048))
     home_url: Mapped[str | None] = mapped_column(String(2048))
-    status: Mapped[str] = mapped_column(String(20), index=True)  # complete | partial | failed
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running | complete | partial | failed | interrupted
     failure_reason: Mapped[str | None] = mapped_column(String(50))
     failure_message: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -61,8 +83,12 @@ class Scan(Base):
     page_count: Mapped[int] = mapped_column(Integer)
     issue_count: Mapped[int] = mapped_column(Integer)
     browser: Mapped[str | None] = mapped_column(String(200))  # why nothing was rendered; null when rendered
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"), index=True)
+    host: Mapped[str | None] = mapped_column(String(255))  # the process that ran it, while it runs
+    pid: Mapped[int | None] = mapped_column(Integer)
 
     brand: Mapped[Brand] = relationship(back_populates="scans")
+    run: Mapped[Run | None] = relationship(back_populates="scans")
     pages: Mapped[list[PageRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",
                                                 order_by="PageRow.id")
     issues: Mapped[list[IssueRow]] = relationship(back_populates="scan", cascade="all, delete-orphan",

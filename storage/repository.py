@@ -7,8 +7,11 @@ worst) an unreferenced blob.
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -74,9 +77,12 @@ def save_snapshot(
     started_at: datetime | None = None,
     results: list[CheckResult] | None = None,
     scorecard: Scorecard | None = None,
+    scan_id: int | None = None,
+    run_id: int | None = None,
 ) -> int:
     """Store one scan (pages, issues, feeds, assets, and check results and a scorecard when given)
-    in one transaction, and return its id."""
+    in one transaction, and return its id. With ``scan_id`` (the row :func:`begin_scan` wrote) that row
+    is completed; otherwise a new one is written."""
     bodies = {id(page): db.blobs.put(page.body) for page in snapshot.pages}
     asset_bodies = {id(asset): db.blobs.put(asset.body) for asset in snapshot.assets}
     render_files = {id(r): (db.blobs.put(r.html.encode("utf-8")) if r.html else None,
@@ -88,27 +94,25 @@ def save_snapshot(
     with db.session() as session, session.begin():
         brand_row = get_or_create_brand(session, brand, snapshot.home_url or snapshot.start_url, group,
                                         scorecard.profile if scorecard else None)
-        scan = Scan(
-            brand=brand_row,
-            start_url=snapshot.start_url,
-            home_url=snapshot.home_url,
-            status=snapshot.status,
-            failure_reason=snapshot.failure.reason if snapshot.failure else None,
-            failure_message=snapshot.failure.message if snapshot.failure else None,
-            started_at=started,
-            finished_at=finished,
-            scan_time=snapshot.scan_time,
-            tool_version=__version__,
-            settings=snapshot.settings,
-            scope=snapshot.scope,
-            robots=[asdict(r) for r in snapshot.robots],
-            sitemaps=[asdict(s) for s in snapshot.sitemaps],
-            stats=snapshot.stats,
-            page_count=len(snapshot.pages),
-            issue_count=len(snapshot.issues),
-            browser=snapshot.browser,
-        )
-        session.add(scan)
+        fields: dict[str, Any] = {
+            "brand": brand_row, "start_url": snapshot.start_url, "home_url": snapshot.home_url,
+            "status": snapshot.status,
+            "failure_reason": snapshot.failure.reason if snapshot.failure else None,
+            "failure_message": snapshot.failure.message if snapshot.failure else None,
+            "started_at": started, "finished_at": finished, "scan_time": snapshot.scan_time,
+            "tool_version": __version__, "settings": snapshot.settings, "scope": snapshot.scope,
+            "robots": [asdict(r) for r in snapshot.robots], "sitemaps": [asdict(s) for s in snapshot.sitemaps],
+            "stats": snapshot.stats, "page_count": len(snapshot.pages), "issue_count": len(snapshot.issues),
+            "browser": snapshot.browser, "host": None, "pid": None,
+        }
+        scan = session.get(Scan, scan_id) if scan_id is not None else None
+        if scan is None:
+            scan = Scan(run_id=run_id, **fields)
+            session.add(scan)
+        else:
+            fields["started_at"] = scan.started_at  # when the scan began, as begin_scan recorded it
+            for name, value in fields.items():
+                setattr(scan, name, value)
         for page in snapshot.pages:
             scan.pages.append(
                 PageRow(
@@ -157,6 +161,74 @@ def save_snapshot(
             scan.scorecards.append(_scorecard_row(scorecard))
         session.flush()
         return scan.id
+
+
+def begin_scan(db: Database, *, brand: str, url: str, group: str | None = None, profile: str | None = None,
+               settings: dict[str, Any] | None = None, run_id: int | None = None) -> int:
+    """Write the row of a scan that is starting (status ``running``, this process's host and pid) and
+    return its id; :func:`save_snapshot` completes it. A process killed mid-scan leaves only this row,
+    which :func:`mark_interrupted` turns into an ``interrupted`` scan: a trace, never half a scan."""
+    now = datetime.now(UTC)
+    with db.session() as session, session.begin():
+        scan = Scan(brand=get_or_create_brand(session, brand, url, group, profile), start_url=url, home_url=None,
+                    status="running", started_at=now, finished_at=now, scan_time=now.isoformat(),
+                    tool_version=__version__, settings=settings or {}, scope={}, robots=[], sitemaps=[], stats={},
+                    page_count=0, issue_count=0, run_id=run_id, host=socket.gethostname(), pid=os.getpid())
+        session.add(scan)
+        session.flush()
+        return scan.id
+
+
+def fail_scan(db: Database, scan_id: int, reason: str, message: str) -> None:
+    """End a started scan as ``failed`` with its reason (a crash, the time budget, storing failed)."""
+    with db.session() as session, session.begin():
+        scan = session.get(Scan, scan_id)
+        if scan is not None and scan.status == "running":
+            scan.status, scan.failure_reason, scan.failure_message = "failed", reason[:50], message
+            scan.finished_at, scan.host, scan.pid = datetime.now(UTC), None, None
+
+
+# A running scan on another machine cannot be asked whether it is alive: past this age it cannot be
+# (a scan's time budget is minutes), so it is taken as interrupted.
+STALE_AFTER = timedelta(hours=6)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def mark_interrupted(db: Database) -> list[int]:
+    """Mark as ``interrupted`` the running scans (and runs) whose process is gone: on this host, a pid
+    that no longer exists (this process's own are alive by definition); elsewhere, rows older than
+    :data:`STALE_AFTER`. Returns the scan ids marked."""
+    from .models import Run
+
+    here, now, me = socket.gethostname(), datetime.now(UTC), os.getpid()
+
+    def dead(host: str | None, pid: int | None, started: datetime) -> bool:
+        if host == here and pid is not None:
+            return pid != me and not _alive(pid)
+        aware = started if started.tzinfo else started.replace(tzinfo=UTC)
+        return now - aware > STALE_AFTER
+
+    marked = []
+    with db.session() as session, session.begin():
+        for scan in session.scalars(select(Scan).where(Scan.status == "running")):
+            if dead(scan.host, scan.pid, scan.started_at):
+                scan.status, scan.failure_reason = "interrupted", "interrupted"
+                scan.failure_message = f"the process running it (pid {scan.pid} on {scan.host}) ended before it did"
+                scan.host = scan.pid = None
+                marked.append(scan.id)
+        for run in session.scalars(select(Run).where(Run.status == "running")):
+            if dead(run.host, run.pid, run.started_at):
+                run.status = "interrupted"
+    return marked
 
 
 def _result_row(result: CheckResult) -> CheckResultRow:

@@ -54,8 +54,9 @@ def test_a_crash_in_one_crawl_is_reported_and_the_rest_go_on(fixture_sites: Fixt
     outcomes = run(crawl_batch(jobs, db))
     assert outcomes[0].error == "internal_error: crawl crashed: RuntimeError: boom"
     assert outcomes[1].scan_id is not None
-    with db.session() as session:
-        assert session.scalars(select(Scan.status)).all() == ["complete"]
+    with db.session() as session:  # the crash is a stored failed scan with its reason, never a lost one
+        rows = {(s.brand.name, s.status, s.failure_reason) for s in session.scalars(select(Scan))}
+    assert rows == {("Bad", "failed", "internal_error"), ("Alpine", "complete", None)}
 
 
 def test_default_brand_name() -> None:
