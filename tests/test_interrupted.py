@@ -10,13 +10,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from connectedness.fixtures.server import load_sites, serve_sites
+from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 from connectedness.storage import Database, begin_scan, mark_interrupted
 from connectedness.storage.models import PageRow, Scan
 
@@ -55,7 +56,7 @@ def test_a_scan_whose_process_died_is_marked_interrupted(any_db: Database) -> No
 
 
 @pytest.fixture
-def hanging_site(tmp_path: Path):  # noqa: ANN201 - a FixtureServer, yielded
+def hanging_site(tmp_path: Path) -> Iterator[FixtureServer]:
     """A site whose home page takes a minute to answer: a scan of it is surely still crawling when killed."""
     root = tmp_path / "sites" / "hanging"
     (root / "public").mkdir(parents=True)
@@ -67,7 +68,7 @@ def hanging_site(tmp_path: Path):  # noqa: ANN201 - a FixtureServer, yielded
 
 
 def test_a_killed_scan_leaves_no_half_written_rows_and_is_marked_at_the_next_start(
-        hanging_site, fixture_sites, tmp_path: Path) -> None:  # noqa: ANN001 - FixtureServers
+        hanging_site: FixtureServer, fixture_sites: FixtureServer, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from connectedness.cli import app
