@@ -17,6 +17,7 @@ from connectedness.checks import Check, CheckResult, SiteView, run_checks
 from connectedness.checks.site import rendered_doms
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl
 from connectedness.crawler.engine import ProgressCallback
+from connectedness.crawler.snapshot import Viewport
 from connectedness.crawler.urls import host_key, registrable_domain
 from connectedness.rendering import Browser, SiteRendering, key_pages
 from connectedness.scoring import Profile, Scorecard, score
@@ -180,6 +181,8 @@ async def scan_and_store(
     progress: ProgressCallback | None = None,
     browser: Browser | None = None,
     run_id: int | None = None,
+    render_pages: int | None = None,
+    viewports: tuple[Viewport, ...] | None = None,
 ) -> ScanOutcome:
     """Crawl one site, render its key pages (when given a browser), run ``checks``, score under
     ``profile`` and store it all in one transaction.
@@ -198,7 +201,8 @@ async def scan_and_store(
             crawl_outcome.scan_id = await asyncio.to_thread(_begin, db, job, brand, profile, run_id)
         except Exception:  # logged: the scan goes on and is stored as a new row at its end, if it can be
             log.exception("could not record the start of the scan of %s", job.url)
-    rendering = SiteRendering(browser) if browser is not None and checks and profile is not None else None
+    rendering = (SiteRendering(browser, render_pages, viewports)
+                 if browser is not None and checks and profile is not None else None)
     if rendering is not None:
         progress = rendering.watch(progress)
     warming = asyncio.ensure_future(asyncio.to_thread(warm_checks, checks)) if checks and profile else None

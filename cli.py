@@ -899,6 +899,97 @@ def brands_remove(
     out.print(f"removed {escape(name)} and {count} scan(s)")
 
 
+BATCH_SOME_FAILED = 4  # exit code: the run finished, and at least one brand's scan failed (each stored with why)
+
+
+@app.command("batch")
+def batch_command(
+    watchlist: Annotated[Path, typer.Argument(help="The watchlist TOML file (see watchlist.example.toml).")],
+    concurrency: Annotated[int, typer.Option(min=1, help="Brands scanned at once (one browser shared).")] = 3,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the newest interrupted run of this watchlist (or --run ID), scanning only the "
+                         "brands it has not finished.")] = False,
+    run_id: Annotated[int | None, typer.Option("--run", help="With --resume: the run to continue.")] = None,
+    no_browser: NoBrowserOpt = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Scan every brand of a watchlist, several at once, as one run with an id; a summary table at the end.
+
+    One brand failing (unreachable, hanging past its time budget, a crash) never stops the others: its scan is
+    stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 1 when the
+    run could not start (no such run to resume), 2 for a bad watchlist or option.
+    """
+    from rich.progress import TimeRemainingColumn
+
+    from connectedness.batch import BrandEvent, RunError, run_watchlist
+    from connectedness.watchlist import WatchlistError, load_watchlist
+
+    _setup_logging(verbose)
+    if run_id is not None and not resume:
+        raise _fail("--run goes with --resume", 2)
+    listed = _usage(lambda: load_watchlist(watchlist), WatchlistError)
+    database = _open_db(db)
+    checks = _load_checks(None)
+    quiet = json_out or csv_out or not err.is_terminal
+    counts = {"done": 0, "failed": 0, "pages": 0}
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("scanning", total=len(listed.brands))
+
+        def on_event(event: BrandEvent) -> None:
+            if event.kind == "page":
+                counts["pages"] += 1
+            elif event.kind == "finished" and event.result is not None:
+                counts["failed" if event.result.status == "failed" else "done"] += 1
+                bar.advance(task)
+            bar.update(task, description=f"{counts['done']} done, {counts['failed']} failed, "
+                                         f"{counts['pages']} pages")
+
+        async def run_all() -> Any:
+            browser = None if no_browser else Browser().start()
+            try:
+                return await run_watchlist(listed, database, checks=checks, concurrency=concurrency, browser=browser,
+                                           resume=resume, run_id=run_id, on_event=on_event)
+            finally:
+                if browser is not None:
+                    await browser.close()
+
+        from connectedness.audit import Browser
+
+        try:
+            outcome = run_async(run_all())
+        except RunError as exc:
+            raise _fail(str(exc)) from None
+    rows = [r.to_dict() for r in outcome.results]
+
+    def table() -> None:
+        from connectedness.scoring import shown
+
+        view = Table(title=f"Run {outcome.run_id}" + (" (resumed)" if outcome.resumed else "") +
+                     f": {escape(str(watchlist))}", title_justify="left")
+        for column in ("brand", "status", "score", "grade", "pages", "renders", "s", "scan", "note"):
+            numeric = column in ("score", "pages", "renders", "s", "scan")
+            view.add_column(column, justify="right" if numeric else "left")
+        for r in rows:
+            colour = {"failed": "red", "partial": "yellow", "skipped": "dim"}.get(r["status"], "green")
+            view.add_row(escape(r["brand"]), f"[{colour}]{r['status']}[/]",
+                         "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
+                         str(r["pages"]), str(r["renders"]), f"{r['seconds']:.1f}", str(r["scan_id"] or ""),
+                         escape(r["message"] if r["status"] == "failed" else (r["not_rendered"] or "")))
+        out.print(view)
+        summary = outcome.summary()
+        kinds = [f"{summary[k]} {k}" for k in ("complete", "partial", "failed", "skipped") if summary.get(k)]
+        out.print(f"{summary['brands']} brands in {summary['seconds']} s: " + ", ".join(kinds))
+
+    _emit(json_out, csv_out, {"run_id": outcome.run_id, "resumed": outcome.resumed, "summary": outcome.summary(),
+                              "brands": rows}, lambda: rows, table)
+    if outcome.failed:
+        raise typer.Exit(BATCH_SOME_FAILED)
+
+
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
     return {
         "tool": "connectedness",

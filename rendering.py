@@ -101,21 +101,28 @@ class Browser:
             await self.renderer.__aexit__(None, None, None)
             self.renderer = None
 
-    def pages_for(self, snapshot: SiteSnapshot) -> int:
-        """How many pages to render: ``pages``, or ``app_shell_pages`` for a JavaScript app shell."""
+    def pages_for(self, snapshot: SiteSnapshot, pages: int | None = None) -> int:
+        """How many pages to render: ``pages`` (the browser's own by default), or at least
+        ``app_shell_pages`` for a JavaScript app shell."""
         from connectedness.checks.site import PageView  # the HTML parser: needed only once a crawl is done
 
+        wanted = self.pages if pages is None else pages
         home = next((p for p in snapshot.pages if p.status == 200), None)
-        return self.app_shell_pages if home is not None and PageView(home).is_app_shell else self.pages
+        shell = home is not None and PageView(home).is_app_shell and wanted > 0
+        return max(wanted, self.app_shell_pages) if shell else wanted
 
-    async def render_into(self, snapshot: SiteSnapshot) -> None:
+    async def render_into(self, snapshot: SiteSnapshot, pages: int | None = None,
+                          viewports: tuple[Viewport, ...] | None = None) -> None:
+        """Render the key pages of a crawled site; ``pages`` and ``viewports`` override the browser's
+        own for this site (a watchlist's per-brand options)."""
         await self._ready()
         if self.renderer is None:
             snapshot.browser = self.unavailable or "not rendered"
             return
-        urls = key_pages(snapshot, self.pages_for(snapshot))
+        urls = key_pages(snapshot, self.pages_for(snapshot, pages))
+        sizes = viewports or self.viewports
         try:
-            snapshot.renders = await self.renderer.render(urls, self.viewports)
+            snapshot.renders = await self.renderer.render(urls, sizes)
         except Exception as exc:  # noqa: BLE001 - the browser died: relaunch once, then give up for this site
             log.warning("browser failed (%s); relaunching", exc)
             await self.close()
@@ -125,7 +132,7 @@ class Browser:
                 snapshot.browser = self.unavailable
                 return
             try:
-                snapshot.renders = await relaunched.renderer.render(urls, self.viewports)
+                snapshot.renders = await relaunched.renderer.render(urls, sizes)
             except Exception as again:  # noqa: BLE001 - twice is enough: the site is scanned without renders
                 snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
 
@@ -139,8 +146,11 @@ class SiteRendering:
     which relaunches a dead browser.
     """
 
-    def __init__(self, browser: Browser) -> None:
+    def __init__(self, browser: Browser, pages: int | None = None,
+                 viewports: tuple[Viewport, ...] | None = None) -> None:
         self.browser = browser
+        self.pages = browser.pages if pages is None else pages  # this site's, when a watchlist says
+        self.viewports = viewports or browser.viewports
         self.home: str | None = None
         self.session: SiteRender | None = None
         self.task: asyncio.Future[None] | None = None
@@ -149,7 +159,7 @@ class SiteRendering:
         """A crawl progress callback that also starts the home page's render."""
         def on_item(item: Page | CrawlIssue) -> None:
             if (self.task is None and isinstance(item, Page) and item.reason == "home" and not item.truncated
-                    and self.browser.pages > 0):
+                    and self.pages > 0):
                 self.home = item.final_url
                 self.task = asyncio.ensure_future(self._render_home())
             if progress is not None:
@@ -159,7 +169,7 @@ class SiteRendering:
     async def _render_home(self) -> None:
         await self.browser._ready()
         if self.browser.renderer is not None:
-            self.session = self.browser.renderer.site(self.browser.viewports)
+            self.session = self.browser.renderer.site(self.viewports)
             await self.session.render([self.home or ""])
 
     async def finish(self, snapshot: SiteSnapshot) -> None:
@@ -171,7 +181,7 @@ class SiteRendering:
                 self.browser.closing = asyncio.ensure_future(self.browser.close())
 
     async def _finish(self, snapshot: SiteSnapshot) -> None:
-        urls = key_pages(snapshot, self.browser.pages_for(snapshot))
+        urls = key_pages(snapshot, self.browser.pages_for(snapshot, self.pages))
         try:
             if self.task is not None:
                 await self.task
@@ -183,7 +193,7 @@ class SiteRendering:
             log.warning("rendering %s failed (%s); starting again", self.home, exc)
         finally:
             await self.discard()
-        await self.browser.render_into(snapshot)
+        await self.browser.render_into(snapshot, self.pages, self.viewports)
 
     async def discard(self) -> None:
         """Stop and close whatever was begun (a failed crawl renders nothing)."""
