@@ -16,7 +16,7 @@ from .charset import decode_body
 from .feeds import COMMON_FEED_PATHS, feed_issue_tag, is_feed_address, leaves_loopback, looks_like_feed, parse_feed
 from .http import FetchError, HttpClient, HttpxClient, Response
 from .links import extract_links
-from .politeness import Politeness
+from .politeness import Politeness, ThrottleSettings
 from .robots import RobotsPolicy
 from .selection import PRIORITY, choose, section_of
 from .settings import CrawlSettings
@@ -30,6 +30,10 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 TRANSIENT_REASONS = frozenset({"connect_timeout", "read_timeout", "connection_reset", "connection_error",
                                "connection_refused"})
+# Answers that say the server is struggling, so the host's throttle slows down (and a retry waits for the
+# whole host). A 502 or a reset is more often one broken URL than a loaded server: retried, not slowed for.
+SLOW_DOWN_STATUSES = frozenset({429, 503, 504})
+SLOW_DOWN_REASONS = frozenset({"connect_timeout", "read_timeout", "deadline"})
 # Linked files that are not pages: recorded, never downloaded.
 SKIPPED_EXTENSIONS = frozenset(
     "pdf doc docx xls xlsx ppt pptx zip gz tgz rar 7z dmg exe apk jpg jpeg png gif webp svg ico bmp tif tiff avif "
@@ -38,7 +42,16 @@ SKIPPED_EXTENSIONS = frozenset(
 FEED_EXTENSIONS = frozenset({"rss", "atom", "xml"})
 
 ProgressCallback = Callable[[Page | CrawlIssue], None]
-_sleep = asyncio.sleep  # the backoff wait; tests replace it to record waits instead of sleeping
+_sleep = asyncio.sleep  # every politeness and backoff wait; tests replace it (and _clock) to record waits
+_clock = time.monotonic  # the politeness clock
+
+
+def _now() -> float:
+    return _clock()  # looked up at each call, so a test's replacement applies to a crawl under way
+
+
+async def _wait(seconds: float) -> None:
+    await _sleep(seconds)
 
 
 @dataclass(slots=True)
@@ -106,9 +119,14 @@ class _Crawl:
         self.progress = progress
         self.scan_time = datetime.now(UTC).replace(microsecond=0).isoformat()
         self.robots = RobotsPolicy(
-            client, user_agent=settings.user_agent, respect=settings.respect_robots, deadline=settings.request_deadline
+            client, user_agent=settings.user_agent, respect=settings.respect_robots, deadline=settings.request_deadline,
+            fetch=self._get_robots,
         )
-        self.politeness = Politeness(settings.per_host_concurrency, settings.delay)
+        self.politeness = Politeness(ThrottleSettings(
+            concurrency=settings.per_host_concurrency, floor=settings.delay, ceiling=settings.max_delay,
+            target_concurrency=settings.target_concurrency, autothrottle=settings.autothrottle,
+            max_crawl_delay=settings.max_crawl_delay,
+        ), clock=_now, sleep=_wait)
         self.queue: asyncio.PriorityQueue[tuple[int, int, int, _Item]] = asyncio.PriorityQueue()
         self.counter = itertools.count()
         self.best: dict[str, int] = {}  # url -> best priority queued
@@ -204,6 +222,7 @@ class _Crawl:
                 "skipped_over_page_limit": self.skipped_over_limit,
                 "links_out_of_scope": self.links_out_of_scope,
                 "seconds": round(time.monotonic() - started, 3),
+                **self.politeness.stats(),
             },
         )
 
@@ -403,32 +422,62 @@ class _Crawl:
 
     # -- requests -------------------------------------------------------------------------
 
-    async def _get(self, url: str, max_bytes: int) -> Response:
-        """GET with per-host politeness, retrying transient failures with exponential backoff."""
+    async def _get(self, url: str, max_bytes: int, *, retries: int | None = None) -> Response:
+        """GET through the host's throttle, retrying transient failures with exponential backoff.
+
+        Every answer feeds the throttle (its latency; a 429, 502, 503, 504 or timeout slows the host
+        down), and a retry waits in the throttle too, so Retry-After holds every request to that host,
+        not only the one that got it. ``retries`` (default: the setting) is 0 for robots.txt.
+        """
         settings = self.settings
+        retries = settings.retries if retries is None else retries
         attempt = 0
         while True:
-            limiter = self.politeness.host(host_key(url), self.robots.crawl_delay(url))
-            wait: float | None = None
-            async with limiter.slot():
+            throttle = self.politeness.host(host_key(url), self.robots.crawl_delay(url))
+            wait = 0.0  # a retry's own wait, for failures that do not slow the whole host down
+            async with throttle.slot():
+                backoff = settings.backoff_base * 2**attempt
+                retrying = attempt < retries
                 try:
                     response = await self.client.get(url, max_bytes=max_bytes, deadline=settings.request_deadline)
                 except FetchError as exc:
-                    if exc.reason not in TRANSIENT_REASONS or attempt >= settings.retries:
+                    retrying = retrying and exc.reason in TRANSIENT_REASONS
+                    if exc.reason in SLOW_DOWN_REASONS:
+                        # A last failure only doubles the delay: no retry wait to raise it to.
+                        throttle.slow_down(backoff if retrying else 0.0, pause=backoff if retrying else 0.0)
+                    elif retrying:
+                        wait = backoff
+                    if not retrying:
                         raise
-                    wait = settings.backoff_base * 2**attempt
                     log.info("retrying %s after %s (attempt %d)", url, exc.reason, attempt + 1)
                 else:
-                    if response.status not in RETRY_STATUSES or attempt >= settings.retries:
+                    throttle.observe(response.elapsed, response.status)
+                    if response.status not in RETRY_STATUSES:
                         return response
                     retry_after = _retry_after(response.headers.get("retry-after"))
-                    wait = retry_after if retry_after is not None else settings.backoff_base * 2**attempt
-                    if wait > settings.max_retry_after:
+                    asked = retry_after if retry_after is not None else backoff
+                    slows = response.status in SLOW_DOWN_STATUSES
+                    if not retrying:
+                        if slows:
+                            throttle.slow_down(retry_after or 0.0)
+                        return response
+                    if asked > settings.max_retry_after:
+                        if slows:
+                            throttle.slow_down(asked)  # to the ceiling: the server asked for more than we give
                         raise FetchError("retry_after_too_long",
-                                         f"HTTP {response.status} asks to retry after {wait:g} s, more than the "
+                                         f"HTTP {response.status} asks to retry after {asked:g} s, more than the "
                                          f"{settings.max_retry_after:g} s allowed")
+                    if slows:
+                        throttle.slow_down(asked, pause=asked)
+                    else:
+                        wait = asked
             attempt += 1
-            await _sleep(wait)
+            if wait:
+                await _sleep(wait)
+
+    async def _get_robots(self, url: str, max_bytes: int) -> Response:
+        """robots.txt on the same request path, tried once: RFC 9309 gives its own meaning to a 5xx."""
+        return await self._get(url, max_bytes, retries=0)
 
     # -- sitemaps and feeds ----------------------------------------------------------------
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from protego import Protego
 
-from .http import FetchError, HttpClient
+from .http import FetchError, HttpClient, Response
 from .snapshot import RobotsFacts
 from .urls import origin, resolve_link
 
@@ -24,8 +25,12 @@ MAX_ROBOTS_REDIRECTS = 5  # RFC 9309: follow at least five consecutive redirects
 class RobotsPolicy:
     """Answers "may I fetch this URL?" for every origin of one crawl."""
 
-    def __init__(self, client: HttpClient, *, user_agent: str, respect: bool, deadline: float) -> None:
+    def __init__(self, client: HttpClient, *, user_agent: str, respect: bool, deadline: float,
+                 fetch: Callable[[str, int], Awaitable[Response]] | None = None) -> None:
+        """``fetch(url, max_bytes)`` replaces ``client.get``: the crawl passes its own request path, so
+        robots.txt is paced by the host's throttle like every other request (and its answer times count)."""
         self._client = client
+        self._fetch_one = fetch
         self._user_agent = user_agent
         self._respect = respect
         self._deadline = deadline
@@ -75,7 +80,10 @@ class RobotsPolicy:
         target = url
         for _ in range(MAX_ROBOTS_REDIRECTS + 1):
             try:
-                response = await self._client.get(target, max_bytes=MAX_ROBOTS_BYTES, deadline=self._deadline)
+                if self._fetch_one is not None:
+                    response = await self._fetch_one(target, MAX_ROBOTS_BYTES)
+                else:
+                    response = await self._client.get(target, max_bytes=MAX_ROBOTS_BYTES, deadline=self._deadline)
             except FetchError as exc:
                 return False, RobotsFacts(url, "unreachable", message=f"{exc.message}; all paths disallowed (RFC 9309)",
                                           error=exc.reason)

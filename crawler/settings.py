@@ -35,8 +35,20 @@ class CrawlSettings:
     per_host_concurrency: int = 4
     """Requests in flight at once to one host."""
 
-    delay: float = 0.25
-    """Seconds between the starts of two requests to one host (robots.txt Crawl-delay wins when larger)."""
+    delay: float = 0.02
+    """Fewest seconds between two request starts to one host: the adaptive delay's floor (all of it when off)."""
+
+    autothrottle: bool = True
+    """Adapt each host's delay to its response time / target_concurrency; errors and timeouts raise it fast."""
+
+    target_concurrency: float = 1.0
+    """Requests the adaptive delay aims to keep in flight at one host, on average (per_host_concurrency caps)."""
+
+    max_delay: float = 10.0
+    """Most seconds the adaptive delay may reach between two request starts to one host."""
+
+    max_crawl_delay: float = 2.0
+    """Longest robots.txt Crawl-delay honoured; a longer one is capped to this and recorded in the scan."""
 
     connect_timeout: float = 5.0
     """Seconds to open a connection."""

@@ -31,8 +31,9 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def fast_settings(**overrides: object) -> CrawlSettings:
-    """Default settings without politeness waits, for tests against our own servers."""
-    values: dict[str, object] = {"delay": 0.0, "backoff_base": 0.01, "time_budget": 60.0}
+    """Default settings without politeness waits (no delay, no adaptive throttle), for tests against our own
+    servers."""
+    values: dict[str, object] = {"delay": 0.0, "autothrottle": False, "backoff_base": 0.01, "time_budget": 60.0}
     values.update(overrides)
     return CrawlSettings(**values)  # type: ignore[arg-type]  # fields of several types
 

@@ -157,20 +157,50 @@ def test_ignore_robots_fetches_anyway_and_says_so() -> None:
     assert "brand.com/robots.txt" not in site.requests
 
 
-def test_retries_with_backoff_and_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    waits: list[float] = []
+class FakeTime:
+    """The crawl's politeness clock and sleep: a sleep moves the clock instead of waiting."""
 
-    async def record(seconds: float) -> None:
-        waits.append(seconds)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+        monkeypatch.setattr(crawl_module, "_clock", lambda: self.now)
+        monkeypatch.setattr(crawl_module, "_sleep", self.sleep)
 
-    monkeypatch.setattr(crawl_module, "_sleep", record)
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    def long_waits(self) -> list[float]:
+        return [round(w, 3) for w in self.waits if w > 0.05]
+
+
+def busy_site() -> Site:
     answers = iter([httpx.Response(503, headers={"retry-after": "7"}), httpx.Response(429), html("finally")])
-    site = Site({"/": html('<a href="/busy">b</a>'), "/busy": lambda _r: next(answers),
+    return Site({"/": html('<a href="/busy">b</a>'), "/busy": lambda _r: next(answers),
                  "/robots.txt": httpx.Response(404)})
-    snapshot = go(site, retries=2, backoff_base=0.5)
+
+
+def test_retries_with_backoff_and_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeTime(monkeypatch)
+    site = busy_site()
+    snapshot = go(site, retries=2, backoff_base=0.5)  # fast_settings: no delay, no adaptive throttle
     assert snapshot.page("https://brand.com/busy") is not None
-    assert waits == [7.0, 1.0]  # Retry-After wins, then exponential backoff (0.5 * 2**1)
+    assert fake.long_waits() == [7.0, 1.0]  # Retry-After wins, then exponential backoff (0.5 * 2**1)
     assert site.requests.count("brand.com/busy") == 3
+    assert snapshot.stats["throttle"]["brand.com"]["slowdowns"] == 2
+
+
+def test_a_struggling_server_raises_the_adaptive_delay_within_max_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeTime(monkeypatch)
+    site = busy_site()
+    snapshot = go(site, retries=2, backoff_base=0.5, autothrottle=True, max_delay=3.0)
+    assert snapshot.page("https://brand.com/busy") is not None
+    # Retry-After holds the host for its whole 7 s, beyond max_delay; the 429 then doubles the delay,
+    # which max_delay caps at 3 s (more than the 1 s backoff), and good answers bring it down again.
+    assert fake.long_waits()[:2] == [7.0, 3.0]
+    host = snapshot.stats["throttle"]["brand.com"]
+    assert host["max_delay"] == 3.0 and host["delay"] < 3.0
+    assert host["waited"] >= 10.0
 
 
 def test_gives_up_after_retries_and_refuses_absurd_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:

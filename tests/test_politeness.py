@@ -1,4 +1,8 @@
-"""Per-host concurrency, delay between request starts, robots Crawl-delay, and the time budget."""
+"""Per-host concurrency, delay between request starts, robots Crawl-delay, and the time budget, on a mock site.
+
+``fast_settings`` turns the adaptive throttle off; the tests that are about it say so. The throttle's
+arithmetic and real crawls of a slow or struggling server are in ``test_throttle.py``.
+"""
 
 from __future__ import annotations
 
@@ -60,6 +64,26 @@ def test_delay_spaces_request_starts() -> None:
     assert server.starts[-1] - server.starts[0] >= 0.1 * (len(server.starts) - 1) - 0.02
 
 
+def test_the_adaptive_delay_never_goes_below_the_floor() -> None:
+    server = Recorder(hold=0.0)  # answers in well under a millisecond: the latency target is ~0
+    snapshot = run(crawl("https://b.com/", fast_settings(autothrottle=True, delay=0.1, max_pages=6),
+                         client=mock_client(server)))
+    assert len(snapshot.pages) == 6
+    assert min(gaps(server.starts)) >= 0.07
+    assert snapshot.stats["throttle"]["b.com"]["delay"] == 0.1
+
+
+def test_the_adaptive_delay_follows_the_servers_latency() -> None:
+    server = Recorder(hold=0.1)
+    snapshot = run(crawl("https://b.com/", fast_settings(autothrottle=True, delay=0.0, max_pages=6, max_feeds=0),
+                         client=mock_client(server)))
+    host = snapshot.stats["throttle"]["b.com"]
+    assert 0.05 <= host["delay"] <= 0.5, host  # about the 0.1 s the pages take, divided by target_concurrency 1
+    # About one request in flight on average, never the four per_host_concurrency would allow.
+    assert server.most_in_flight <= 2
+    assert min(gaps(server.starts[1:])) >= 0.03
+
+
 def test_robots_crawl_delay_wins_when_larger() -> None:
     server = Recorder(robots="User-agent: *\nCrawl-delay: 0.2\n", hold=0.0)
     snapshot = run(crawl("https://b.com/", fast_settings(delay=0.0, max_pages=3, max_feeds=0),
@@ -67,6 +91,19 @@ def test_robots_crawl_delay_wins_when_larger() -> None:
     assert snapshot.robots[0].crawl_delay == 0.2
     assert min(gaps(server.starts)) >= 0.17
     assert server.starts[-1] - server.starts[0] >= 0.2 * (len(server.starts) - 1) - 0.02
+    assert snapshot.stats["crawl_delay_capped"] == []
+    assert snapshot.stats["throttle"]["b.com"]["crawl_delay"] == 0.2
+
+
+def test_a_crawl_delay_above_the_cap_is_capped_and_recorded() -> None:
+    server = Recorder(robots="User-agent: *\nCrawl-delay: 10\n", hold=0.0)
+    started = time.monotonic()
+    snapshot = run(crawl("https://b.com/", fast_settings(max_crawl_delay=0.15, max_pages=3, max_feeds=0),
+                         client=mock_client(server)))
+    assert time.monotonic() - started < 5  # 10 s per request would be well over a minute
+    assert snapshot.robots[0].crawl_delay == 10.0  # what robots.txt asked, as it asked
+    assert snapshot.stats["crawl_delay_capped"] == [{"host": "b.com", "asked": 10.0, "used": 0.15}]
+    assert min(gaps(server.starts)) >= 0.12
 
 
 def test_time_budget_ends_the_crawl_as_partial_and_lists_what_was_left() -> None:
