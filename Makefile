@@ -17,6 +17,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@echo "setting up $(VENV) (pinned by constraints.txt)" >&2
 	@$(PYTHON) -m venv $(VENV)
+	@# The distribution was named connectedness before connectedness-audit: drop a .venv's old install first
+	@# (after the new one it would take the shared `connectedness` script with it).
+	@$(PY) -m pip uninstall --disable-pip-version-check -y -q connectedness 2>/dev/null || true
 	@$(PIP) -e '.[test]' >&2
 	@touch $(STAMP)
 
@@ -49,11 +52,12 @@ bench: browser
 accuracy: setup
 	$(PY) -m bench.accuracy
 
-# Re-pin after changing dependencies in pyproject.toml.
+# Re-pin after changing dependencies in pyproject.toml. --all keeps setuptools (the test extra builds
+# the wheel with it); pip itself is not pinned.
 constraints:
 	rm -rf /tmp/connectedness-pin && $(PYTHON) -m venv /tmp/connectedness-pin
 	/tmp/connectedness-pin/bin/pip install --disable-pip-version-check -q -e '.[test,bench]'
-	/tmp/connectedness-pin/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	/tmp/connectedness-pin/bin/pip freeze --all --exclude-editable | grep -v '^-e' | grep -v '^pip==' > constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
