@@ -1,7 +1,9 @@
 """The ``connectedness`` command: options in, one orchestration call, tables or JSON out.
 
 Exit codes: 0 done, 1 the scan (or a site of a batch) failed, 2 usage error
-(bad option, malformed URL).
+(bad option, malformed URL), 3 scanned and stored, but pages could not be
+rendered: the browser is missing or broken (``scan``; batch runs are to use
+it too), so the browser-measured checks could not check.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ if TYPE_CHECKING:
     from connectedness.storage import Database
 
 T = TypeVar("T")
+
+# Exit code: the scan is stored, but the browser it asked for is missing or broken, so no page was rendered
+# and the browser-measured checks could not check. Distinct from 1 (failed) so a batch or CI can tell an audit
+# that measured less from a clean one.
+EXIT_NOT_RENDERED = 3
 
 app = typer.Typer(
     name="connectedness",
@@ -300,7 +307,8 @@ def scan(
     store it, print the scorecard.
 
     `--json` prints the whole scan in the documented schema (reports/schemas/scan-v1.schema.json).
-    Exit code 0 when scored, 1 when the crawl failed (the failed scan is still stored with its reason), 2 usage error.
+    Exit code 0 when scored, 1 when the crawl failed (the failed scan is still stored with its reason), 2 usage error,
+    3 scored and stored but no page could be rendered: the browser is missing or broken (not with --no-browser).
     """
     import asyncio
 
@@ -340,9 +348,13 @@ def scan(
     from connectedness.reports.scan import print_scorecard, scan_document
 
     crawl_outcome = outcome.crawl
+    unrendered = None  # why the browser asked for rendered nothing: it is missing or broken
     if crawl_outcome.snapshot is not None and crawl_outcome.snapshot.browser and not crawl_outcome.failed:
-        err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
-                  "browser-measured checks could not check and are left out of the score")
+        if no_browser:
+            err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
+                      "browser-measured checks could not check and are left out of the score")
+        else:
+            unrendered = crawl_outcome.snapshot.browser
     if crawl_outcome.snapshot is not None:
         stored_in = opened[0] if opened and crawl_outcome.scan_id else None
         doc = scan_document(brand=crawl_outcome.brand, group=group, scan_id=crawl_outcome.scan_id,
@@ -354,6 +366,13 @@ def scan(
     if outcome.failed:
         err.print(f"[red]failed:[/] {outcome.message}")
         raise typer.Exit(1)
+    if unrendered is not None:
+        # Last, after the scorecard, so it is the line a user or a batch log sees: the score left out every
+        # browser-measured check, which is not a clean audit.
+        stored = f"scan {crawl_outcome.scan_id} stored" if crawl_outcome.scan_id else "scanned"
+        raise _fail(f"pages could not be rendered ({unrendered}): {stored} without them, browser checks could not "
+                    f"check. Run `connectedness browser --install` or fix CONNECTEDNESS_CHROMIUM "
+                    f"(exit {EXIT_NOT_RENDERED})", EXIT_NOT_RENDERED)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -910,6 +929,12 @@ def batch_command(
         "--resume", help="Continue the newest interrupted run of this watchlist (or --run ID), scanning only the "
                          "brands it has not finished.")] = False,
     run_id: Annotated[int | None, typer.Option("--run", help="With --resume: the run to continue.")] = None,
+    digest: Annotated[Path | None, typer.Option(
+        help="Folder to write the run's digest to (run-ID.md and run-ID.json): per brand, what changed since "
+             "its previous complete scan, and what failed.")] = None,
+    webhook: Annotated[str | None, typer.Option(
+        help="POST the digest to this URL as Slack-compatible JSON ({\"text\": ...}), with retries.")] = None,
+    webhook_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds each webhook attempt may take.")] = 10.0,
     no_browser: NoBrowserOpt = False,
     db: DbOption = None,
     json_out: JsonOption = False,
@@ -986,8 +1011,53 @@ def batch_command(
 
     _emit(json_out, csv_out, {"run_id": outcome.run_id, "resumed": outcome.resumed, "summary": outcome.summary(),
                               "brands": rows}, lambda: rows, table)
+    if digest is not None or webhook is not None:
+        _send_digest(database, outcome.run_id, digest, webhook, webhook_timeout)
     if outcome.failed:
         raise typer.Exit(BATCH_SOME_FAILED)
+
+
+def _send_digest(database: Database, run_id: int, folder: Path | None, webhook: str | None, timeout: float) -> None:
+    """Write and post a run's digest. A webhook that fails after its retries is reported on stderr: the
+    run and its digest files are kept, and the exit code stays the run's."""
+    import httpx
+
+    from connectedness.digest import digest_markdown, post_webhook, run_digest, slack_message
+
+    data = run_digest(database, run_id)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"run-{run_id}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
+                                                   encoding="utf-8")
+        (folder / f"run-{run_id}.md").write_text(digest_markdown(data), encoding="utf-8")
+        err.print(f"digest: {escape(str(folder / f'run-{run_id}.md'))}")
+    if webhook is not None:
+        try:
+            status = post_webhook(webhook, slack_message(data), timeout=timeout)
+        except httpx.HTTPError as exc:
+            err.print(f"[red]error:[/] webhook {escape(webhook)} failed after retries: {escape(str(exc))}")
+        else:
+            err.print(f"webhook: {escape(webhook)} answered {status}")
+
+
+@app.command("digest")
+def digest_command(
+    run_id: Annotated[int, typer.Argument(help="A run id, as `connectedness batch` printed it.")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """What changed per brand in a batch run: score moves, signals gained and lost, failures (Markdown, or
+    `--json`: schema digest-v1)."""
+    from connectedness.digest import DigestError, digest_markdown, run_digest
+
+    try:
+        data = run_digest(_open_db(db), run_id)
+    except DigestError as exc:
+        raise _fail(str(exc)) from None
+    if json_out:
+        _print_json(data)
+    else:
+        sys.stdout.write(digest_markdown(data))
 
 
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
@@ -1110,40 +1180,78 @@ def settings(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
 @app.command()
 def browser(
     install: Annotated[bool, typer.Option(
-        "--install", help="Install Debian's chromium and chromium-headless-shell when no headless shell is found "
-                          "(root with apt-get only).")] = False,
+        "--install", help="When no headless shell is found, install one: Debian's chromium packages as root with "
+                          "apt-get, else Playwright's own Chromium headless shell (a download into Playwright's "
+                          "browsers folder, for any user: what works after pipx or uv tool install).")] = False,
 ) -> None:
     """Find the Chromium used for rendering: $CONNECTEDNESS_CHROMIUM, Playwright's own, then system browsers.
 
     Headless shells come first: they render the same pages at about half the CPU of the full browser.
+    Exit code 0 with a browser found (or installed), 1 without one.
     """
     from connectedness.crawler.browser import (
         BrowserNotFound,
+        BrowserPathBroken,
         can_install_with_apt,
         chromium_version,
         find_chromium,
-        install_hint,
-        install_with_apt,
     )
 
     try:
         location = find_chromium()
+    except BrowserPathBroken as exc:
+        raise _fail(f"{exc}: fix it or unset it (installing a browser would not change it)") from None
     except BrowserNotFound as exc:
         if not install:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(1) from None
-        if not can_install_with_apt():
-            err.print(f"[red]error:[/] {install_hint()}")
-            raise typer.Exit(1) from None
-        err.print("no Chromium found: installing Debian's chromium packages with apt-get")
-        install_with_apt()
-        location = find_chromium()
-    else:
-        if install and not location.headless_shell and location.source == "system" and can_install_with_apt():
-            err.print("found the full browser only: installing Debian's chromium-headless-shell with apt-get")
-            install_with_apt()
+            raise _fail(str(exc)) from None
+        _install_browser("no Chromium found", apt=can_install_with_apt(), required=True)
+        try:
             location = find_chromium()
+        except BrowserNotFound as still:
+            raise _fail(f"installed, but still {still}") from None
+    else:
+        # A full browser only: the headless shell beside it halves the CPU of every audit. The system's own
+        # packages for a system browser (root on Debian), Playwright's shell otherwise; the browser found stays
+        # in use when that fails.
+        if install and not location.headless_shell and location.source != "env":
+            apt = location.source == "system" and can_install_with_apt()
+            if _install_browser("found the full browser only", apt=apt, required=False):
+                location = find_chromium()
     out.print(f"chromium: {location.path} ({location.source}) {chromium_version(location)}".rstrip())
+
+
+def _install_browser(reason: str, *, apt: bool, required: bool) -> bool:
+    """Install a Chromium headless shell with apt-get (``apt``) or Playwright's own installer; whether it worked.
+
+    A failure ends the command (exit 1, with what else to try) when no browser is usable (``required``), and
+    is a warning when one is.
+    """
+    import subprocess
+
+    from connectedness.crawler.browser import (
+        install_hint,
+        install_with_apt,
+        install_with_playwright,
+        playwright_browsers_root,
+        playwright_install_command,
+    )
+
+    if apt:
+        err.print(f"{reason}: installing Debian's chromium packages with apt-get")
+        run = install_with_apt
+    else:
+        err.print(f"{reason}: installing Playwright's Chromium headless shell into {playwright_browsers_root()} "
+                  f"({' '.join(playwright_install_command())})", markup=False)
+        run = install_with_playwright
+    try:
+        run()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        if required:
+            raise _fail(f"installing a browser failed ({exc}). {install_hint()}") from None
+        err.print(f"[yellow]warning:[/] installing the headless shell failed ({escape(str(exc))}); "
+                  "the full browser found is used")
+        return False
+    return True
 
 
 DEMO_RETAILER = "summit-outfitters"  # the fixture retailer whose later version (v2) the demo scans too
