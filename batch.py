@@ -15,13 +15,15 @@ brands of that run that have no finished (complete or partial) scan in it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -44,6 +46,43 @@ RENDER_ALLOWANCE_SECONDS = 90.0
 
 class RunError(LookupError):
     """A run that cannot be resumed: unknown id, finished, or made from another watchlist."""
+
+
+class RunLocked(RuntimeError):
+    """Another run of the same watchlist is still going: a slow night never stacks two runs."""
+
+
+@contextlib.contextmanager
+def run_lock(watchlist: Watchlist, db: Database) -> Iterator[None]:
+    """Hold the lock of ``watchlist``'s runs for as long as this one lasts.
+
+    Two guards: an exclusive ``flock`` on a file named after the watchlist's path in the temp folder
+    (released by the kernel when the process dies, so a killed run never leaves it held), and, for runs
+    on other machines sharing the database, a ``running`` run of the same watchlist whose process is
+    alive (:func:`mark_interrupted` has already ended the dead ones)."""
+    import fcntl
+    import hashlib
+    import tempfile
+
+    key = hashlib.sha256(str(watchlist.path.resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"connectedness-run-{key}.lock"
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"another run of {watchlist.path} is still going on this machine "
+                            f"(lock {path}); not starting a second one") from None
+        mark_interrupted(db)
+        with db.session() as session:
+            other = session.scalars(select(Run).where(Run.source == str(watchlist.path), Run.status == "running")
+                                    .order_by(Run.id.desc())).first()
+            if other is not None and other.host != socket.gethostname():
+                raise RunLocked(f"run {other.id} of {watchlist.path} is still going on {other.host} "
+                                f"(pid {other.pid}); not starting a second one")
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(slots=True)

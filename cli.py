@@ -369,10 +369,13 @@ def scan(
     if unrendered is not None:
         # Last, after the scorecard, so it is the line a user or a batch log sees: the score left out every
         # browser-measured check, which is not a clean audit.
+        import os
+
         stored = f"scan {crawl_outcome.scan_id} stored" if crawl_outcome.scan_id else "scanned"
-        raise _fail(f"pages could not be rendered ({unrendered}): {stored} without them, browser checks could not "
-                    f"check. Run `connectedness browser --install` or fix CONNECTEDNESS_CHROMIUM "
-                    f"(exit {EXIT_NOT_RENDERED})", EXIT_NOT_RENDERED)
+        fix = "fix or unset CONNECTEDNESS_CHROMIUM" if os.environ.get("CONNECTEDNESS_CHROMIUM") \
+            else "run `connectedness browser --install`"
+        raise _fail(f"pages could not be rendered ({unrendered}): {stored} without them, so the browser checks "
+                    f"could not check; {fix} (exit {EXIT_NOT_RENDERED})", EXIT_NOT_RENDERED)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -919,6 +922,7 @@ def brands_remove(
 
 
 BATCH_SOME_FAILED = 4  # exit code: the run finished, and at least one brand's scan failed (each stored with why)
+BATCH_LOCKED = 5  # exit code: another run of the same watchlist is still going; nothing was scanned
 
 
 @app.command("batch")
@@ -944,8 +948,9 @@ def batch_command(
     """Scan every brand of a watchlist, several at once, as one run with an id; a summary table at the end.
 
     One brand failing (unreachable, hanging past its time budget, a crash) never stops the others: its scan is
-    stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 1 when the
-    run could not start (no such run to resume), 2 for a bad watchlist or option.
+    stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 5 when another
+    run of the same watchlist is still going (nothing scanned), 1 when the run could not start (no such run to
+    resume), 2 for a bad watchlist or option.
     """
     from rich.progress import TimeRemainingColumn
 
@@ -983,11 +988,15 @@ def batch_command(
                     await browser.close()
 
         from connectedness.audit import Browser
+        from connectedness.batch import RunLocked, run_lock
 
         try:
-            outcome = run_async(run_all())
+            with run_lock(listed, database):
+                outcome = run_async(run_all())
         except RunError as exc:
             raise _fail(str(exc)) from None
+        except RunLocked as exc:
+            raise _fail(str(exc), BATCH_LOCKED) from None
     rows = [r.to_dict() for r in outcome.results]
 
     def table() -> None:
