@@ -197,3 +197,49 @@ def test_rechecking_a_stored_scan_gives_the_same_results(fixture_sites: FixtureS
                                  list(load_checks().values()), recheck=True)
     assert [r.to_dict() for r in load_results(database, scan_id)] == doc["results"]
     assert card.overall == doc["scorecard"]["overall"]
+
+
+def test_a_broken_browser_path_is_an_error_and_exit_code_3_and_the_scan_is_stored(
+        fixture_sites: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectedness.checks import load_checks
+
+    monkeypatch.setenv("CONNECTEDNESS_CHROMIUM", str(tmp_path / "no-such-chrome"))
+    db = tmp_path / "broken.db"
+    result = invoke("scan", fixture_sites.url("casa-lucia"), "--delay", "0", "--db", str(db), "--json")
+    assert result.exit_code == 3, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert "pages could not be rendered" in errors[0] and "no-such-chrome" in errors[0]
+    assert f"scan {json.loads(result.stdout)['scan']['id']} stored" in errors[0]
+    assert "fix or unset CONNECTEDNESS_CHROMIUM" in errors[0]
+    doc = json.loads(result.stdout)  # the whole document is still printed, for scripts
+    VALIDATOR.validate(doc)
+    assert "CONNECTEDNESS_CHROMIUM" in doc["scan"]["browser"] and doc["renders"] == []
+    needs_renders = {c.id for c in load_checks().values() if "renders" in c.needs}
+    statuses = {r["check_id"]: r["status"] for r in doc["results"]}
+    assert needs_renders and {statuses[i] for i in needs_renders} == {"could_not_check"}
+    with sqlite3.connect(db) as con:
+        assert con.execute("select id, status from scans").fetchall() == [(doc["scan"]["id"], "complete")]
+        assert con.execute("select count(*) from scorecards").fetchone() == (1,)
+
+
+def test_no_browser_asked_for_is_not_exit_code_3(fixture_sites: FixtureServer, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONNECTEDNESS_CHROMIUM", str(tmp_path / "no-such-chrome"))  # never looked for
+    result = invoke("scan", fixture_sites.url("casa-lucia"), "--no-browser", "--delay", "0", "--no-store")
+    assert result.exit_code == 0, result.output
+    assert "error:" not in result.stderr and "warning:" in result.stderr
+
+
+def test_no_browser_anywhere_is_exit_code_3_saying_how_to_install_one(
+        fixture_sites: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectedness.crawler import browser
+
+    monkeypatch.delenv("CONNECTEDNESS_CHROMIUM", raising=False)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "no-downloads"))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    for hidden in ("SYSTEM_SHELLS", "SYSTEM_PATHS", "MAC_APP_DIRS"):
+        monkeypatch.setattr(browser, hidden, ())
+    result = invoke("scan", fixture_sites.url("casa-lucia"), "--delay", "0", "--no-store")
+    assert result.exit_code == 3, result.output
+    assert result.stderr.count("error:") == 1 and "run `connectedness browser --install`" in result.stderr
