@@ -425,9 +425,10 @@ class _Crawl:
     async def _get(self, url: str, max_bytes: int, *, retries: int | None = None) -> Response:
         """GET through the host's throttle, retrying transient failures with exponential backoff.
 
-        Every answer feeds the throttle (its latency; a 429, 502, 503, 504 or timeout slows the host
-        down), and a retry waits in the throttle too, so Retry-After holds every request to that host,
-        not only the one that got it. ``retries`` (default: the setting) is 0 for robots.txt.
+        Every answer feeds the throttle its latency; a 429, 503, 504 or timeout slows the host down, and
+        its retry waits in the throttle, so Retry-After holds every request to that host, not only the one
+        that got it. A 502 or a reset waits its backoff alone. ``retries`` (default: the setting) is 0 for
+        robots.txt.
         """
         settings = self.settings
         retries = settings.retries if retries is None else retries
