@@ -1069,6 +1069,27 @@ def digest_command(
         sys.stdout.write(digest_markdown(data))
 
 
+@app.command("prune")
+def prune_command(
+    keep_days: Annotated[int, typer.Option("--keep-days", min=0, help="Keep everything of scans younger than this.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count what would go; delete nothing.")] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Give back the bulk of old scans: their pages, crawl issues, feeds, stylesheets, rendered DOMs and
+    screenshots, then every blob file nothing references. Scores, check results (observations, evidence,
+    findings) and render measurements stay, so trends, diffs of scores and `show` still work."""
+    from connectedness.storage.prune import prune
+
+    report = prune(_open_db(db), keep_days, dry_run=dry_run)
+    if json_out:
+        _print_json(report.to_dict())
+        return
+    verb = "would drop" if dry_run else "dropped"
+    out.print(f"{verb} the pages of {report.scans} scan(s) ({report.pages} pages) and {report.blobs_deleted} "
+              f"blob file(s), {report.bytes_freed / 1e6:.1f} MB")
+
+
 def _outcome_json(outcome: CrawlOutcome) -> dict[str, Any]:
     return {
         "tool": "connectedness",

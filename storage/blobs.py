@@ -33,6 +33,9 @@ class BlobStore:
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest, ext)
         if path.exists():
+            # Touched, so pruning (which deletes unreferenced blobs only when they are old) never takes a
+            # blob a running scan has just reused but not yet written its rows for.
+            os.utime(path)
             return digest
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -49,6 +52,10 @@ class BlobStore:
         """The bytes stored under ``digest``; FileNotFoundError when missing."""
         raw = self._path(digest, ext).read_bytes()
         return gzip.decompress(raw) if ext == "gz" else raw
+
+    def files(self) -> list[Path]:
+        """Every blob file under the root (``.gz`` and ``.jpg``), for pruning."""
+        return [p for p in self.root.glob("*/*/*.*") if p.suffix in (".gz", ".jpg")] if self.root.exists() else []
 
     def __contains__(self, digest: str) -> bool:
         return self._path(digest).exists()

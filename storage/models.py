@@ -84,6 +84,8 @@ class Scan(Base):
     issue_count: Mapped[int] = mapped_column(Integer)
     browser: Mapped[str | None] = mapped_column(String(200))  # why nothing was rendered; null when rendered
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"), index=True)
+    # When `prune` dropped its pages, feeds, assets and screenshots (scores and observations stay).
+    pruned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     host: Mapped[str | None] = mapped_column(String(255))  # the process that ran it, while it runs
     pid: Mapped[int | None] = mapped_column(Integer)
 

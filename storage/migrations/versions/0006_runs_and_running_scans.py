@@ -1,4 +1,5 @@
-"""runs: batch runs over a watchlist; scans: the run, host and pid of the process that runs them
+"""runs: batch runs over a watchlist; scans: the run, host and pid of the process that runs them, and when
+prune dropped their pages
 
 A scan row is now written when the scan starts (status 'running') and completed at its end, so a scan
 whose process was killed can be marked 'interrupted' instead of vanishing.
@@ -39,6 +40,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('run_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('host', sa.String(length=255), nullable=True))
         batch_op.add_column(sa.Column('pid', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('pruned_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_scans_run_id'), ['run_id'], unique=False)
         batch_op.create_foreign_key('fk_scans_run_id_runs', 'runs', ['run_id'], ['id'], ondelete='SET NULL')
     create_views(op.get_bind())
@@ -49,6 +51,7 @@ def downgrade() -> None:
     with op.batch_alter_table('scans', schema=None) as batch_op:
         batch_op.drop_constraint('fk_scans_run_id_runs', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_scans_run_id'))
+        batch_op.drop_column('pruned_at')
         batch_op.drop_column('pid')
         batch_op.drop_column('host')
         batch_op.drop_column('run_id')
