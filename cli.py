@@ -123,7 +123,8 @@ MaxDepthOpt = Annotated[int, typer.Option(min=0, help="Most link hops from the h
 MaxBytesOpt = Annotated[int, typer.Option(
     min=1024, help="Most bytes read of one response; the rest is never downloaded.")]
 DelayOpt = Annotated[float, typer.Option(
-    min=0, help="Seconds between request starts per host (robots Crawl-delay wins if larger).")]
+    min=0, help="The least seconds between request starts per host. The throttle raises it with the server's "
+                "latency and when it struggles (429, 503, timeouts); robots Crawl-delay, up to max_crawl_delay, too.")]
 ConcurrencyOpt = Annotated[int, typer.Option(min=1, help="Requests in flight per host.")]
 TimeBudgetOpt = Annotated[float, typer.Option(min=1, help="Seconds the whole crawl may take.")]
 TimeoutOpt = Annotated[float, typer.Option(min=0.1, help="Read timeout in seconds.")]

@@ -60,6 +60,7 @@ async def run(url: str, concurrency: int, max_pages: int) -> dict[str, object]:
         max_pages=max_pages,
         max_depth=50,
         delay=0.0,
+        autothrottle=False,  # Scrapy and the bare loop run without politeness: so does ours here
         per_host_concurrency=concurrency,
         time_budget=600.0,
         respect_robots=True,
