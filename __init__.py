@@ -3,6 +3,10 @@
 The repository root is the package: ``crawler/`` fetches a site into a
 ``SiteSnapshot``, ``storage/`` keeps every scan, ``cli.py`` wires them to the
 ``connectedness`` command. See README.md for the tour.
+
+Installed as the ``connectedness-audit`` distribution: ``connectedness`` on the
+package index is an unrelated project. Metadata lookups use that name; the
+import name and the command are ``connectedness``.
 """
 
 __version__ = "0.1.0"
