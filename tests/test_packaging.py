@@ -98,6 +98,8 @@ def test_every_module_and_data_file_is_in_the_wheel(listed: set[str]) -> None:
         assert f"connectedness/{sample}" in expected, sample  # the walk above sees the package as it is laid out
     assert any(f.startswith("connectedness/fixtures/sites/") and f.endswith("/site.toml") for f in expected)
     assert any(f.startswith("connectedness/fixtures/lab/") for f in expected)
+    # A new package folder goes in pyproject.toml's [tool.setuptools] packages, a new kind of data file in its
+    # package-data: else the checkout works and an installed wheel does not.
     assert sorted(expected - listed) == []
     assert not [f for f in listed if f.startswith(("connectedness/tests/", "connectedness/bench/"))]
 
