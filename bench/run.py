@@ -215,6 +215,7 @@ class Report:
     checks: dict[str, Any] | None = None
     render: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
+    batch: dict[str, Any] | None = None
 
     def finish(self) -> dict[str, Any]:
         """Ratios and goals from the results."""
@@ -253,6 +254,9 @@ class Report:
         if self.report is not None:
             doc["report"] = self.report
             doc["goals"].update(self.report.get("goals", {}))
+        if self.batch is not None:
+            doc["batch"] = self.batch
+            doc["goals"].update(self.batch.get("goals", {}))
         if ratio is None:
             doc["notes"] = ["ours_vs_scrapy needs both ours and scrapy to have run; goals count it as missed"]
         return doc
@@ -344,6 +348,17 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 crashed = True
                 report.report = {"crashed": made.stderr[-2000:]}
+            log("batch: 50 fixture brands in one `connectedness batch`, with renders ...")
+            batched = subprocess.run([sys.executable, str(ROOT / "bench" / "batch.py")], cwd=ROOT,
+                                     capture_output=True, text=True, timeout=args.timeout, check=False)
+            if batched.returncode == 0:
+                report.batch = json.loads(batched.stdout)
+                figures = report.batch["batch"]
+                log(f"batch: {figures['seconds']} s for 50 brands ({figures['brands_per_minute']}/min), "
+                    f"peak {figures['peak_pss_mib']} MiB")
+            else:
+                crashed = True
+                report.batch = {"crashed": batched.stderr[-2000:]}
     finally:
         assert server.stdin is not None
         server.stdin.close()  # the server stops when its stdin closes
