@@ -217,3 +217,19 @@ def _as_if_killed(database: Database, run_id: int) -> None:
         row.status, row.pid = "running", child.pid
         for scan in session.scalars(select(Scan).where(Scan.run_id == run_id, Scan.status == "running")):
             scan.pid = child.pid
+
+
+def test_crawl_and_the_listing_commands_on_either_database(database_url: str, fixture_sites: FixtureServer) -> None:
+    """Every command takes either database: a plain crawl, then the commands that list what is stored."""
+    crawled = runner.invoke(app, ["crawl", fixture_sites.url("casa-lucia"), "--name", "Casa Crawl", "--delay", "0",
+                                  "--db", database_url, "--json"], catch_exceptions=False)
+    assert crawled.exit_code == 0, crawled.output
+    scan_id = json.loads(crawled.stdout)["scan_id"]
+    listed = json.loads(runner.invoke(app, ["scans", "--brand", "Casa Crawl", "--db", database_url, "--json"]).stdout)
+    assert [(s["id"], s["status"]) for s in listed] == [(scan_id, "complete")]
+    history = json.loads(runner.invoke(app, ["history", "Casa Crawl", "--db", database_url, "--json"]).stdout)
+    assert [s["scan_id"] for s in history["scans"]] == [scan_id] and history["scans"][0]["overall"] is None
+    brands = json.loads(runner.invoke(app, ["brands", "list", "--db", database_url, "--json"]).stdout)
+    assert "Casa Crawl" in {b["name"] for b in brands}
+    pruned = json.loads(runner.invoke(app, ["prune", "--keep-days", "365", "--db", database_url, "--json"]).stdout)
+    assert pruned["scans"] == 0  # nothing that old
