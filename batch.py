@@ -133,10 +133,12 @@ class BrandEvent:
     result: BrandResult | None = None
 
 
-def start_run(db: Database, watchlist: Watchlist) -> int:
-    """A new run of ``watchlist``; its id."""
+def start_run(db: Database, watchlist: Watchlist, *, status: str = "running") -> int:
+    """A new run of ``watchlist``; its id. ``queued``: a run whose scans are jobs on the queue (``batch
+    --enqueue``), which :func:`mark_interrupted` leaves alone: the process that made it exits at once, and
+    the queue's workers, not that process, finish it."""
     with db.session() as session, session.begin():
-        run = Run(source=str(watchlist.path), source_digest=watchlist.digest, status="running",
+        run = Run(source=str(watchlist.path), source_digest=watchlist.digest, status=status,
                   started_at=datetime.now(UTC), finished_at=None, host=socket.gethostname(), pid=os.getpid(),
                   brands=[b.name for b in watchlist.brands], summary={})
         session.add(run)
@@ -195,7 +197,7 @@ async def run_watchlist(watchlist: Watchlist, db: Database, *, checks: Sequence[
             return BrandResult(brand.name, "skipped", message="finished earlier in this run")
         async with gate:
             tell(BrandEvent("started", brand.name))
-            result = await _scan_brand(brand, db, checks=checks, browser=browser, run_id=rid, base=base,
+            result = await scan_brand(brand, db, checks=checks, browser=browser, run_id=rid, base=base,
                                        on_page=lambda: tell(BrandEvent("page", brand.name)))
         tell(BrandEvent("finished", brand.name, result))
         return result
@@ -206,9 +208,11 @@ async def run_watchlist(watchlist: Watchlist, db: Database, *, checks: Sequence[
     return outcome
 
 
-async def _scan_brand(brand: WatchedBrand, db: Database, *, checks: Sequence[Check], browser: Browser | None,
-                      run_id: int, base: CrawlSettings | None, on_page: Callable[[], None]) -> BrandResult:
-    """One brand's scan under its time budget; whatever happens, a result (and a stored scan) comes back."""
+async def scan_brand(brand: WatchedBrand, db: Database, *, checks: Sequence[Check], browser: Browser | None,
+                     run_id: int, base: CrawlSettings | None = None,
+                     on_page: Callable[[], None] | None = None) -> BrandResult:
+    """One brand's scan of run ``run_id`` under its time budget; whatever happens, a result (and a stored
+    scan) comes back. A batch and a queue worker (``connectedness.jobs``) both scan a brand through this."""
     settings = brand.settings(base)
     job = CrawlJob(brand.url, brand.name, brand.group, settings)
     budget = settings.time_budget + RENDER_ALLOWANCE_SECONDS
@@ -217,7 +221,7 @@ async def _scan_brand(brand: WatchedBrand, db: Database, *, checks: Sequence[Che
     def progress(item: object) -> None:
         from connectedness.crawler.snapshot import Page
 
-        if isinstance(item, Page):
+        if isinstance(item, Page) and on_page is not None:
             on_page()
 
     try:
