@@ -940,6 +940,9 @@ def batch_command(
     webhook: Annotated[str | None, typer.Option(
         help="POST the digest to this URL as Slack-compatible JSON ({\"text\": ...}), with retries.")] = None,
     webhook_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds each webhook attempt may take.")] = 10.0,
+    enqueue: Annotated[bool, typer.Option(
+        "--enqueue", help="Scan nothing here: make the run and put one job per brand on the job queue "
+                          "(PostgreSQL --db), for `connectedness worker` processes; prints the run id.")] = False,
     no_browser: NoBrowserOpt = False,
     db: DbOption = None,
     json_out: JsonOption = False,
@@ -952,6 +955,9 @@ def batch_command(
     stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 5 when another
     run of the same watchlist is still going (nothing scanned), 1 when the run could not start (no such run to
     resume), 2 for a bad watchlist or option.
+
+    With --enqueue: the run is made and its brands queued (exit 0, the run id on stdout), and workers scan them;
+    2 when the database is not PostgreSQL or --enqueue is given with --resume, --digest or --webhook.
     """
     from rich.progress import TimeRemainingColumn
 
@@ -962,6 +968,12 @@ def batch_command(
     if run_id is not None and not resume:
         raise _fail("--run goes with --resume", 2)
     listed = _usage(lambda: load_watchlist(watchlist), WatchlistError)
+    if enqueue:
+        if resume or digest is not None or webhook is not None:
+            raise _fail("--enqueue goes without --resume, --digest and --webhook (workers finish the run; "
+                        "`connectedness digest RUN_ID` once it is done)", 2)
+        _enqueue_run(listed, db, render=not no_browser, json_out=json_out)
+        return
     database = _open_db(db)
     checks = _load_checks(None)
     quiet = json_out or csv_out or not err.is_terminal
@@ -1068,6 +1080,138 @@ def digest_command(
         _print_json(data)
     else:
         sys.stdout.write(digest_markdown(data))
+
+
+# -- the job queue: scale-out over several worker processes and machines -------------------------------
+
+
+def _queue_database(url: str | None) -> Database:
+    """The database of the job queue: PostgreSQL only (exit 2 with one line otherwise), opened (exit 1)."""
+    from sqlalchemy.engine import make_url
+
+    from connectedness.storage.db import default_url, normalize_url
+
+    resolved = normalize_url(url or default_url())
+    backend = make_url(resolved).get_backend_name()
+    if backend != "postgresql":
+        raise _fail(f"the job queue needs PostgreSQL (--db postgresql+psycopg://USER@HOST/DB), not {backend}", 2)
+    return _open_db(resolved)
+
+
+def _with_queue(database: Database, use: Callable[[Any], Awaitable[T]]) -> T:
+    """Open the job queue (applying its schema if it is not there yet), call ``use`` with it, close it;
+    a queue that cannot be opened or fails is one line and exit 1."""
+    from connectedness.jobs import open_queue
+
+    try:
+        from procrastinate.exceptions import ConnectorException
+    except ImportError:
+        raise _fail("the job queue needs procrastinate: pip install 'procrastinate>=3.9,<4'") from None
+
+    async def go() -> T:
+        async with open_queue(database) as queue:
+            return await use(queue)
+
+    try:
+        return run_async(go())
+    except (OSError, ConnectorException) as exc:
+        raise _fail(f"the job queue failed: {type(exc).__name__}: {exc}") from None
+
+
+def _enqueue_run(listed: Any, db: str | None, *, render: bool, json_out: bool) -> None:
+    """`batch --enqueue`: a queued run of the watchlist and one job per brand; the run id on stdout."""
+    from connectedness.jobs import enqueue_watchlist
+
+    database = _queue_database(db)
+    run_id, queued = _with_queue(database, lambda queue: enqueue_watchlist(queue, database, listed, render=render))
+    if json_out:
+        _print_json({"run_id": run_id, "jobs": [{"brand": q.brand, "job_id": q.job_id, "message": q.message}
+                                                for q in queued]})
+    else:
+        sys.stdout.write(f"{run_id}\n")  # alone on stdout: RUN=$(connectedness batch w.toml --enqueue)
+        waiting = [q for q in queued if q.job_id is None]
+        err.print(f"run {run_id}: {len(queued) - len(waiting)} brand(s) queued"
+                  + "".join(f"; {escape(q.brand)} not queued: {escape(q.message)}" for q in waiting))
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[int, typer.Option(min=1, help="Brands scanned at once by this process (one browser "
+                                                         "shared).")] = 2,
+    exit_when_empty: Annotated[bool, typer.Option(
+        "--exit-when-empty", help="Exit once no job is waiting or running, instead of waiting for more.")] = False,
+    heartbeat: Annotated[float, typer.Option(
+        min=0.2, help="Seconds between this worker's heartbeats. A worker silent for 3 heartbeats is taken as "
+                      "dead and its job is put back in the queue.")] = 10.0,
+    no_browser: NoBrowserOpt = False,
+    db: DbOption = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run queued brand scans (`batch --enqueue`) until stopped (Ctrl-C, SIGTERM: running scans finish first).
+
+    Start one per machine (or several) against the same PostgreSQL --db: never two scans of one brand at once,
+    and a job whose worker died is retried by the others. Exit code 0 when stopped or, with --exit-when-empty,
+    when the queue is drained; 1 when the database or queue cannot be opened; 2 when --db is not PostgreSQL.
+    """
+    from connectedness.jobs import WorkerOptions, WorkerReport
+    from connectedness.jobs.runner import BrandScanner
+
+    _setup_logging(verbose)
+    database = _queue_database(db)
+    checks = _load_checks(None)
+    options = WorkerOptions(concurrency=concurrency, exit_when_empty=exit_when_empty, heartbeat=heartbeat)
+
+    async def work(queue: Any) -> tuple[WorkerReport, BrandScanner]:
+        async with BrandScanner(database, checks, browser=not no_browser) as scanner:
+            return await queue.work(scanner, options), scanner
+
+    report, scanner = _with_queue(database, work)
+    failed = sum(1 for _brand, _run, status in scanner.scanned if status == "failed")
+    err.print(f"worker: {len(scanner.scanned)} scan(s), {failed} failed; "
+              f"{len(report.retried_stalled)} dead worker's job(s) put back, {len(report.abandoned)} given up")
+
+
+@app.command("queue")
+def queue_command(
+    all_states: Annotated[bool, typer.Option("--all", help="Also the jobs that succeeded, were cancelled or "
+                                                           "aborted.")] = False,
+    init: Annotated[bool, typer.Option(
+        "--init", help="Apply the queue's schema now (otherwise the first worker, --enqueue or queue does).")] = False,
+    db: DbOption = None,
+    json_out: JsonOption = False,
+    csv_out: CsvOption = False,
+) -> None:
+    """The job queue's jobs: waiting (todo), running (doing) and failed, with brand, run, attempts and since when.
+
+    Exit code 0; 1 when the database or queue cannot be opened; 2 when --db is not PostgreSQL.
+    """
+    from connectedness.jobs.queue import OPEN_STATES
+
+    database = _queue_database(db)
+    states = ("todo", "doing", "failed", "succeeded", "cancelled", "aborted") if all_states else OPEN_STATES
+
+    async def listing(queue: Any) -> Any:
+        return await queue.jobs(states)
+
+    jobs = _with_queue(database, listing)
+    if init:
+        err.print("queue schema: in place")
+    rows = [j.to_dict() for j in jobs]
+
+    def table() -> None:
+        view = Table(title="Job queue", title_justify="left")
+        for column in ("job", "state", "brand", "run", "attempts", "since"):
+            view.add_column(column, justify="right" if column in ("job", "run", "attempts") else "left")
+        for r in rows:
+            colour = {"failed": "red", "doing": "yellow", "todo": "cyan"}.get(r["state"], "green")
+            view.add_row(str(r["id"]), f"[{colour}]{r['state']}[/]", escape(r["brand"]), str(r["run_id"] or ""),
+                         str(r["attempts"]), (r["since"] or "")[:19].replace("T", " "))
+        out.print(view)
+        counts = {s: sum(1 for r in rows if r["state"] == s) for s in states}
+        out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+    _emit(json_out, csv_out, {"jobs": rows}, lambda: rows, table,
+          ("id", "state", "brand", "run_id", "attempts", "since", "worker"))
 
 
 @app.command("prune")
