@@ -19,7 +19,6 @@ Imported only by the commands that use the queue: procrastinate is needed by the
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -145,34 +144,38 @@ class ProcrastinateQueue:
         return int(row["n"])
 
     async def work(self, handler: JobHandler, options: WorkerOptions) -> WorkerReport:
+        from procrastinate.worker import Worker
+
         report = WorkerReport()
-        worker = asyncio.ensure_future(self.app.run_worker_async(
-            queues=[QUEUE], name=f"connectedness@{socket.gethostname()}:{os.getpid()}",
-            concurrency=options.concurrency, wait=True, fetch_job_polling_interval=options.poll,
-            abort_job_polling_interval=max(options.poll, 5.0), update_heartbeat_interval=options.heartbeat,
-            stalled_worker_timeout=options.stalled_after, install_signal_handlers=True,
-            additional_context={"handler": handler, "report": report}))
+        worker = Worker(self.app, queues=[QUEUE], name=f"connectedness@{socket.gethostname()}:{os.getpid()}",
+                        concurrency=options.concurrency, wait=True, fetch_job_polling_interval=options.poll,
+                        abort_job_polling_interval=max(options.poll, 5.0), update_heartbeat_interval=options.heartbeat,
+                        stalled_worker_timeout=options.stalled_after, install_signal_handlers=True,
+                        additional_context={"handler": handler, "report": report})
+        # Worker's methods carry no annotations (procrastinate 3.10); their types are plain: None, no arguments.
+        running = asyncio.ensure_future(worker.run())  # type: ignore[no-untyped-call]
         try:
-            while not worker.done():
-                await self._retry_stalled(handler, options, report)
+            while not running.done():
+                await self._retry_stalled(handler, options, report, worker.worker_id)
                 # Empty means nothing waiting and nothing running anywhere: a job running on a worker that
                 # died is still "doing" until its heartbeat is stale and it is put back, so this worker
                 # stays to take it.
                 if options.exit_when_empty and await self._open_jobs() == 0:
                     break
-                await asyncio.wait({worker}, timeout=options.poll)
+                await asyncio.wait({running}, timeout=options.poll)
         finally:
-            if not worker.done():
-                worker.cancel()  # procrastinate's own graceful stop: running jobs finish first
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            worker.stop()  # type: ignore[no-untyped-call]  # procrastinate's graceful stop: running jobs finish first
+            await running
         return report
 
-    async def _retry_stalled(self, handler: JobHandler, options: WorkerOptions, report: WorkerReport) -> None:
+    async def _retry_stalled(self, handler: JobHandler, options: WorkerOptions, report: WorkerReport,
+                             mine: int | None) -> None:
         manager = self.app.job_manager
         for job in await manager.get_stalled_jobs(queue=QUEUE, task_name=TASK,
                                                   seconds_since_heartbeat=options.stalled_after):
             assert job.id is not None  # noqa: S101 - a job read from the table has its id
+            if mine is not None and job.worker_id == mine:
+                continue  # this worker's own job, its heartbeat late (a busy machine): it is alive, it is here
             try:
                 if job.attempts + 1 >= MAX_STALLED_RETRIES:
                     await manager.finish_job(job, status=Status.FAILED, delete_job=False)  # claims it first

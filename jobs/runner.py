@@ -65,7 +65,9 @@ class BrandScanner:
 
     async def abandon(self, job: BrandJob, reason: str) -> None:
         def record() -> None:
-            prepare_brand(self.db, job.run_id, job.name)
+            if prepare_brand(self.db, job.run_id, job.name) is not None:
+                settle_run(self.db, job.run_id)  # its scan was stored before its worker died: that is the scan
+                return
             scan_id = begin_scan(self.db, brand=job.name, url=job.brand.url, group=job.brand.group,
                                  run_id=job.run_id)
             fail_scan(self.db, scan_id, "worker_died", reason)
