@@ -228,6 +228,11 @@ def test_queue_lists_jobs_by_state_and_gives_up_on_a_job_that_keeps_killing_work
     with pg.session() as session:
         run = session.get(Run, run_id)
         assert run is not None and run.status == "partial" and run.summary["failed"] == 1
+    resumed = runner.invoke(app, ["batch", str(path), "--resume", "--run", str(run_id), "--no-browser",
+                                  "--db", pg.url, "--json"], catch_exceptions=False)  # a queued run resumes too
+    assert resumed.exit_code == 0, resumed.output
+    assert {r["brand"]: r["status"] for r in json.loads(resumed.stdout)["brands"]} == {
+        FAST[0][0]: "complete", FAST[1][0]: "skipped"}
 
 
 @pytest.mark.parametrize("command", [["worker"], ["queue"], ["batch", "WATCHLIST", "--enqueue"]])
