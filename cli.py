@@ -2,8 +2,9 @@
 
 Exit codes: 0 done, 1 the scan (or a site of a batch) failed, 2 usage error
 (bad option, malformed URL), 3 scanned and stored, but pages could not be
-rendered: the browser is missing or broken (``scan``; batch runs are to use
-it too), so the browser-measured checks could not check.
+rendered: the browser is missing or broken (``scan`` and ``batch``), so the
+browser-measured checks could not check; ``batch`` also: 4 some brands failed,
+5 another run of the same watchlist is still going.
 """
 
 from __future__ import annotations
@@ -952,7 +953,8 @@ def batch_command(
     """Scan every brand of a watchlist, several at once, as one run with an id; a summary table at the end.
 
     One brand failing (unreachable, hanging past its time budget, a crash) never stops the others: its scan is
-    stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 5 when another
+    stored as failed with the reason. Exit code 0 when every brand was scanned, 4 when some failed, 3 when all
+    were scanned but the browser was missing or broken (no page rendered), 5 when another
     run of the same watchlist is still going (nothing scanned), 1 when the run could not start (no such run to
     resume), 2 for a bad watchlist or option.
 
@@ -1037,6 +1039,10 @@ def batch_command(
         _send_digest(database, outcome.run_id, digest, webhook, webhook_timeout)
     if outcome.failed:
         raise typer.Exit(BATCH_SOME_FAILED)
+    unrendered = [r for r in outcome.results if r.not_rendered] if not no_browser else []
+    if unrendered:  # every scan stored, but the browser asked for rendered nothing: not a clean run
+        raise _fail(f"pages could not be rendered for {len(unrendered)} brand(s) ({unrendered[0].not_rendered}); "
+                    f"their browser checks could not check (exit {EXIT_NOT_RENDERED})", EXIT_NOT_RENDERED)
 
 
 def _send_digest(database: Database, run_id: int, folder: Path | None, webhook: str | None, timeout: float) -> None:

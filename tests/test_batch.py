@@ -233,3 +233,16 @@ def test_crawl_and_the_listing_commands_on_either_database(database_url: str, fi
     assert "Casa Crawl" in {b["name"] for b in brands}
     pruned = json.loads(runner.invoke(app, ["prune", "--keep-days", "365", "--db", database_url, "--json"]).stdout)
     assert pruned["scans"] == 0  # nothing that old
+
+
+def test_a_batch_whose_browser_is_broken_says_so_and_exits_3(fixture_sites: FixtureServer, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONNECTEDNESS_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    path = write(tmp_path / "w.toml", f'[[brands]]\nname = "Casa"\nurl = "{fixture_sites.url("casa-lucia")}"\n'
+                                      'delay = 0\n')
+    result = runner.invoke(app, ["batch", str(path), "--db", str(tmp_path / "b.db"), "--json"],
+                           catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    (brand,) = json.loads(result.stdout)["brands"]
+    assert brand["status"] == "complete" and brand["not_rendered"]  # stored, and why nothing was rendered
+    assert "could not be rendered" in result.stderr and len(result.stderr.strip().splitlines()) == 1
