@@ -230,14 +230,14 @@ def test_a_default_crawl_of_a_fast_site_spends_almost_nothing_in_delays(tmp_path
 
 def test_a_slow_server_raises_the_delay_by_itself(tmp_path: Path) -> None:
     slow = "".join(f'\n[[endpoints]]\npath = "/p{i}/"\nkind = "delay"\nseconds = 0.4\n' for i in range(4))
-    fast, fast_host, _ = scan(toy_site(tmp_path / "fast", pages=4), CrawlSettings(max_feeds=0))
+    _, fast_host, _ = scan(toy_site(tmp_path / "fast", pages=4), CrawlSettings(max_feeds=0))
     started = time.monotonic()
     snapshot, host, _ = scan(toy_site(tmp_path / "slow", slow, pages=4), CrawlSettings(max_feeds=0))
     assert snapshot.status == "complete" and len(snapshot.pages) == 5
     assert host["max_delay"] >= 0.2  # toward the 0.4 s the pages take (target_concurrency 1)
     # Not a fixed ratio: on a loaded 2-core machine the fast site's own latency (and delay) moves a lot.
     assert host["max_delay"] > fast_host["max_delay"]
-    assert snapshot.stats["throttle_waited"] > fast.stats["throttle_waited"]
+    # Not the seconds waited: a slow answer spends most of the delay itself, so the slow site may wait no longer.
     assert time.monotonic() - started < 8
 
 
