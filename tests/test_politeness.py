@@ -79,8 +79,9 @@ def test_the_adaptive_delay_follows_the_servers_latency() -> None:
                          client=mock_client(server)))
     host = snapshot.stats["throttle"]["b.com"]
     assert 0.05 <= host["delay"] <= 0.5, host  # about the 0.1 s the pages take, divided by target_concurrency 1
-    # About one request in flight on average, never the four per_host_concurrency would allow.
-    assert server.most_in_flight <= 2
+    # About one request in flight on average, fewer than the four per_host_concurrency would allow (on a loaded
+    # machine the latency the throttle reads lags the server's, so two answers may still overlap a third).
+    assert server.most_in_flight <= 3
     assert min(gaps(server.starts[1:])) >= 0.03
 
 
