@@ -11,7 +11,7 @@ import pytest
 
 from connectedness.crawler import CrawlSettings
 from connectedness.crawler.http import HttpxClient
-from connectedness.fixtures.server import FixtureServer, serve_sites
+from connectedness.fixtures.server import FixtureServer, FixtureSite, serve_sites
 from connectedness.storage import Database, open_database
 
 
@@ -177,3 +177,16 @@ def audit_mode(request: pytest.FixtureRequest) -> str:
 def view_for(audit_mode: str, fixture_view, rendered_view):
     """``view_for(slug)`` in the current ``audit_mode``."""
     return rendered_view if audit_mode == "rendered" else fixture_view
+
+
+def slow_home_sites(folder: Path, slug: str, seconds: float) -> dict[str, FixtureSite]:
+    """A one-site fixture folder under ``folder`` whose home page answers after ``seconds``: a scan of it
+    is surely still crawling for that long (to kill it, or to watch its time budget end it)."""
+    from connectedness.fixtures.server import load_sites
+
+    root = folder / slug
+    (root / "public").mkdir(parents=True)
+    (root / "public" / "index.html").write_text(f"<title>{slug}</title><p>Late but there.</p>", encoding="utf-8")
+    (root / "site.toml").write_text(f'[site]\nbrand = "{slug.title()}"\n\n[[endpoints]]\npath = "/"\n'
+                                    f'kind = "delay"\nseconds = {seconds}\nfile = "index.html"\n', encoding="utf-8")
+    return load_sites(folder)

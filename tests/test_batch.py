@@ -16,12 +16,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from connectedness.cli import app
-from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
+from connectedness.fixtures.server import FixtureServer, serve_sites
 from connectedness.storage import Database, open_database
 from connectedness.storage.models import Run, Scan
 from connectedness.watchlist import WatchlistError, load_watchlist
 
-from .conftest import postgres_database
+from .conftest import postgres_database, slow_home_sites
 
 runner = CliRunner()
 
@@ -113,12 +113,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="module")
 def hanging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
     """A site whose home page answers after a minute: its scan must end at its own time budget."""
-    root = tmp_path_factory.mktemp("hang") / "sites" / "hanging"
-    (root / "public").mkdir(parents=True)
-    (root / "public" / "index.html").write_text("<title>late</title>", encoding="utf-8")
-    (root / "site.toml").write_text('[site]\nbrand = "Hanging"\n\n[[endpoints]]\npath = "/"\nkind = "delay"\n'
-                                    'seconds = 60.0\nfile = "index.html"\n', encoding="utf-8")
-    with serve_sites(load_sites(root.parent)) as server:
+    with serve_sites(slow_home_sites(tmp_path_factory.mktemp("hang"), "hanging", 60.0)) as server:
         yield server
 
 

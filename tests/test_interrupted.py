@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
+from connectedness.fixtures.server import FixtureServer, serve_sites
 from connectedness.storage import Database, begin_scan, mark_interrupted
 from connectedness.storage.models import PageRow, Scan
+
+from .conftest import slow_home_sites
 
 
 def dead_pid() -> int:
@@ -58,12 +60,7 @@ def test_a_scan_whose_process_died_is_marked_interrupted(any_db: Database) -> No
 @pytest.fixture
 def hanging_site(tmp_path: Path) -> Iterator[FixtureServer]:
     """A site whose home page takes a minute to answer: a scan of it is surely still crawling when killed."""
-    root = tmp_path / "sites" / "hanging"
-    (root / "public").mkdir(parents=True)
-    (root / "public" / "index.html").write_text("<title>late</title>", encoding="utf-8")
-    (root / "site.toml").write_text('[site]\nbrand = "Hanging"\n\n[[endpoints]]\npath = "/"\nkind = "delay"\n'
-                                    'seconds = 60.0\nfile = "index.html"\n', encoding="utf-8")
-    with serve_sites(load_sites(tmp_path / "sites")) as server:
+    with serve_sites(slow_home_sites(tmp_path / "sites", "hanging", 60.0)) as server:
         yield server
 
 

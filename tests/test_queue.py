@@ -18,11 +18,11 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
 from connectedness.cli import app
-from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
+from connectedness.fixtures.server import FixtureServer, serve_sites
 from connectedness.storage import Database
 from connectedness.storage.models import PageRow, Run, Scan
 
-from .conftest import postgres_database
+from .conftest import postgres_database, slow_home_sites
 
 runner = CliRunner()
 FAST = [("Trailhead Supply Co.", "trailhead-supply"), ("Summit Outfitters", "summit-outfitters"),
@@ -38,12 +38,7 @@ def pg(tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def slow_site(tmp_path: Path) -> Iterator[FixtureServer]:
     """A site whose home page answers after 4 s: a scan of it is surely mid-crawl for a while."""
-    root = tmp_path / "sites" / "slow"
-    (root / "public").mkdir(parents=True)
-    (root / "public" / "index.html").write_text("<title>Slow</title><p>Late but there.</p>", encoding="utf-8")
-    (root / "site.toml").write_text('[site]\nbrand = "Slow"\n\n[[endpoints]]\npath = "/"\nkind = "delay"\n'
-                                    'seconds = 4.0\nfile = "index.html"\n', encoding="utf-8")
-    with serve_sites(load_sites(tmp_path / "sites")) as server:
+    with serve_sites(slow_home_sites(tmp_path / "sites", "slow", 4.0)) as server:
         yield server
 
 
