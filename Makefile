@@ -42,7 +42,7 @@ lint: setup
 test: lint browser postgres
 	$(PY) -m pytest
 
-bench: browser
+bench: browser postgres
 	@$(PIP) -e '.[test,bench]' >&2
 	@$(PY) bench/run.py
 	@$(PY) -m bench.accuracy >&2  # its table on stderr: stdout stays the JSON above
