@@ -979,7 +979,7 @@ def batch_command(
     database = _open_db(db)
     checks = _load_checks(None)
     quiet = json_out or csv_out or not err.is_terminal
-    counts = {"done": 0, "failed": 0, "pages": 0}
+    counts = {"done": 0, "failed": 0, "pages": 0, "renders": 0}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True, disable=quiet) as bar:
         task = bar.add_task("scanning", total=len(listed.brands))
@@ -989,9 +989,10 @@ def batch_command(
                 counts["pages"] += 1
             elif event.kind == "finished" and event.result is not None:
                 counts["failed" if event.result.status == "failed" else "done"] += 1
+                counts["renders"] += event.result.renders  # page views rendered (a page at each viewport)
                 bar.advance(task)
             bar.update(task, description=f"{counts['done']} done, {counts['failed']} failed, "
-                                         f"{counts['pages']} pages")
+                                         f"{counts['pages']} pages, {counts['renders']} renders")
 
         async def run_all() -> Any:
             browser = None if no_browser else Browser().start()
@@ -1027,7 +1028,8 @@ def batch_command(
             view.add_row(escape(r["brand"]), f"[{colour}]{r['status']}[/]",
                          "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
                          str(r["pages"]), str(r["renders"]), f"{r['seconds']:.1f}", str(r["scan_id"] or ""),
-                         escape(r["message"] if r["status"] == "failed" else (r["not_rendered"] or "")))
+                         escape(r["message"] if r["status"] == "failed" else
+                                ("" if no_browser else r["not_rendered"] or "")))  # --no-browser: no news
         out.print(view)
         summary = outcome.summary()
         kinds = [f"{summary[k]} {k}" for k in ("complete", "partial", "failed", "skipped") if summary.get(k)]
