@@ -575,8 +575,7 @@ def _report_extras(database: Database, doc: dict[str, Any], profile: str | None)
     more scored scans), the comparison with its competitor group, and what changed since its
     previous complete scan. Each is left out (None) when there is nothing to show."""
     from connectedness.reports.compare import compare_documents
-    from connectedness.reports.diff import diff_documents
-    from connectedness.reports.documents import latest_documents, scored_scans, stored_document, trend
+    from connectedness.reports.documents import diff_with, latest_documents, previous_complete, scored_scans, trend
     from connectedness.storage.brands import group_members
 
     brand, group = doc["brand"]["name"], doc["brand"]["group"]
@@ -590,11 +589,8 @@ def _report_extras(database: Database, doc: dict[str, Any], profile: str | None)
         if len(members) > 1:
             comparison = compare_documents(latest_documents(database, members, rubric), subject=brand,
                                            group=group).to_dict()
-    earlier = [s for s in scored_scans(database, brand, complete_only=True) if s.id < doc["scan"]["id"]]
-    changes = None
-    if earlier:
-        now = stored_document(database, doc["scan"]["id"], rubric)
-        changes = diff_documents(stored_document(database, earlier[-1].id, rubric), now).to_dict()
+    before = previous_complete(database, doc["scan"]["id"])
+    changes = diff_with(database, before, doc["scan"]["id"], rubric) if before is not None else None
     return {"trend": history, "comparison": comparison, "diff": changes}
 
 
@@ -785,8 +781,14 @@ def diff_command(
 ) -> None:
     """What changed between two scans: signals gained and lost, score changes by category, checks that moved,
     pages added and removed. Both scans are scored under one profile and the current model."""
-    from connectedness.reports.diff import diff_documents
-    from connectedness.reports.documents import NotFound, last_two, scan_row, scored_scans, stored_document
+    from connectedness.reports.documents import (
+        NotFound,
+        diff_with,
+        last_two,
+        previous_complete,
+        scan_row,
+        stored_document,
+    )
     from connectedness.reports.terminal import diff_rows, print_diff
 
     given = list(scans or [])
@@ -800,17 +802,16 @@ def diff_command(
             old_id, new_id = int(given[0]), int(given[1])
         elif given[0].isdigit():
             new_id = int(given[0])
-            row = scan_row(database, new_id)
-            earlier = [s for s in scored_scans(database, row.brand, complete_only=True) if s.id < new_id]
-            if not earlier:
-                raise NotFound(f"scan {new_id} has no earlier complete scan of {row.brand!r} to compare with")
-            old_id = earlier[-1].id
+            before = previous_complete(database, new_id)
+            if before is None:
+                raise NotFound(f"scan {new_id} has no earlier complete scan of {scan_row(database, new_id).brand!r} "
+                               "to compare with")
+            old_id = before
         else:
             old_id, new_id = last_two(database, given[0])
         newer = stored_document(database, new_id)
         rubric = _load_profile(profile or (newer["scorecard"] or {}).get("profile") or "default")
-        data = diff_documents(stored_document(database, old_id, rubric),
-                              stored_document(database, new_id, rubric)).to_dict()
+        data = diff_with(database, old_id, new_id, rubric)
     except (NotFound, KeyError) as exc:
         raise _fail(str(exc.args[0])) from None
     _emit(json_out, csv_out, data, lambda: diff_rows(data), lambda: print_diff(out, data))

@@ -20,9 +20,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from connectedness.reports.diff import diff_documents
-from connectedness.reports.documents import scored_scans, stored_document
-from connectedness.scoring import load_profile, shown
+from connectedness.reports.documents import diff_with, previous_complete, stored_document
+from connectedness.scoring import load_profile, shown, shown_or
 from connectedness.scoring.model import ProfileError
 from connectedness.storage import Database
 from connectedness.storage.models import Run, Scan
@@ -61,25 +60,19 @@ def _brand_entry(db: Database, name: str, scan: tuple[int, str, str | None, str 
     if status not in ("complete", "partial"):
         entry["failure"] = {"reason": reason, "message": message}
         return entry
-    now = stored_document(db, scan_id)
-    card = now.get("scorecard") or {}
+    card = stored_document(db, scan_id).get("scorecard") or {}
     entry.update(overall=card.get("overall"), grade=card.get("grade"))
-    earlier = [s for s in scored_scans(db, name, complete_only=True) if s.id < scan_id]
-    if not earlier or not card:
+    before = previous_complete(db, scan_id)
+    if before is None or not card:
         return entry
     try:
         rubric = load_profile(card["profile"])
     except ProfileError:  # a profile file that moved: compare the scorecards as stored
         rubric = None
-    before = stored_document(db, earlier[-1].id, rubric)
-    diff = diff_documents(before, stored_document(db, scan_id, rubric) if rubric else now).to_dict()
-    entry.update(previous_scan_id=earlier[-1].id, change=diff["overall"]["change"], gained=diff["gained"],
+    diff = diff_with(db, before, scan_id, rubric)
+    entry.update(previous_scan_id=before, change=diff["overall"]["change"], gained=diff["gained"],
                  lost=diff["lost"], changed=diff["changed"])
     return entry
-
-
-def _score(value: float | None) -> str:
-    return "–" if value is None else str(shown(value))
 
 
 def _move(change: float | None) -> str:
@@ -102,7 +95,7 @@ def digest_markdown(digest: dict[str, Any]) -> str:
              "| brand | status | score | move |", "|---|---|---:|---|"]
     for b in digest["brands"]:
         move = _move(b["change"]) if b["previous_scan_id"] else ("first scan" if b["overall"] is not None else "")
-        lines.append(f"| {md_inline(b['brand'])} | {b['status']} | {_score(b['overall'])} {b['grade'] or ''} | "
+        lines.append(f"| {md_inline(b['brand'])} | {b['status']} | {shown_or(b['overall'])} {b['grade'] or ''} | "
                      f"{move} |")
     for b in digest["brands"]:
         items = [*(("gained", i) for i in b["gained"]), *(("lost", i) for i in b["lost"]),
@@ -131,7 +124,7 @@ def slack_message(digest: dict[str, Any]) -> dict[str, Any]:
         elif b["gained"] or b["lost"] or b["changed"] or b["change"]:
             facts = [i["text"] for i in [*b["gained"], *b["lost"], *b["changed"]]][:4]
             move = f" ({_move(b['change'])})" if b["change"] is not None else ""
-            lines.append(f"• *{escaped(b['brand'])}* {_score(b['overall'])}{move}"
+            lines.append(f"• *{escaped(b['brand'])}* {shown_or(b['overall'])}{move}"
                          + (": " + escaped("; ".join(facts)) if facts else ""))
     return {"text": "\n".join(lines)}
 

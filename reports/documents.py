@@ -133,6 +133,21 @@ def latest_documents(db: Database, brands: Sequence[str], profile: Profile) -> l
     return docs
 
 
+def previous_complete(db: Database, scan_id: int) -> int | None:
+    """The brand's newest complete scored scan before ``scan_id``: what a diff, a report's "what changed"
+    and a run's digest compare a scan with. None for a brand's first."""
+    earlier = [s for s in scored_scans(db, scan_row(db, scan_id).brand, complete_only=True) if s.id < scan_id]
+    return earlier[-1].id if earlier else None
+
+
+def diff_with(db: Database, old_id: int, new_id: int, profile: Profile | None) -> dict[str, Any]:
+    """The diff (``diff-v1``) of two stored scans, both scored under ``profile`` and the current model (or,
+    without one, under the scorecards that speak for them: then the diff says whether they compare)."""
+    from .diff import diff_documents
+
+    return diff_documents(stored_document(db, old_id, profile), stored_document(db, new_id, profile)).to_dict()
+
+
 def last_two(db: Database, brand: str) -> tuple[int, int]:
     """A brand's last two complete scans (older, newer), for ``diff`` without scan ids."""
     scans = scored_scans(db, brand, complete_only=True)

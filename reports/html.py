@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from connectedness import __version__
 from connectedness.checks.base import CATEGORIES
-from connectedness.scoring import shown
+from connectedness.scoring import shown, shown_or
 from connectedness.storage.blobs import BlobStore
 
 from . import charts
@@ -61,13 +61,9 @@ def _env() -> Environment:
                           autoescape=select_autoescape(default=True, default_for_string=True),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         env.filters["signed"] = _signed
-        env.filters["shown"] = _shown_or_dash
+        env.filters["shown"] = shown_or
         _environment = env
     return _environment
-
-
-def _shown_or_dash(value: float | None) -> str:
-    return "–" if value is None else str(shown(value))
 
 
 def _signed(value: float | None) -> str:

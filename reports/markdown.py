@@ -18,16 +18,12 @@ from connectedness.audit import CrawlOutcome, ScanOutcome
 from connectedness.checks.base import CATEGORIES
 from connectedness.crawler.snapshot import SiteSnapshot
 from connectedness.reports.scan import render_cells, scan_document, top_recommendations
-from connectedness.scoring.model import shown
+from connectedness.scoring.model import shown, shown_or
 from connectedness.storage.blobs import BlobStore
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _num(value: float | None) -> str:
-    return "–" if value is None else str(shown(value))
 
 
 def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, shots: BlobLinks | None = None) -> str:
@@ -44,9 +40,9 @@ def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, sho
     ]
     for o in outcomes:
         card, snap = o.scorecard, o.crawl.snapshot
-        cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
+        cats = [shown_or(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
         lines.append(f"| {_cell(o.crawl.brand)} | {_cell(o.crawl.job.group or '')} | {card.profile if card else '–'} | "
-                     f"{_num(card.overall if card else None)} | {card.grade if card and card.grade else '–'} | "
+                     f"{shown_or(card.overall if card else None)} | {card.grade if card and card.grade else '–'} | "
                      + " | ".join(cats) + f" | {len(snap.pages) if snap else 0} | {len(snap.issues) if snap else 0} |")
     groups: dict[str, list[ScanOutcome]] = defaultdict(list)
     for o in outcomes:
@@ -59,8 +55,8 @@ def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, sho
                   "|---:|---|---:|" + "---:|" * len(CATEGORIES)]
         for rank, o in enumerate(ranked, 1):
             card = o.scorecard
-            cats = [_num(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
-            lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {_num(card.overall if card else None)} | "
+            cats = [shown_or(card.categories[c].score) if card and c in card.categories else "–" for c in CATEGORIES]
+            lines.append(f"| {rank} | {_cell(o.crawl.brand)} | {shown_or(card.overall if card else None)} | "
                          + " | ".join(cats) + " |")
     for o in outcomes:
         lines += _site_section(o, shots)
@@ -73,7 +69,7 @@ def _site_section(o: ScanOutcome, shots: BlobLinks | None = None) -> list[str]:
     if snap is not None and o.scorecard is not None:
         doc = scan_document(brand=o.crawl.brand, group=o.crawl.job.group, scan_id=o.crawl.scan_id, snapshot=snap,
                             results=o.results, scorecard=o.scorecard)
-        lines += ["", f"**{_num(o.scorecard.overall)}/100, grade {o.scorecard.grade}** under profile "
+        lines += ["", f"**{shown_or(o.scorecard.overall)}/100, grade {o.scorecard.grade}** under profile "
                   f"{o.scorecard.profile} (model {o.scorecard.model_version}).", ""]
         recommendations = top_recommendations(doc)
         if recommendations:
@@ -205,7 +201,7 @@ def scan_report_markdown(doc: dict[str, Any], *, screenshots: BlobStore | None =
     for name, results in by_category.items():
         category = (card or {}).get("categories", {}).get(name) or {}
         score = category.get("score")
-        lines += [f"## {md_inline(CATEGORIES.get(name, name))}: {'–' if score is None else shown(score)}", "",
+        lines += [f"## {md_inline(CATEGORIES.get(name, name))}: {shown_or(score)}", "",
                   "| check | status | score | finding | recommendation |", "|---|---|---:|---|---|"]
         for r in results:
             lines.append(f"| {md_inline(r['title'])} | {r['status']} | {'' if r['score'] is None else r['score']} | "
@@ -262,7 +258,7 @@ def _extras_lines(doc: dict[str, Any]) -> list[str]:
         if trend["mixed"]:
             lines += [f"> {md_inline(trend['note'])}", ""]
         for series in trend["series"]:
-            points = " → ".join(f"{p['date'][:10]}: {_num(p['overall'])}" for p in series["points"])
+            points = " → ".join(f"{p['date'][:10]}: {shown_or(p['overall'])}" for p in series["points"])
             lines.append(f"- {md_inline(series['profile'])} (model {series['model_version']}): {points}")
         lines.append("")
     comparison = doc.get("comparison")
@@ -271,12 +267,12 @@ def _extras_lines(doc: dict[str, Any]) -> list[str]:
                   "| brand | rank | score | " + " | ".join(comparison["categories"]) + " |",
                   "|---|---:|---:|" + "---:|" * len(comparison["categories"])]
         for b in comparison["brands"]:
-            cats = [_num((b["categories"].get(c) or {}).get("score")) for c in comparison["categories"]]
-            lines.append(f"| {md_inline(b['name'])} | {b['rank'] or '–'} | {_num(b['overall'])} | "
+            cats = [shown_or((b["categories"].get(c) or {}).get("score")) for c in comparison["categories"]]
+            lines.append(f"| {md_inline(b['name'])} | {b['rank'] or '–'} | {shown_or(b['overall'])} | "
                          + " | ".join(cats) + " |")
         average = comparison["average"]
-        lines.append("| group average | | " + _num(average["overall"]) + " | "
-                     + " | ".join(_num(average["categories"].get(c)) for c in comparison["categories"]) + " |")
+        lines.append("| group average | | " + shown_or(average["overall"]) + " | "
+                     + " | ".join(shown_or(average["categories"].get(c)) for c in comparison["categories"]) + " |")
         gaps = [g for g in comparison.get("gaps", []) if g["brand"] == comparison.get("subject")]
         if gaps:
             lines += [""] + [f"- {md_inline(g['text'])}" for g in gaps]
@@ -287,6 +283,6 @@ def _extras_lines(doc: dict[str, Any]) -> list[str]:
         for key, label in (("gained", "gained"), ("lost", "lost"), ("changed", "changed")):
             lines += [f"- {label}: {md_inline(item['text'])}" for item in diff[key]]
         moved = [r for r in diff["categories"] if r["change"]]
-        lines += [f"- {r['category']}: {_num(r['from'])} → {_num(r['to'])}" for r in moved]
+        lines += [f"- {r['category']}: {shown_or(r['from'])} → {shown_or(r['to'])}" for r in moved]
         lines.append("")
     return lines

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from connectedness.scoring.model import shown
+from connectedness.scoring.model import shown_or
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -28,7 +28,7 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else str(shown(value))
+    return shown_or(value, "-")
 
 
 def _change(value: float | None) -> str:

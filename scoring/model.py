@@ -44,6 +44,11 @@ def shown(value: float) -> int:
     return math.floor(value + 0.5)
 
 
+def shown_or(value: float | None, missing: str = "–") -> str:
+    """:func:`shown` as text, or ``missing`` where there is no score (a category nothing was scored in)."""
+    return missing if value is None else str(shown(value))
+
+
 @dataclass(frozen=True)
 class Profile:
     """Weights for one kind of business: per category, and per check where it differs from the check's default."""
