@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from connectedness.checks.base import CATEGORIES
 from connectedness.scoring import MODEL_VERSION, Profile, Scorecard, score
 from connectedness.storage import Database, load_results, load_scorecards, load_snapshot
-from connectedness.storage.models import Brand, Scan
+from connectedness.storage.models import Brand, Scan, ScorecardRow
 
 from .scan import scan_document
 
@@ -77,7 +77,9 @@ def scored_scans(db: Database, brand: str, *, complete_only: bool = False) -> li
             if session.scalar(select(Brand.id).where(Brand.name == brand)) is None:
                 raise NotFound(f"no brand called {brand!r}")
         return []
-    with_cards = {r.id for r in rows if load_scorecards(db, r.id)}
+    with db.session() as session:  # one query, not every scorecard's JSON loaded to see that it exists
+        with_cards = set(session.scalars(select(ScorecardRow.scan_id).distinct()
+                                         .where(ScorecardRow.scan_id.in_([r.id for r in rows]))))
     wanted = ("complete",) if complete_only else ("complete", "partial")
     return [r for r in rows if r.id in with_cards and r.status in wanted]
 
