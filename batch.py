@@ -29,11 +29,12 @@ from typing import Any
 from sqlalchemy import select
 
 from connectedness.audit import CrawlJob, ScanOutcome, scan_and_store
+from connectedness.brand_lock import BrandLocked, brand_lock
 from connectedness.checks import Check
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.rendering import Browser
 from connectedness.scoring import load_profile
-from connectedness.storage import Database, fail_scan, mark_interrupted
+from connectedness.storage import Database, begin_scan, fail_scan, mark_interrupted
 from connectedness.storage.models import Brand, Run, Scan
 from connectedness.watchlist import WatchedBrand, Watchlist
 
@@ -170,6 +171,34 @@ def reopen_run(db: Database, watchlist: Watchlist, run_id: int | None) -> tuple[
         return run.id, finished
 
 
+def reopen_queued_run(db: Database, watchlist: Watchlist, run_id: int | None) -> tuple[int, set[str]]:
+    """The queued run to queue again (``run_id``, or the newest queued or interrupted run of this watchlist)
+    and the brands it has already finished. For a ``batch --enqueue`` that failed halfway, or a run whose
+    jobs were lost: its status goes back to ``queued``, and its workers finish it."""
+    from connectedness.jobs.runner import FINISHED, QUEUED
+
+    with db.session() as session, session.begin():
+        if run_id is None:
+            run = session.scalars(select(Run).where(Run.source == str(watchlist.path),
+                                                    Run.status.in_((QUEUED, "interrupted")))
+                                  .order_by(Run.id.desc())).first()
+            if run is None:
+                raise RunError(f"no queued or interrupted run of {watchlist.path} to queue again")
+        else:
+            run = session.get(Run, run_id)
+            if run is None:
+                raise RunError(f"no run with id {run_id}")
+            if run.status not in (QUEUED, "interrupted", "partial"):
+                raise RunError(f"run {run_id} is {run.status}: only a queued, interrupted or partial run can be "
+                               "queued again")
+        if run.source_digest != watchlist.digest:
+            raise RunError(f"run {run.id} was made from a different version of {watchlist.path}; "
+                           "start a new run instead")
+        finished = {s.brand.name for s in run.scans if s.status in FINISHED and s.status != "failed"}
+        run.status, run.finished_at = QUEUED, None
+        return run.id, finished
+
+
 def finish_run(db: Database, outcome: RunOutcome) -> None:
     with db.session() as session, session.begin():
         run = session.get(Run, outcome.run_id)
@@ -208,11 +237,30 @@ async def run_watchlist(watchlist: Watchlist, db: Database, *, checks: Sequence[
     return outcome
 
 
+def brand_budget(brand: WatchedBrand, base: CrawlSettings | None = None) -> float:
+    """Seconds one scan of ``brand`` may take in all: its crawl budget plus renders, checks and storing."""
+    return brand.settings(base).time_budget + RENDER_ALLOWANCE_SECONDS
+
+
 async def scan_brand(brand: WatchedBrand, db: Database, *, checks: Sequence[Check], browser: Browser | None,
                      run_id: int, base: CrawlSettings | None = None,
-                     on_page: Callable[[], None] | None = None) -> BrandResult:
+                     on_page: Callable[[], None] | None = None, take_lock: bool = True) -> BrandResult:
     """One brand's scan of run ``run_id`` under its time budget; whatever happens, a result (and a stored
-    scan) comes back. A batch and a queue worker (``connectedness.jobs``) both scan a brand through this."""
+    scan) comes back. A batch and a queue worker (``connectedness.jobs``) both scan a brand through this.
+
+    The brand's lock (:mod:`connectedness.brand_lock`) is held for the scan, so a brand is never scanned
+    twice at once by two runs, two workers or two machines; ``take_lock=False`` when the caller holds it.
+    Waiting for it is not counted in the brand's budget; waiting longer than one budget fails the brand."""
+    if take_lock:
+        started = time.monotonic()
+        try:
+            async with brand_lock(db, brand.name, wait=brand_budget(brand, base)):
+                return await scan_brand(brand, db, checks=checks, browser=browser, run_id=run_id, base=base,
+                                        on_page=on_page, take_lock=False)
+        except BrandLocked as exc:
+            message = f"brand_locked: {exc}"
+            locked_id = await asyncio.to_thread(_fail_unstarted, db, run_id, brand, message)
+            return BrandResult(brand.name, "failed", locked_id, seconds=time.monotonic() - started, message=message)
     settings = brand.settings(base)
     job = CrawlJob(brand.url, brand.name, brand.group, settings)
     budget = settings.time_budget + RENDER_ALLOWANCE_SECONDS
@@ -256,6 +304,13 @@ def _note_ignored_robots(db: Database, scan_id: int, reason: str) -> None:
         scan = session.get(Scan, scan_id)
         if scan is not None:
             scan.settings = {**scan.settings, "ignore_robots_reason": reason}
+
+
+def _fail_unstarted(db: Database, run_id: int, brand: WatchedBrand, message: str) -> int:
+    """A failed scan of a brand of this run that never began (its lock stayed held elsewhere)."""
+    scan_id = begin_scan(db, brand=brand.name, url=brand.url, group=brand.group, run_id=run_id)
+    fail_scan(db, scan_id, message.split(":", 1)[0], message)
+    return scan_id
 
 
 def _fail_running(db: Database, run_id: int, brand: str, message: str) -> int | None:

@@ -960,7 +960,9 @@ def batch_command(
     resume), 2 for a bad watchlist or option.
 
     With --enqueue: the run is made and its brands queued (exit 0, the run id on stdout), and workers scan them;
-    2 when the database is not PostgreSQL or --enqueue is given with --resume, --digest or --webhook.
+    with --resume too, the brands a queued, interrupted or partial run has not finished are queued again (after
+    an --enqueue that failed halfway, say); 1 when queuing failed (the run id and how to resume in the line);
+    2 when the database is not PostgreSQL or --enqueue is given with --digest or --webhook.
     """
     from rich.progress import TimeRemainingColumn
 
@@ -972,10 +974,10 @@ def batch_command(
         raise _fail("--run goes with --resume", 2)
     listed = _usage(lambda: load_watchlist(watchlist), WatchlistError)
     if enqueue:
-        if resume or digest is not None or webhook is not None:
-            raise _fail("--enqueue goes without --resume, --digest and --webhook (workers finish the run; "
+        if digest is not None or webhook is not None:
+            raise _fail("--enqueue goes without --digest and --webhook (workers finish the run; "
                         "`connectedness digest RUN_ID` once it is done)", 2)
-        _enqueue_run(listed, db, render=not no_browser, json_out=json_out)
+        _enqueue_run(listed, db, render=not no_browser, json_out=json_out, resume=resume, run_id=run_id)
         return
     database = _open_db(db)
     checks = _load_checks(None)
@@ -1127,12 +1129,19 @@ def _with_queue(database: Database, use: Callable[[Any], Awaitable[T]]) -> T:
         raise _fail(f"the job queue failed: {type(exc).__name__}: {exc}") from None
 
 
-def _enqueue_run(listed: Any, db: str | None, *, render: bool, json_out: bool) -> None:
-    """`batch --enqueue`: a queued run of the watchlist and one job per brand; the run id on stdout."""
-    from connectedness.jobs import enqueue_watchlist
+def _enqueue_run(listed: Any, db: str | None, *, render: bool, json_out: bool, resume: bool = False,
+                 run_id: int | None = None) -> None:
+    """`batch --enqueue [--resume [--run ID]]`: a queued run of the watchlist (or the run to queue again) and
+    one job per brand it has not finished; the run id on stdout."""
+    from connectedness.batch import RunError
+    from connectedness.jobs import EnqueueFailed, enqueue_watchlist
 
     database = _queue_database(db)
-    run_id, queued = _with_queue(database, lambda queue: enqueue_watchlist(queue, database, listed, render=render))
+    try:
+        run_id, queued = _with_queue(database, lambda queue: enqueue_watchlist(
+            queue, database, listed, render=render, resume=resume, run_id=run_id))
+    except (RunError, EnqueueFailed) as exc:
+        raise _fail(str(exc)) from None
     if json_out:
         _print_json({"run_id": run_id, "jobs": [{"brand": q.brand, "job_id": q.job_id, "message": q.message}
                                                 for q in queued]})

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from connectedness.batch import scan_brand
+from connectedness.batch import brand_budget, scan_brand
+from connectedness.brand_lock import BrandLocked, brand_lock
 from connectedness.checks import Check
 from connectedness.rendering import Browser
 from connectedness.storage import Database, begin_scan, fail_scan
@@ -53,15 +54,30 @@ class BrandScanner:
         return self._browser
 
     async def run(self, job: BrandJob, attempt: int) -> None:
-        done = await asyncio.to_thread(prepare_brand, self.db, job.run_id, job.name)
-        if done is not None:
-            # A worker that died after storing the scan but before the queue heard: never scan twice.
-            log.info("%s is already scanned in run %s (scan %s)", job.name, job.run_id, done)
-        else:
-            browser = self.browser() if job.render and self.use_browser else None
-            result = await scan_brand(job.brand, self.db, checks=self.checks, browser=browser, run_id=job.run_id)
-            self.scanned.append((job.name, job.run_id, result.status))
+        # The brand's lock before looking: a job retried while the worker first running it is alive but
+        # late with its heartbeats waits here for that scan to end, then finds it finished below.
+        try:
+            async with brand_lock(self.db, job.name, wait=brand_budget(job.brand)):
+                done = await asyncio.to_thread(prepare_brand, self.db, job.run_id, job.name)
+                if done is not None:
+                    # A worker that died after storing the scan but before the queue heard: never scan twice.
+                    log.info("%s is already scanned in run %s (scan %s)", job.name, job.run_id, done)
+                else:
+                    browser = self.browser() if job.render and self.use_browser else None
+                    result = await scan_brand(job.brand, self.db, checks=self.checks, browser=browser,
+                                              run_id=job.run_id, take_lock=False)
+                    self.scanned.append((job.name, job.run_id, result.status))
+        except BrandLocked as exc:
+            await asyncio.to_thread(self._record_locked, job, f"brand_locked: {exc}")
+            return
         await asyncio.to_thread(settle_run, self.db, job.run_id)
+
+    def _record_locked(self, job: BrandJob, message: str) -> None:
+        """A failed scan saying the brand stayed locked; a scan of it still running elsewhere is left alone
+        (its process holds the lock, so it is alive)."""
+        scan_id = begin_scan(self.db, brand=job.name, url=job.brand.url, group=job.brand.group, run_id=job.run_id)
+        fail_scan(self.db, scan_id, "brand_locked", message)
+        settle_run(self.db, job.run_id)
 
     async def abandon(self, job: BrandJob, reason: str) -> None:
         def record() -> None:

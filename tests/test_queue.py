@@ -239,3 +239,40 @@ def test_the_queue_refuses_sqlite_in_one_line(command: list[str], fixture_sites:
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and "the job queue needs PostgreSQL" in result.stderr
     assert not (tmp_path / "x.db").exists()  # refused before anything was created
+
+
+def test_an_enqueue_that_fails_halfway_names_its_run_and_resume_queues_the_rest(
+        pg: Database, fixture_sites: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectedness.jobs.procrastinate_queue import ProcrastinateQueue
+
+    real = ProcrastinateQueue.enqueue
+
+    async def first_then_fail(self: ProcrastinateQueue, jobs: list[object]) -> object:
+        await real(self, jobs[:1])  # type: ignore[arg-type]
+        raise OSError("the database went away")
+
+    path = watchlist(tmp_path / "w.toml", [(n, fixture_sites.url(s)) for n, s in FAST])
+    monkeypatch.setattr(ProcrastinateQueue, "enqueue", first_then_fail)
+    failed = runner.invoke(app, ["batch", str(path), "--enqueue", "--no-browser", "--db", pg.url])
+    monkeypatch.setattr(ProcrastinateQueue, "enqueue", real)
+    assert failed.exit_code == 1 and "Traceback" not in failed.output
+    with pg.session() as session:
+        run = session.scalars(select(Run).order_by(Run.id.desc())).first()
+        assert run is not None and run.status == "queued"
+    assert f"--enqueue --resume --run {run.id}" in " ".join(failed.output.split())
+    assert [name for _, _, name in job_rows(pg)] == [FAST[0][0]]
+
+    again = runner.invoke(app, ["batch", str(path), "--enqueue", "--resume", "--no-browser", "--db", pg.url,
+                                "--json"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    answer = json.loads(again.stdout)
+    assert answer["run_id"] == run.id
+    queued = {j["brand"]: j["job_id"] for j in answer["jobs"]}
+    assert queued[FAST[0][0]] is None and all(queued[n] for n, _ in FAST[1:])  # the waiting one is not queued twice
+    logs = [tmp_path / "a.log"]
+    wait_all([start_worker(pg, logs[0], "--concurrency", "2")], logs)
+    by_brand = scans_of(pg, run.id)
+    assert {b: [s.status for s in scans] for b, scans in by_brand.items()} == {n: ["complete"] for n, _ in FAST}
+    with pg.session() as session:
+        closed = session.get(Run, run.id)
+        assert closed is not None and closed.status == "complete"
