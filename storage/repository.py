@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from connectedness import __version__
@@ -35,7 +37,7 @@ from connectedness.crawler.snapshot import (
 from connectedness.scoring.model import Scorecard
 
 from .blobs import BlobStore
-from .db import Database
+from .db import Database, retry_locked
 from .models import (
     AssetRow,
     Brand,
@@ -56,18 +58,29 @@ BLOB_WRITERS = 4  # threads compressing and writing page bodies while a scan is 
 def get_or_create_brand(session: Session, name: str, url: str, group: str | None = None,
                         profile: str | None = None) -> Brand:
     """The brand called ``name``, created on first sight; its URL and group follow the newest scan.
-    Its profile is set once (by its first scan or ``brands add``) and kept: ``brands`` changes it."""
+    Its profile is set once (by its first scan or ``brands add``) and kept: ``brands`` changes it.
+
+    Created by an upsert (``INSERT ... ON CONFLICT DO NOTHING``, then read back), so scans of one new
+    brand started at once in many processes all find the one row instead of failing on its unique name."""
     brand = session.scalar(select(Brand).where(Brand.name == name))
     if brand is None:
-        brand = Brand(name=name, url=url, competitor_group=group or None, profile=profile,
-                      created_at=datetime.now(UTC))
-        session.add(brand)
-    else:
-        brand.url = url
-        if group:
-            brand.competitor_group = group
-        if brand.profile is None and profile:
-            brand.profile = profile
+        values = {"name": name, "url": url, "competitor_group": group or None, "profile": profile,
+                  "created_at": datetime.now(UTC)}
+        dialect = session.get_bind().dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            insert = sqlite_insert if dialect == "sqlite" else pg_insert
+            session.execute(insert(Brand).values(**values).on_conflict_do_nothing(index_elements=["name"]))
+            brand = session.scalar(select(Brand).where(Brand.name == name))
+        if brand is None:  # another database: a plain insert
+            brand = Brand(**values)
+            session.add(brand)
+            return brand
+    # Found, or just inserted (by this scan or a rival): the newest scan's URL and group, the first profile.
+    brand.url = url
+    if group:
+        brand.competitor_group = group
+    if brand.profile is None and profile:
+        brand.profile = profile
     return brand
 
 
@@ -95,8 +108,21 @@ def save_snapshot(
                             db.blobs.put(r.screenshot, "jpg") if r.screenshot else None,
                             db.blobs.put(r.full_screenshot, "jpg") if r.full_screenshot else None)
                     for r in snapshot.renders}
-    finished = datetime.now(UTC)
     started = started_at or datetime.fromisoformat(snapshot.scan_time)
+
+    def write() -> int:  # one whole transaction: retried from the start while the database is locked
+        return _write_scan(db, snapshot, brand, group, started, results, scorecard, scan_id, run_id,
+                           bodies, asset_bodies, render_files)
+
+    return retry_locked(write)
+
+
+def _write_scan(db: Database, snapshot: SiteSnapshot, brand: str, group: str | None, started: datetime,
+                results: list[CheckResult] | None, scorecard: Scorecard | None, scan_id: int | None,
+                run_id: int | None, bodies: dict[int, str], asset_bodies: dict[int, str],
+                render_files: dict[int, tuple[str | None, str | None, str | None]]) -> int:
+    """Every row of one scan, in one transaction (see :func:`save_snapshot`)."""
+    finished = datetime.now(UTC)
     with db.session() as session, session.begin():
         brand_row = get_or_create_brand(session, brand, snapshot.home_url or snapshot.start_url, group,
                                         scorecard.profile if scorecard else None)
@@ -175,23 +201,32 @@ def begin_scan(db: Database, *, brand: str, url: str, group: str | None = None, 
     return its id; :func:`save_snapshot` completes it. A process killed mid-scan leaves only this row,
     which :func:`mark_interrupted` turns into an ``interrupted`` scan: a trace, never half a scan."""
     now = datetime.now(UTC)
-    with db.session() as session, session.begin():
-        scan = Scan(brand=get_or_create_brand(session, brand, url, group, profile), start_url=url, home_url=None,
-                    status="running", started_at=now, finished_at=now, scan_time=now.isoformat(),
-                    tool_version=__version__, settings=settings or {}, scope={}, robots=[], sitemaps=[], stats={},
-                    page_count=0, issue_count=0, run_id=run_id, host=socket.gethostname(), pid=os.getpid())
-        session.add(scan)
-        session.flush()
-        return scan.id
+
+    def write() -> int:
+        with db.session() as session, session.begin():
+            scan = Scan(brand=get_or_create_brand(session, brand, url, group, profile), start_url=url,
+                        home_url=None, status="running", started_at=now, finished_at=now, scan_time=now.isoformat(),
+                        tool_version=__version__, settings=settings or {}, scope={}, robots=[], sitemaps=[],
+                        stats={}, page_count=0, issue_count=0, run_id=run_id, host=socket.gethostname(),
+                        pid=os.getpid())
+            session.add(scan)
+            session.flush()
+            return scan.id
+
+    return retry_locked(write)
 
 
-def fail_scan(db: Database, scan_id: int, reason: str, message: str) -> None:
-    """End a started scan as ``failed`` with its reason (a crash, the time budget, storing failed)."""
-    with db.session() as session, session.begin():
-        scan = session.get(Scan, scan_id)
-        if scan is not None and scan.status == "running":
-            scan.status, scan.failure_reason, scan.failure_message = "failed", reason[:50], message
-            scan.finished_at, scan.host, scan.pid = datetime.now(UTC), None, None
+def fail_scan(db: Database, scan_id: int, reason: str, message: str, *, status: str = "failed") -> None:
+    """End a started scan as ``failed`` (or ``status``: ``interrupted`` when the scan was cancelled) with its
+    reason (a crash, the time budget, storing failed)."""
+    def write() -> None:
+        with db.session() as session, session.begin():
+            scan = session.get(Scan, scan_id)
+            if scan is not None and scan.status == "running":
+                scan.status, scan.failure_reason, scan.failure_message = status, reason[:50], message
+                scan.finished_at, scan.host, scan.pid = datetime.now(UTC), None, None
+
+    retry_locked(write)
 
 
 # A running scan on another machine cannot be asked whether it is alive: past this age it cannot be
@@ -223,18 +258,22 @@ def mark_interrupted(db: Database) -> list[int]:
         aware = started if started.tzinfo else started.replace(tzinfo=UTC)
         return now - aware > STALE_AFTER
 
-    marked = []
-    with db.session() as session, session.begin():
-        for scan in session.scalars(select(Scan).where(Scan.status == "running")):
-            if dead(scan.host, scan.pid, scan.started_at):
-                scan.status, scan.failure_reason = "interrupted", "interrupted"
-                scan.failure_message = f"the process running it (pid {scan.pid} on {scan.host}) ended before it did"
-                scan.host = scan.pid = None
-                marked.append(scan.id)
-        for run in session.scalars(select(Run).where(Run.status == "running")):
-            if dead(run.host, run.pid, run.started_at):
-                run.status = "interrupted"
-    return marked
+    def write() -> list[int]:
+        marked = []
+        with db.session() as session, session.begin():
+            for scan in session.scalars(select(Scan).where(Scan.status == "running")):
+                if dead(scan.host, scan.pid, scan.started_at):
+                    scan.status, scan.failure_reason = "interrupted", "interrupted"
+                    scan.failure_message = (f"the process running it (pid {scan.pid} on {scan.host}) "
+                                            "ended before it did")
+                    scan.host = scan.pid = None
+                    marked.append(scan.id)
+            for run in session.scalars(select(Run).where(Run.status == "running")):
+                if dead(run.host, run.pid, run.started_at):
+                    run.status = "interrupted"
+        return marked
+
+    return retry_locked(write)
 
 
 def _result_row(result: CheckResult) -> CheckResultRow:
