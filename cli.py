@@ -1,10 +1,14 @@
 """The ``connectedness`` command: options in, one orchestration call, tables or JSON out.
 
 Exit codes: 0 done, 1 the scan (or a site of a batch) failed, 2 usage error
-(bad option, malformed URL), 3 scanned and stored, but pages could not be
+(bad option, malformed URL, a profile or fingerprint file that does not validate,
+a read command's ``--db`` file that does not exist), 3 scanned and stored, but pages could not be
 rendered: the browser is missing or broken (``scan`` and ``batch``), so the
 browser-measured checks could not check; ``batch`` also: 4 some brands failed,
-5 another run of the same watchlist is still going.
+5 another run of the same watchlist is still going; 130 stopped by Ctrl-C.
+
+Every line printed for people passes site- and user-derived text through
+:func:`connectedness.terminal.safe` (no Rich markup, no control characters).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -30,6 +33,7 @@ from connectedness.crawler.loop import run as run_async
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.crawler.snapshot import CrawlIssue, Page
 from connectedness.crawler.urls import InvalidURL, parse_start_url
+from connectedness.terminal import plain, safe
 
 if TYPE_CHECKING:
     from connectedness.audit import CrawlJob, CrawlOutcome, ScanOutcome
@@ -45,6 +49,8 @@ T = TypeVar("T")
 # and the browser-measured checks could not check. Distinct from 1 (failed) so a batch or CI can tell an audit
 # that measured less from a clean one.
 EXIT_NOT_RENDERED = 3
+# Exit code of a command stopped by Ctrl-C (SIGINT), as shells report a process killed by it (128 + 2).
+EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="connectedness",
@@ -105,13 +111,38 @@ def _emit(json_out: bool, csv_out: bool, data: Any, rows: Callable[[], list[dict
         table()
 
 
-def _open_db(url: str | None) -> Database:
+def _interruptible(work: Callable[[], T]) -> T:
+    """``work()``; Ctrl-C (SIGINT) ends it with one line saying what was stored, exit code
+    :data:`EXIT_INTERRUPTED` and no traceback. A scan cancelled midway has already marked its row
+    ``interrupted`` (audit.scan_and_store); scans that finished before stay stored."""
+    try:
+        return work()
+    except KeyboardInterrupt:
+        from connectedness.audit import interrupted_scans
+
+        if interrupted_scans:
+            ids = ", ".join(str(i) for i in interrupted_scans)
+            err.print(f"[yellow]interrupted:[/] scan {ids} stored as interrupted; nothing else of it stored")
+        else:
+            err.print("[yellow]interrupted, nothing stored[/]")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _open_db(url: str | None, *, write: bool = True) -> Database:
+    """The database at ``url`` (or the default). A read command (``write=False``) never creates one: a
+    SQLite file that does not exist is an error (exit code 2), so a mistyped ``--db`` is said, not
+    answered with an empty database. A write also saves any scans spooled by earlier runs."""
     from connectedness.storage import open_database
+    from connectedness.storage.db import DatabaseMissing
 
     try:
-        return open_database(url)
+        return open_database(url, read_only=not write)
+    except DatabaseMissing as exc:
+        err.print(f"[red]error:[/] {safe(exc)}")
+        raise typer.Exit(2) from None
     except Exception as exc:  # noqa: BLE001 - any driver or path error: say it in one line
-        err.print(f"[red]error:[/] cannot open database {url or '(default)'}: {type(exc).__name__}: {exc}")
+        err.print(f"[red]error:[/] cannot open database {safe(url or '(default)')}: {safe(type(exc).__name__)}: "
+                  f"{safe(exc)}")
         raise typer.Exit(1) from None
 
 
@@ -159,7 +190,7 @@ def _usage(call: Callable[[], T], errors: type[Exception] | tuple[type[Exception
     try:
         return call()
     except errors as exc:
-        err.print(f"[red]error:[/] {prefix}{exc}")
+        err.print(f"[red]error:[/] {safe(prefix)}{safe(exc)}")
         raise typer.Exit(2) from None
 
 
@@ -179,7 +210,7 @@ def _full_page(spec: str, sizes: tuple[Viewport, ...]) -> tuple[str, ...]:
         return ()
     unknown = [n for n in names if n not in {v.name for v in sizes}]
     if unknown:
-        err.print(f"[red]error:[/] --full-page: {', '.join(unknown)} is not one of the viewports rendered "
+        err.print(f"[red]error:[/] --full-page: {safe(', '.join(unknown))} is not one of the viewports rendered "
                   f"({', '.join(v.name for v in sizes)}), nor 'none'")
         raise typer.Exit(2)
     return names
@@ -194,15 +225,15 @@ def _run_with_pages_bar(description: str, total: int, quiet: bool,
                         make: Callable[[ProgressCallback | None], Coroutine[Any, Any, T]]) -> T:
     """Run ``make(progress_callback)`` with a progress bar of pages fetched (stderr, terminals only)."""
     if quiet or not err.is_terminal:
-        return run_async(make(None))
+        return _interruptible(lambda: run_async(make(None)))
     with _progress_bar() as bar:
-        task = bar.add_task(description, total=total)
+        task = bar.add_task(safe(description), total=total)
 
         def tick(event: Page | CrawlIssue) -> None:
             if isinstance(event, Page):
                 bar.advance(task)
 
-        return run_async(make(tick))
+        return _interruptible(lambda: run_async(make(tick)))
 
 
 @app.command()
@@ -247,7 +278,7 @@ def crawl(
                                   lambda tick: crawl_and_store(job, database, tick))
     _emit(json_out, csv_out, _outcome_json(outcome), lambda: _crawl_rows(outcome), lambda: _print_crawl(outcome))
     if outcome.failed:
-        err.print(f"[red]failed:[/] {outcome.message}")
+        err.print(f"[red]failed:[/] {safe(outcome.message)}")
         raise typer.Exit(1)
 
 
@@ -353,7 +384,7 @@ def scan(
     unrendered = None  # why the browser asked for rendered nothing: it is missing or broken
     if crawl_outcome.snapshot is not None and crawl_outcome.snapshot.browser and not crawl_outcome.failed:
         if no_browser:
-            err.print(f"[yellow]warning:[/] pages were not rendered ({crawl_outcome.snapshot.browser}); "
+            err.print(f"[yellow]warning:[/] pages were not rendered ({safe(crawl_outcome.snapshot.browser)}); "
                       "browser-measured checks could not check and are left out of the score")
         else:
             unrendered = crawl_outcome.snapshot.browser
@@ -366,7 +397,7 @@ def scan(
 
         _emit(json_out, csv_out, doc, lambda: report_rows(doc), lambda: print_scorecard(out, doc), REPORT_COLUMNS)
     if outcome.failed:
-        err.print(f"[red]failed:[/] {outcome.message}")
+        err.print(f"[red]failed:[/] {safe(outcome.message)}")
         raise typer.Exit(1)
     if unrendered is not None:
         # Last, after the scorecard, so it is the line a user or a batch log sees: the score left out every
@@ -382,7 +413,7 @@ def scan(
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
     """A one-line error on stderr (escaped: names and URLs come from users and sites) and its exit code."""
-    err.print(f"[red]error:[/] {escape(message)}")
+    err.print(f"[red]error:[/] {safe(message)}")
     return typer.Exit(code)
 
 
@@ -420,7 +451,7 @@ def show(
     from connectedness.reports.scan import print_scorecard
     from connectedness.reports.tabular import REPORT_COLUMNS, report_rows
 
-    doc = _stored_document(_open_db(db), scan_id, profile)
+    doc = _stored_document(_open_db(db, write=False), scan_id, profile)
     _emit(json_out, csv_out, doc, lambda: report_rows(doc), lambda: print_scorecard(out, doc), REPORT_COLUMNS)
 
 
@@ -447,7 +478,7 @@ def history(
     from connectedness.storage import list_scans, load_scorecards
     from connectedness.storage.brands import BrandError, get_brand
 
-    database = _open_db(db)
+    database = _open_db(db, write=False)
     try:
         wanted = profile or get_brand(database, brand).profile
     except BrandError as exc:
@@ -472,15 +503,15 @@ def history(
 
     def table() -> None:
         if mixed:
-            err.print(f"[yellow]warning:[/] {escape(note)}")
-        view = Table(title=escape(f"{brand}: history"), title_justify="left")
+            err.print(f"[yellow]warning:[/] {safe(note)}")
+        view = Table(title=safe(f"{brand}: history"), title_justify="left")
         for column in ("scan", "date", "status", "overall", "grade", "profile", "model", *CATEGORIES):
             view.add_column(column)
         for r in rows:
             status = r["status"] + (f" ({r['failure']})" if r["failure"] else "")
-            view.add_row(str(r["scan_id"]), r["started_at"][:16], status,
+            view.add_row(str(r["scan_id"]), r["started_at"][:16], safe(status),
                          "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
-                         escape(r["profile"] or ""), r["model_version"] or "",
+                         safe(r["profile"] or ""), r["model_version"] or "",
                          *["" if r[c] is None else str(shown(r[c])) for c in CATEGORIES])
         out.print(view)
 
@@ -551,13 +582,13 @@ def rescore_command(
              "overall": card.overall, "grade": card.grade} for sid, card in sorted(done, key=lambda d: d[0])]
 
     def table() -> None:
-        under = f" under {escape(chosen.name)}" if chosen else " under each scan's own profile"
+        under = f" under {safe(chosen.name)}" if chosen else " under each scan's own profile"
         view = Table(title="Re-scored" + under, title_justify="left")
         for column in ("scan", "profile", "overall", "grade", "model"):
             view.add_column(column)
         for r in rows:
             overall = "-" if r["overall"] is None else str(shown(r["overall"]))
-            view.add_row(str(r["scan_id"]), escape(r["profile"]), overall, r["grade"] or "-", r["model_version"])
+            view.add_row(str(r["scan_id"]), safe(r["profile"]), overall, r["grade"] or "-", r["model_version"])
         out.print(view)
         skipped = len(ids) - len(done)
         if skipped:
@@ -638,7 +669,7 @@ def report(
 
     if fmt in ("html", "pdf") and str(out_path) == "-":
         raise _fail("--out -: html and pdf reports are files", 2)
-    database = _open_db(db)
+    database = _open_db(db, write=False)
     scan_id = _resolve_scan(database, target)
     doc = _stored_document(database, scan_id, profile)
     if doc["scorecard"] is None:
@@ -662,11 +693,11 @@ def report(
             return
         assert out_path is not None  # noqa: S101 - narrows the type: stdout was handled above
         out_path.write_text(text, encoding="utf-8")
-        out.print(f"report: {escape(str(out_path))}")
+        out.print(f"report: {safe(str(out_path))}")
         return
     path = out_path or _default_report_path(doc, fmt)
     written = _write_html_report(database, doc, path, fmt, assets, branding, agency, logo, accent, tool_in_footer)
-    out.print(f"report: {escape(str(written))}")
+    out.print(f"report: {safe(str(written))}")
     if open_report:
         import webbrowser
 
@@ -721,7 +752,7 @@ def trend_command(
     from connectedness.reports.documents import NotFound, trend
     from connectedness.reports.terminal import print_trend, trend_rows
 
-    database = _open_db(db)
+    database = _open_db(db, write=False)
     try:
         data = trend(database, brand, since=since.replace(tzinfo=UTC) if since else None, category=category,
                      profile=profile)
@@ -751,7 +782,7 @@ def compare_command(
 
     if bool(brands) == bool(group):
         raise _fail("name the brands to compare, or --group NAME (not both)", 2)
-    database = _open_db(db)
+    database = _open_db(db, write=False)
     try:
         names = list(brands or []) or group_members(database, group or "")
         if len(names) < 2:
@@ -796,7 +827,7 @@ def diff_command(
         given = [brand, *given]
     if not 1 <= len(given) <= 2:
         raise _fail("say what to compare: SCAN_A SCAN_B, one scan id, or a brand name", 2)
-    database = _open_db(db)
+    database = _open_db(db, write=False)
     try:
         if len(given) == 2 and all(g.isdigit() for g in given):
             old_id, new_id = int(given[0]), int(given[1])
@@ -831,15 +862,15 @@ def brands_list(
     """Every brand: URL, competitor group, the profile it is judged under, scans and the last one."""
     from connectedness.storage.brands import list_brands
 
-    rows = [b.to_dict() for b in list_brands(_open_db(db), group)]
+    rows = [b.to_dict() for b in list_brands(_open_db(db, write=False), group)]
 
     def table() -> None:
         view = Table()
         for column in ("brand", "group", "profile", "scans", "last scan", "URL"):
             view.add_column(column)
         for r in rows:
-            view.add_row(escape(str(r["name"])), escape(str(r["group"] or "")), escape(str(r["profile"] or "")),
-                         str(r["scans"]), str(r["last_scan"] or "")[:16], escape(str(r["url"])))
+            view.add_row(safe(str(r["name"])), safe(str(r["group"] or "")), safe(str(r["profile"] or "")),
+                         str(r["scans"]), str(r["last_scan"] or "")[:16], safe(str(r["url"])))
         out.print(view)
 
     _emit(json_out, csv_out, rows, lambda: rows, table)
@@ -871,7 +902,7 @@ def brands_add(
         _load_profile(profile)
     database = _open_db(db)
     _brand_call(lambda: add_brand(database, name, start, group=group, profile=profile))
-    out.print(f"added {escape(name)}")
+    out.print(f"added {safe(name)}")
 
 
 @brands_app.command("set")
@@ -891,7 +922,7 @@ def brands_set(
         _load_profile(profile)
     database = _open_db(db)
     _brand_call(lambda: update_brand(database, name, url=start, group=group, profile=profile, clear_group=no_group))
-    out.print(f"updated {escape(name)}")
+    out.print(f"updated {safe(name)}")
 
 
 @brands_app.command("group")
@@ -905,7 +936,7 @@ def brands_group(
 
     database = _open_db(db)
     _brand_call(lambda: set_group(database, group, names))
-    out.print(f"{len(names)} brand(s) in group {escape(group)}")
+    out.print(f"{len(names)} brand(s) in group {safe(group)}")
 
 
 @brands_app.command("remove")
@@ -921,7 +952,7 @@ def brands_remove(
         raise _fail(f"this deletes {name!r} and every scan of it; add --yes to go on", 2)
     database = _open_db(db)
     count = _brand_call(lambda: remove_brand(database, name))
-    out.print(f"removed {escape(name)} and {count} scan(s)")
+    out.print(f"removed {safe(name)} and {count} scan(s)")
 
 
 BATCH_SOME_FAILED = 4  # exit code: the run finished, and at least one brand's scan failed (each stored with why)
@@ -1011,7 +1042,7 @@ def batch_command(
 
         try:
             with run_lock(listed, database):
-                outcome = run_async(run_all())
+                outcome = _interruptible(lambda: run_async(run_all()))
         except RunError as exc:
             raise _fail(str(exc)) from None
         except RunLocked as exc:
@@ -1022,16 +1053,16 @@ def batch_command(
         from connectedness.scoring import shown
 
         view = Table(title=f"Run {outcome.run_id}" + (" (resumed)" if outcome.resumed else "") +
-                     f": {escape(str(watchlist))}", title_justify="left")
+                     f": {safe(str(watchlist))}", title_justify="left")
         for column in ("brand", "status", "score", "grade", "pages", "renders", "s", "scan", "note"):
             numeric = column in ("score", "pages", "renders", "s", "scan")
             view.add_column(column, justify="right" if numeric else "left")
         for r in rows:
             colour = {"failed": "red", "partial": "yellow", "skipped": "dim"}.get(r["status"], "green")
-            view.add_row(escape(r["brand"]), f"[{colour}]{r['status']}[/]",
+            view.add_row(safe(r["brand"]), f"[{colour}]{r['status']}[/]",
                          "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
                          str(r["pages"]), str(r["renders"]), f"{r['seconds']:.1f}", str(r["scan_id"] or ""),
-                         escape(r["message"] if r["status"] == "failed" else
+                         safe(r["message"] if r["status"] == "failed" else
                                 ("" if no_browser else r["not_rendered"] or "")))  # --no-browser: no news
         out.print(view)
         summary = outcome.summary()
@@ -1063,14 +1094,14 @@ def _send_digest(database: Database, run_id: int, folder: Path | None, webhook: 
         (folder / f"run-{run_id}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n",
                                                    encoding="utf-8")
         (folder / f"run-{run_id}.md").write_text(digest_markdown(data), encoding="utf-8")
-        err.print(f"digest: {escape(str(folder / f'run-{run_id}.md'))}")
+        err.print(f"digest: {safe(str(folder / f'run-{run_id}.md'))}")
     if webhook is not None:
         try:
             status = post_webhook(webhook, slack_message(data), timeout=timeout)
         except httpx.HTTPError as exc:
-            err.print(f"[red]error:[/] webhook {escape(webhook)} failed after retries: {escape(str(exc))}")
+            err.print(f"[red]error:[/] webhook {safe(webhook)} failed after retries: {safe(str(exc))}")
         else:
-            err.print(f"webhook: {escape(webhook)} answered {status}")
+            err.print(f"webhook: {safe(webhook)} answered {status}")
 
 
 @app.command("digest")
@@ -1084,13 +1115,13 @@ def digest_command(
     from connectedness.digest import DigestError, digest_markdown, run_digest
 
     try:
-        data = run_digest(_open_db(db), run_id)
+        data = run_digest(_open_db(db, write=False), run_id)
     except DigestError as exc:
         raise _fail(str(exc)) from None
     if json_out:
         _print_json(data)
     else:
-        sys.stdout.write(digest_markdown(data))
+        sys.stdout.write(plain(digest_markdown(data)))  # a terminal, maybe: md_inline already stripped controls
 
 
 # -- the job queue: scale-out over several worker processes and machines -------------------------------
@@ -1124,7 +1155,7 @@ def _with_queue(database: Database, use: Callable[[Any], Awaitable[T]]) -> T:
             return await use(queue)
 
     try:
-        return run_async(go())
+        return _interruptible(lambda: run_async(go()))
     except (OSError, ConnectorException) as exc:
         raise _fail(f"the job queue failed: {type(exc).__name__}: {exc}") from None
 
@@ -1149,7 +1180,7 @@ def _enqueue_run(listed: Any, db: str | None, *, render: bool, json_out: bool, r
         sys.stdout.write(f"{run_id}\n")  # alone on stdout: RUN=$(connectedness batch w.toml --enqueue)
         waiting = [q for q in queued if q.job_id is None]
         err.print(f"run {run_id}: {len(queued) - len(waiting)} brand(s) queued"
-                  + "".join(f"; {escape(q.brand)} not queued: {escape(q.message)}" for q in waiting))
+                  + "".join(f"; {safe(q.brand)} not queued: {safe(q.message)}" for q in waiting))
 
 
 @app.command("worker")
@@ -1222,7 +1253,7 @@ def queue_command(
             view.add_column(column, justify="right" if column in ("job", "run", "attempts") else "left")
         for r in rows:
             colour = {"failed": "red", "doing": "yellow", "todo": "cyan"}.get(r["state"], "green")
-            view.add_row(str(r["id"]), f"[{colour}]{r['state']}[/]", escape(r["brand"]), str(r["run_id"] or ""),
+            view.add_row(str(r["id"]), f"[{colour}]{r['state']}[/]", safe(r["brand"]), str(r["run_id"] or ""),
                          str(r["attempts"]), (r["since"] or "")[:19].replace("T", " "))
         out.print(view)
         counts = {s: sum(1 for r in rows if r["state"] == s) for s in states}
@@ -1284,13 +1315,13 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
     snapshot = outcome.snapshot
     if snapshot is None:
         return
-    table = Table(title=f"{outcome.brand}: {snapshot.start_url}", title_justify="left")
+    table = Table(title=safe(f"{outcome.brand}: {snapshot.start_url}"), title_justify="left")
     for column in ("#", "status", "why chosen", "depth", "URL", "KB", "s"):
         table.add_column(column, justify="right" if column in ("#", "depth", "KB", "s") else "left")
     for index, page in enumerate(snapshot.pages, 1):
         note = " (cut)" if page.truncated else ""
         shown = page.final_url if page.final_url == page.url else f"{page.url} → {page.final_url}"
-        table.add_row(str(index), str(page.status), page.reason, str(page.depth), shown + note,
+        table.add_row(str(index), str(page.status), safe(page.reason), str(page.depth), safe(shown + note),
                       f"{len(page.body) / 1024:.0f}", f"{page.elapsed:.2f}")
     out.print(table)
     if snapshot.issues:
@@ -1298,7 +1329,7 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
         for column in ("reason", "URL", "found on", "detail"):
             issues.add_column(column)
         for issue in snapshot.issues:
-            issues.add_row(issue.reason, issue.url, issue.found_on or "", issue.message)
+            issues.add_row(safe(issue.reason), safe(issue.url), safe(issue.found_on or ""), safe(issue.message))
         out.print(issues)
     listing = feed_listing(snapshot)
     if listing:
@@ -1308,16 +1339,17 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
         for entry in listing:
             feed = entry.feed
             if feed is None:  # advertised or linked, not read: the reason stands where the kind would
-                feeds.add_row(entry.url, entry.state, entry.reason, entry.found_via, "", "", "")
+                feeds.add_row(safe(entry.url), safe(entry.state), safe(entry.reason), safe(entry.found_via), "", "", "")
                 continue
             newest = max((e.published for e in feed.entries if e.published), default="")
-            feeds.add_row(feed.url, entry.state, feed.kind, feed.found_via, str(len(feed.entries)), newest[:10],
+            feeds.add_row(safe(feed.url), safe(entry.state), safe(feed.kind), safe(feed.found_via),
+                          str(len(feed.entries)), safe(newest[:10]),
                           "yes" if feed.itunes else "")
         out.print(feeds)
     robots = ", ".join(f"{r.url}: {r.outcome}" for r in snapshot.robots) or "none"
     sitemaps = ", ".join(f"{s.url} ({s.urls} URLs{', ' + s.error if s.error else ''})"
                          for s in snapshot.sitemaps) or "none"
-    out.print(f"robots.txt: {robots}\nsitemaps: {sitemaps}")
+    out.print(f"robots.txt: {safe(robots)}\nsitemaps: {safe(sitemaps)}")
     stored = f"stored as scan {outcome.scan_id}" if outcome.scan_id else "not stored"
     out.print(f"{snapshot.status}: {len(snapshot.pages)} pages, {len(snapshot.issues)} issues in "
               f"{snapshot.stats.get('seconds', 0):.1f} s; {stored}")
@@ -1333,7 +1365,7 @@ def scans(
     """List stored scans, newest first."""
     from connectedness.storage import list_scans
 
-    rows = list_scans(_open_db(db), brand)
+    rows = list_scans(_open_db(db, write=False), brand)
     data: list[dict[str, Any]] = [
         {"id": s.id, "brand": s.brand.name, "group": s.brand.competitor_group, "started_at": s.started_at.isoformat(),
          "status": s.status, "pages": s.page_count, "issues": s.issue_count, "url": s.start_url,
@@ -1347,8 +1379,8 @@ def scans(
             view.add_column(column)
         for row in data:
             status = row["status"] + (f" ({row['failure']})" if row["failure"] else "")
-            view.add_row(str(row["id"]), escape(row["brand"]), escape(row["group"] or ""), row["started_at"][:19],
-                         status, str(row["pages"]), str(row["issues"]), escape(row["url"]))
+            view.add_row(str(row["id"]), safe(row["brand"]), safe(row["group"] or ""), row["started_at"][:19],
+                         safe(status), str(row["pages"]), str(row["issues"]), safe(row["url"]))
         out.print(view)
 
     _emit(json_out, csv_out, data, lambda: data, table)
@@ -1364,7 +1396,7 @@ def settings(json_out: JsonOption = False, csv_out: CsvOption = False) -> None:
         for column in ("setting", "default", "what it does"):
             view.add_column(column)
         for row in rows:
-            view.add_row(row["name"], escape(repr(row["default"])), escape(row["doc"]))
+            view.add_row(row["name"], safe(repr(row["default"])), safe(row["doc"]))
         out.print(view)
 
     _emit(json_out, csv_out, rows, lambda: [{**r, "default": repr(r["default"])} for r in rows], table)
@@ -1410,7 +1442,7 @@ def browser(
             apt = location.source == "system" and can_install_with_apt()
             if _install_browser("found the full browser only", apt=apt, required=False):
                 location = find_chromium()
-    out.print(f"chromium: {location.path} ({location.source}) {chromium_version(location)}".rstrip())
+    out.print(safe(f"chromium: {location.path} ({location.source}) {chromium_version(location)}".rstrip()))
 
 
 def _install_browser(reason: str, *, apt: bool, required: bool) -> bool:
@@ -1441,7 +1473,7 @@ def _install_browser(reason: str, *, apt: bool, required: bool) -> bool:
     except (subprocess.CalledProcessError, OSError) as exc:
         if required:
             raise _fail(f"installing a browser failed ({exc}). {install_hint()}") from None
-        err.print(f"[yellow]warning:[/] installing the headless shell failed ({escape(str(exc))}); "
+        err.print(f"[yellow]warning:[/] installing the headless shell failed ({safe(str(exc))}); "
                   "the full browser found is used")
         return False
     return True
@@ -1506,7 +1538,7 @@ def demo(
                     if browser is not None:
                         await browser.close()
 
-            outcomes, later = run_async(audit_all())
+            outcomes, later = _interruptible(lambda: run_async(audit_all()))
     seconds = time.monotonic() - started
     report_path = db.parent / "report.md"
     report_path.write_text(demo_report_markdown(outcomes, seconds, shots=BlobLinks(database.blobs, report_path.parent)),
@@ -1526,19 +1558,19 @@ def demo(
         for column in ("brand", "group", "profile", "score", "grade", "status", "scan", "URL"):
             view.add_column(column)
         for r in rows:
-            view.add_row(escape(r["brand"]), escape(r["group"] or ""), r["profile"] or "",
+            view.add_row(safe(r["brand"]), safe(r["group"] or ""), r["profile"] or "",
                          "" if r["overall"] is None else str(shown(r["overall"])), r["grade"] or "",
-                         escape(r["message"]) if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""),
-                         r["url"])
+                         safe(r["message"]) if r["status"] == "failed" else r["status"], str(r["scan_id"] or ""),
+                         safe(r["url"]))
         out.print(view)
-        out.print(f"{len(rows)} scans in {seconds:.1f} s (the last: {escape(later[0].crawl.brand)} again, after its "
-                  f"site changed). Database: {db}  Report of every site: {report_path}")
+        out.print(f"{len(rows)} scans in {seconds:.1f} s (the last: {safe(later[0].crawl.brand)} again, after its "
+                  f"site changed). Database: {safe(db)}  Report of every site: {safe(report_path)}")
         for label, path in written.items():
-            out.print(f"{label}: {path}")
+            out.print(f"{label}: {safe(path)}")
         brand = later[0].crawl.brand
-        out.print(f"Try: connectedness diff --brand {brand!r} --db {db}   connectedness trend {brand!r} --db {db}\n"
-                  f"     connectedness compare --group {later[0].crawl.job.group} --db {db}   "
-                  f"connectedness show SCAN_ID --db {db}")
+        out.print(safe(f"Try: connectedness diff --brand {brand!r} --db {db}   connectedness trend {brand!r} "
+                       f"--db {db}\n     connectedness compare --group {later[0].crawl.job.group} --db {db}   "
+                       f"connectedness show SCAN_ID --db {db}", newlines=True))
 
     _emit(json_out, csv_out, {"scans": rows, "reports": {k: str(v) for k, v in written.items()}}, lambda: rows, table)
     if any(o.failed for o in [*outcomes, *later]):
@@ -1608,7 +1640,7 @@ def fixtures_serve(
             for column in ("site", "brand", "group", "version", "URL"):
                 view.add_column(column)
             for row in rows:
-                view.add_row(*(escape(str(v)) for v in row.values()))
+                view.add_row(*(safe(str(v)) for v in row.values()))
             out.print(view)
             out.print("Ctrl-C stops them.")
 
@@ -1635,7 +1667,7 @@ def fixtures_list(json_out: JsonOption = False, csv_out: CsvOption = False) -> N
         for column in ("slug", "brand", "archetype", "group"):
             view.add_column(column)
         for row in rows:
-            view.add_row(*(escape(str(v)) for v in row.values()))
+            view.add_row(*(safe(str(v)) for v in row.values()))
         out.print(view)
 
     _emit(json_out, csv_out, rows, lambda: rows, table)

@@ -112,8 +112,10 @@ def digest_markdown(digest: dict[str, Any]) -> str:
 
 def slack_message(digest: dict[str, Any]) -> dict[str, Any]:
     """A Slack-compatible incoming-webhook payload: one ``text`` in mrkdwn, brands that moved or failed first."""
-    def escaped(text: str) -> str:  # Slack's three control characters
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def escaped(text: str) -> str:  # Slack's three control characters, and no terminal controls at all
+        from connectedness.terminal import plain
+
+        return plain(text, newlines=False).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     summary = digest.get("summary") or {}
     lines = [f"*connectedness run {digest['run_id']}*: {summary.get('brands', 0)} brands, "

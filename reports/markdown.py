@@ -20,10 +20,11 @@ from connectedness.crawler.snapshot import SiteSnapshot
 from connectedness.reports.scan import render_cells, scan_document, top_recommendations
 from connectedness.scoring.model import shown, shown_or
 from connectedness.storage.blobs import BlobStore
+from connectedness.terminal import plain
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return plain(text, newlines=False).replace("|", "\\|")
 
 
 def demo_report_markdown(outcomes: Sequence[ScanOutcome], seconds: float, *, shots: BlobLinks | None = None) -> str:
@@ -158,7 +159,7 @@ def md_inline(text: object) -> str:
     """Text made safe for one line of Markdown: HTML it quotes (``<meta name="viewport">``) becomes a
     code span, so a renderer shows it instead of swallowing it as a tag; Markdown's own characters in
     the rest are escaped, and newlines become spaces (a table cell is one line)."""
-    value = str(text).replace("\r", " ").replace("\n", " ")
+    value = plain(text, newlines=False).replace("\r", " ")  # no terminal escapes or controls either
     parts, last = [], 0
     for match in _HTML_FRAGMENT.finditer(value):
         parts.append(_MD_SPECIAL.sub(r"\\\1", value[last:match.start()]))

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from connectedness import __version__
@@ -22,6 +21,7 @@ from connectedness.crawler.feeds import FeedListing, feed_listing
 from connectedness.crawler.snapshot import Render, SiteSnapshot
 from connectedness.scoring.model import Scorecard, shown
 from connectedness.storage.blobs import BlobStore
+from connectedness.terminal import safe
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "scan-v1.schema.json"
@@ -118,23 +118,23 @@ def top_recommendations(doc: dict[str, Any], limit: int = 5) -> list[dict[str, A
 def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     """The scorecard for people: overall, categories, checks, top recommendations, what was not counted."""
     scan, card = doc["scan"], doc["scorecard"]
-    console.print(f"[bold]{escape(doc['brand']['name'])}[/]  {escape(scan['start_url'])}  "
+    console.print(f"[bold]{safe(doc['brand']['name'])}[/]  {safe(scan['start_url'])}  "
                   f"scan {scan['id'] or '(not stored)'}  "
                   f"{scan['status']}, {scan['pages']} pages, {scan['issues']} issues")
     if card is None:
         failure = scan["failure"] or {}
-        console.print(f"[red]No score:[/] {escape(failure.get('reason', 'no results'))}: "
-                      f"{escape(failure.get('message', ''))}")
+        console.print(f"[red]No score:[/] {safe(failure.get('reason', 'no results'))}: "
+                      f"{safe(failure.get('message', ''))}")
         return
     overall = "n/a" if card["overall"] is None else f"{shown(card['overall'])}/100"
     console.print(f"[bold]Connectedness {overall}  grade {card['grade'] or '-'}[/]  "
-                  f"(profile {escape(card['profile'])}, model {card['model_version']})")
+                  f"(profile {safe(card['profile'])}, model {card['model_version']})")
     table = Table(title="Categories", title_justify="left")
     for column in ("category", "score", "weight", "checks counted"):
         table.add_column(column, justify="right" if column != "category" else "left")
     for name, category in card["categories"].items():
         counted = sum(1 for c in category["checks"] if c["counted"])
-        table.add_row(name, "-" if category["score"] is None else str(shown(category["score"])),
+        table.add_row(safe(name), "-" if category["score"] is None else str(shown(category["score"])),
                       f"{category['weight']:g}", f"{counted}/{len(category['checks'])}")
     console.print(table)
     checks = Table(title="Checks", title_justify="left")
@@ -143,13 +143,13 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     for result in doc["results"]:
         colour = {"pass": "green", "partial": "yellow", "fail": "red"}.get(result["status"], "dim")
         # What was found; scans stored before findings existed fall back to what was checked.
-        finding = escape(result.get("finding") or f"({result['title']})")
+        finding = safe(result.get("finding") or f"({result['title']})")
         if result.get("found_in") == "rendered_dom":
             served = result.get("served_html_verdict") or {}
             finding += f" [dim](after rendering; served HTML alone: {served.get('status', '?')})[/]"
         if (result.get("observations") or {}).get("decided_by") == "rendered":
             finding += " [dim](decided by what Chromium measured, not the CSS)[/]"
-        checks.add_row(result["check_id"], f"[{colour}]{result['status']}[/]",
+        checks.add_row(safe(result["check_id"]), f"[{colour}]{safe(result['status'])}[/]",
                        "" if result["score"] is None else str(result["score"]), finding)
     console.print(checks)
     _print_renders(console, doc)
@@ -157,11 +157,11 @@ def print_scorecard(console: Console, doc: dict[str, Any]) -> None:
     if recommendations:
         console.print("[bold]Top recommendations[/]")
         for index, result in enumerate(recommendations, 1):
-            console.print(escape(f"{index}. [{result['check_id']}] {result['recommendation']}"))
+            console.print(safe(f"{index}. [{result['check_id']}] {result['recommendation']}"))
     skipped = [(c["check_id"], c["why_not"])
                for cat in card["categories"].values() for c in cat["checks"] if not c["counted"]]
     if skipped:
-        console.print(escape("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped)))
+        console.print(safe("Not counted: " + ", ".join(f"{cid} ({why})" for cid, why in skipped)))
 
 
 def _print_renders(console: Console, doc: dict[str, Any]) -> None:
@@ -169,15 +169,15 @@ def _print_renders(console: Console, doc: dict[str, Any]) -> None:
     renders = doc.get("renders") or []
     if not renders:
         if doc["scan"].get("browser"):
-            console.print(f"[yellow]Not rendered:[/] {escape(doc['scan']['browser'])}")
+            console.print(f"[yellow]Not rendered:[/] {safe(doc['scan']['browser'])}")
         return
     table = Table(title="Rendered in Chromium", title_justify="left")
     for column in ("page", "viewport", "overflow px", "text >= 12px", "cramped taps", "LCP ms", "note"):
         table.add_column(column, justify="right" if column.endswith(("px", "ms", "taps")) else "left")
     for render in renders:
         v = render["viewport"]
-        table.add_row(escape(render["url"]), f"{v['name']} {v['width']}", *render_cells(render["metrics"], v["touch"]),
-                      escape(render["error"] or ""))
+        table.add_row(safe(render["url"]), f"{v['name']} {v['width']}", *render_cells(render["metrics"], v["touch"]),
+                      safe(render["error"] or ""))
     console.print(table)
 
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from connectedness.scoring.model import shown_or
+from connectedness.terminal import safe
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -40,13 +40,13 @@ def _change(value: float | None) -> str:
 def print_trend(console: Console, trend: dict[str, Any]) -> None:
     """One table per series (profile and model): a row for the overall score and each category."""
     if trend["mixed"]:
-        console.print(f"[yellow]warning:[/] {escape(trend['note'])}")
+        console.print(f"[yellow]warning:[/] {safe(trend['note'])}")
     if not trend["series"]:
-        console.print(f"No scored scans for {escape(trend['brand'])} in this range.")
+        console.print(f"No scored scans for {safe(trend['brand'])} in this range.")
     for series in trend["series"]:
         points = series["points"]
         first, last = points[0]["date"][:10], points[-1]["date"][:10]
-        table = Table(title=escape(f"{trend['brand']}: {len(points)} scan(s) {first} to {last}, profile "
+        table = Table(title=safe(f"{trend['brand']}: {len(points)} scan(s) {first} to {last}, profile "
                                    f"{series['profile']}, model {series['model_version']}"), title_justify="left")
         for column in ("score", "trend", "first", "last", "change", "min", "max"):
             table.add_column(column, justify="left" if column in ("score", "trend") else "right")
@@ -80,12 +80,12 @@ def print_comparison(console: Console, comparison: dict[str, Any]) -> None:
     title = f"Compared under profile {comparison['profile']} (model {comparison['model_version']})"
     if comparison.get("group"):
         title += f", group {comparison['group']}"
-    table = Table(title=escape(title), title_justify="left")
+    table = Table(title=safe(title), title_justify="left")
     table.add_column("score")
     brands = comparison["brands"]
     for brand in brands:
         name = brand["name"] + (" (you)" if brand["name"] == comparison.get("subject") else "")
-        table.add_column(escape(name), justify="right")
+        table.add_column(safe(name), justify="right")
     table.add_column("average", justify="right")
     table.add_row("overall", *[f"{_num(b['overall'])} {b['grade'] or ''} #{b['rank'] or '-'}" for b in brands],
                   _num(comparison["average"]["overall"]))
@@ -101,10 +101,10 @@ def print_comparison(console: Console, comparison: dict[str, Any]) -> None:
     for gap in gaps:
         by_brand.setdefault(gap["brand"], []).append(gap)
     for brand, items in by_brand.items():
-        console.print(f"[bold]{escape(brand)}[/]")
+        console.print(f"[bold]{safe(brand)}[/]")
         for item in items:
             mark = "+" if item.get("kind") == "strength" else "-"
-            console.print(f"  {mark} {escape(item['text'])}")
+            console.print(f"  {mark} {safe(item['text'])}")
 
 
 def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
@@ -125,16 +125,16 @@ def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
 def print_diff(console: Console, diff: dict[str, Any]) -> None:
     """Signals gained and lost, what changed, score changes by category, pages added and removed."""
     old, new = diff["from"], diff["to"]
-    console.print(escape(f"{diff['brand']}: scan {old['scan_id']} ({old['scan_time'][:10]}) → scan "
+    console.print(safe(f"{diff['brand']}: scan {old['scan_id']} ({old['scan_time'][:10]}) → scan "
                          f"{new['scan_id']} ({new['scan_time'][:10]})"))
     if not diff.get("comparable", True):
-        console.print(f"[yellow]warning:[/] {escape(diff.get('note') or '')}")
+        console.print(f"[yellow]warning:[/] {safe(diff.get('note') or '')}")
     colours = {"better": "green", "worse": "red"}  # gaining an overflow is bad news: colour by effect
     for label, key in (("Gained", "gained"), ("Lost", "lost"), ("Changed", "changed")):
         for item in diff[key]:
             effect = item.get("effect") or ""
             colour = colours.get(effect, "yellow")
-            console.print(f"[{colour}]{label}:[/] {escape(item['text'])}" + (f" [dim]({effect})[/]" if effect else ""))
+            console.print(f"[{colour}]{label}:[/] {safe(item['text'])}" + (f" [dim]({effect})[/]" if effect else ""))
     if not (diff["gained"] or diff["lost"] or diff["changed"]):
         console.print("No signal gained or lost.")
     table = Table(title="Scores", title_justify="left")
@@ -152,11 +152,11 @@ def print_diff(console: Console, diff: dict[str, Any]) -> None:
         for row in diff["checks"]:
             before, after = (f"{side['status']} {'' if side['score'] is None else side['score']}"
                              for side in (row["from"], row["to"]))
-            checks.add_row(escape(row["check_id"]), before, after)
+            checks.add_row(safe(row["check_id"]), before, after)
         console.print(checks)
     for label, key in (("Pages added", "pages_added"), ("Pages removed", "pages_removed")):
         if diff[key]:
-            console.print(f"{label}: " + ", ".join(escape(url) for url in diff[key]))
+            console.print(f"{label}: " + ", ".join(safe(url) for url in diff[key]))
 
 
 def diff_rows(diff: dict[str, Any]) -> list[dict[str, Any]]:
