@@ -24,7 +24,7 @@ from connectedness.crawler.snapshot import Render
 from .anatomy import SITE_CHROME
 from .base import Evidence, Outcome, Status, check, graded
 from .findings import NOT_RENDERED, and_list, every, one_line, plural, where
-from .site import PageView, SiteView, css_path
+from .site import PageView, SiteView, css_path, too_complex
 
 _MEDIA_WIDTH = re.compile(r"@media[^{]*\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
 _MEDIA_WIDTH_ATTR = re.compile(r"\b(?:min-|max-)?(?:device-)?width\s*[:<>=]", re.IGNORECASE)
@@ -67,7 +67,7 @@ def _zoomed_out_by_content(render: Render) -> bool:
     of its viewport meta: the rendered DOM has exactly the metas that say width=device-width (no second
     one, none a script rewrote) and Chromium measured elements past the screen's edge. Without the
     rendered DOM (older scans) the meta gets the blame, as before."""
-    if not render.html or not render.metrics.get("overflow_offenders"):
+    if not render.html or not render.metrics.get("overflow_offenders") or too_complex(render.html, {}):
         return False
     head = LexborHTMLParser(render.html).head
     metas = [m.attributes.get("content") or "" for m in head.css('meta[name="viewport" i]')] if head else []

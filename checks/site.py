@@ -20,6 +20,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from connectedness.crawler.complexity import DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, measure
 from connectedness.crawler.snapshot import Feed, Page, SiteSnapshot
 from connectedness.crawler.urls import Scope
 
@@ -29,6 +30,14 @@ _JSONLD_TYPE = re.compile(r"application/ld\+json", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 MAX_INLINE_SCRIPT = 50_000  # characters kept of one inline script: fingerprints live near the top
 MAX_TEXT_HTML = 512 * 1024  # characters of HTML read for a page's visible text
+
+
+def too_complex(html: str, settings: dict[str, Any]) -> bool:
+    """Whether ``html`` passes the caps on nesting depth and element count the scan was crawled with
+    (``max_dom_depth``, ``max_dom_nodes``; the defaults for scans stored before them): checks never parse
+    markup the crawler would have refused (``crawler/complexity.py``), a rendered DOM included."""
+    return measure(html, max_depth=int(settings.get("max_dom_depth") or DEFAULT_MAX_DEPTH),
+                   max_nodes=int(settings.get("max_dom_nodes") or DEFAULT_MAX_NODES)).too_complex
 
 
 @lru_cache(maxsize=65536)
@@ -380,7 +389,17 @@ class SiteView:
                 continue
             dom = doms.get(page.final_url)
             source = "rendered" if dom is not None else "html"
-            self.pages.append(reusable.get((page.final_url, source)) or PageView(page, source, dom))
+            view = reusable.get((page.final_url, source))
+            if view is None:
+                html = dom if dom is not None else page.text
+                if too_complex(html, snapshot.settings):
+                    if dom is None:
+                        continue  # not parsed: the crawl records such a page as too_complex
+                    source, html = "html", page.text  # a script built a pathological DOM: read what was served
+                    if too_complex(html, snapshot.settings):
+                        continue
+                view = reusable.get((page.final_url, source)) or PageView(page, source, html)
+            self.pages.append(view)
         for view in self.pages:
             if view.link_repeats is None:
                 view.link_repeats = self._repeats

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .charset import decode_body
+from .complexity import TooComplex, in_worker, links_within_limits
 from .feeds import COMMON_FEED_PATHS, feed_issue_tag, is_feed_address, leaves_loopback, looks_like_feed, parse_feed
 from .http import FetchError, HttpClient, HttpxClient, Response
-from .links import extract_links
+from .links import PageLinks
 from .politeness import Politeness, ThrottleSettings
 from .robots import RobotsPolicy
 from .selection import PRIORITY, choose, section_of
@@ -102,6 +103,7 @@ async def crawl(
             user_agent=settings.user_agent,
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
+            max_encodings=settings.max_content_encodings,
         )
     try:
         return await _Crawl(start_url, settings, client, progress).run()
@@ -365,12 +367,18 @@ class _Crawl:
             headers=response.headers, redirects=chain, elapsed=round(response.elapsed, 4),
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(), warnings=warnings,
         )
-        self.pages.append(page)
+        self.pages.append(page)  # before the parse's await: pages keep the order they were fetched in
         self.page_urls.add(item.url)
         self.page_urls.add(current)
+        try:  # in a worker thread, measured first: a pathological page must not hold the event loop
+            found = await in_worker(links_within_limits, text, current, self.settings.max_dom_depth,
+                                    self.settings.max_dom_nodes, seconds=self.settings.parse_timeout)
+        except TooComplex as exc:
+            self.pages.remove(page)  # not kept: checks never parse it
+            raise self._fail(item, "too_complex", exc.message, status=response.status, redirects=chain) from None
         if self.progress is not None:
             self.progress(page)
-        self._discover(page, text, is_home)
+        self._discover(page, found, is_home)
         return page
 
     def _alias(self, target: str, alias: str) -> Page:
@@ -380,8 +388,7 @@ class _Crawl:
                 return page
         raise AssertionError(target)
 
-    def _discover(self, page: Page, text: str, is_home: bool) -> None:
-        found = extract_links(text, page.final_url)
+    def _discover(self, page: Page, found: PageLinks, is_home: bool) -> None:
         for feed in found.feeds:
             # A feed the brand's own page declares in its head is the brand's, on whatever host it lives
             # (a feed CDN, FeedBurner, a blog platform): it is read, or recorded with why it was not.
@@ -512,7 +519,8 @@ class _Crawl:
                     continue
                 if response.truncated:
                     facts.error = f"larger than {settings.max_sitemap_bytes} bytes: read in part"
-                parsed = parse_sitemap(response.body, settings.max_sitemap_bytes)
+                parsed = await in_worker(parse_sitemap, response.body, settings.max_sitemap_bytes,
+                                         seconds=settings.parse_timeout)  # TooComplex is a ValueError
             except FetchError as exc:
                 facts.error = f"{exc.reason}: {exc.message}"
                 continue
@@ -596,7 +604,11 @@ class _Crawl:
                         f"{response.content_type or 'no type'})", response.status)
         if any(f.url == current for f in self.feeds):
             return None
-        feed = parse_feed(current, response.body, lead.via, response.content_type)
+        try:
+            feed = await in_worker(parse_feed, current, response.body, lead.via, response.content_type,
+                                   seconds=self.settings.parse_timeout)
+        except TooComplex as exc:
+            return fail("too_complex", exc.message)
         if response.truncated and feed.error is None:
             feed.error = f"too_large: cut at {self.settings.max_bytes} bytes"
         self.feeds.append(feed)

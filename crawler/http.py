@@ -76,7 +76,10 @@ class HttpxClient:
         connect_timeout: float,
         read_timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_encodings: int = 2,
     ) -> None:
+        # Stacked Content-Encoding layers decoded (CrawlSettings.max_content_encodings); more are refused.
+        self.max_encodings = max_encodings
         # One TLS context for every lane: building one loads the CA bundle (tens of ms each).
         tls = ssl.create_default_context(cafile=certifi.where())
         self._new_client = functools.partial(
@@ -110,7 +113,7 @@ class HttpxClient:
         try:
             async with asyncio.timeout(deadline):
                 async with client.stream("GET", url) as response:
-                    body, truncated = await _read_bounded(response, max_bytes)
+                    body, truncated = await _read_bounded(response, max_bytes, self.max_encodings)
         except TimeoutError:
             raise FetchError("deadline", f"no complete response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
@@ -127,21 +130,32 @@ class HttpxClient:
         self._idle.clear()
 
 
-async def _read_bounded(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
-    # A declared length we can read whole is read in one go; otherwise stream
-    # and stop at the limit, so a 1 GB body costs max_bytes, not 1 GB.
-    declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) <= max_bytes and "content-encoding" not in response.headers:
-        body = await response.aread()
-        return body, False
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_bytes:
-            return b"".join(chunks)[:max_bytes], True
-    return b"".join(chunks), False
+async def _read_bounded(response: httpx.Response, max_bytes: int, max_encodings: int = 2) -> tuple[bytes, bool]:
+    """The body, at most ``max_bytes`` of it *after decoding*, and whether there was more.
+
+    The raw bytes are read (``aiter_raw``) and decoded by :mod:`.decoding`, every layer of
+    Content-Encoding counted while streaming: httpx's own decoder has no bound, so a 2 KB
+    ``gzip, gzip`` bomb would cost gigabytes. Reading stops at the limit, so a 1 GB body costs
+    ``max_bytes``, not 1 GB. A refused encoding (unknown, or more than ``max_encodings`` stacked) or a
+    corrupt one raises :class:`FetchError` with its reason.
+    """
+    from .decoding import DecodingRefused, StreamDecoder
+
+    if response.is_stream_consumed:  # a ready-made response (a test's mock transport): httpx already read it
+        body = response.content
+        return body[:max_bytes], len(body) > max_bytes
+    try:
+        decoder = StreamDecoder(response.headers.get("content-encoding", ""), limit=max_bytes,
+                                max_layers=max_encodings)
+        parts: list[bytes] = []
+        async for chunk in response.aiter_raw():
+            parts.append(decoder.feed(chunk))
+            if decoder.over_limit:
+                return b"".join(parts)[:max_bytes], True
+        parts.append(decoder.finish())
+    except DecodingRefused as exc:
+        raise FetchError(exc.reason, exc.message) from None
+    return b"".join(parts)[:max_bytes], decoder.over_limit
 
 
 def _root_errno(exc: BaseException) -> int | None:

@@ -29,6 +29,18 @@ class CrawlSettings:
     max_bytes: int = 5 * 1024 * 1024
     """Most bytes read from one response body; the rest is never downloaded (the page is kept, marked truncated)."""
 
+    max_content_encodings: int = 2
+    """Most stacked Content-Encoding layers decoded (``gzip, gzip``); more, or an unknown one, is refused."""
+
+    max_dom_depth: int = 512
+    """Deepest element nesting a page may open (counted in the markup before parsing); deeper is too_complex."""
+
+    max_dom_nodes: int = 250_000
+    """Most elements in one page (counted in the markup before parsing); more is too_complex and not parsed."""
+
+    parse_timeout: float = 10.0
+    """Seconds one page's parse may take (in a worker thread); longer is recorded as too_complex."""
+
     time_budget: float = 120.0
     """Seconds a whole site crawl may take; when spent, queued pages are dropped and recorded."""
 

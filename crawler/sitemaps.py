@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 from lxml import etree
+
+from .decoding import DecodingRefused, decode_bounded
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
@@ -21,10 +22,13 @@ class ParsedSitemap:
 
 
 def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    """Gunzip at most ``limit`` bytes of output, so a gzip bomb costs ``limit``, not memory."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = inflater.decompress(data, limit)
-    if inflater.unconsumed_tail:
+    """Gunzip at most ``limit`` bytes of output, so a gzip bomb costs ``limit``, not memory (the same bounded
+    decoder as HTTP bodies: one layer, counted while inflating)."""
+    try:
+        out, truncated = decode_bounded(data, "gzip", limit=limit, max_layers=1)
+    except DecodingRefused as exc:
+        raise ValueError(exc.message) from None
+    if truncated:
         raise SitemapTooLarge(f"sitemap inflates to more than {limit} bytes")
     return out
 

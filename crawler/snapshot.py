@@ -88,7 +88,10 @@ class CrawlIssue:
     ``not_html``, ``not_a_feed``, ``feed_limit`` (beyond ``max_feeds``),
     ``outside_loopback`` (a feed elsewhere while auditing a loopback site),
     ``too_large`` (kept, but cut), ``retry_after_too_long``,
-    ``time_budget`` (not reached in time), ``protocol_error``.
+    ``time_budget`` (not reached in time), ``protocol_error``, ``too_complex`` (markup nested deeper
+    or with more elements than ``max_dom_depth`` / ``max_dom_nodes``, or a parse past ``parse_timeout``: not
+    parsed, not kept as a page), ``too_many_encodings`` (more stacked Content-Encodings than
+    ``max_content_encodings``), ``unsupported_encoding``, ``decoding_error`` (a corrupt compressed body).
     """
 
     url: str
