@@ -9,6 +9,9 @@ import charset_normalizer
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_NOT_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape"})
+"""Python text codecs that are no charset of the web: host-name and escape codecs, and ``undefined``, which
+fails on any input (the first three cannot even decode with ``errors="replace"``)."""
 _DETECT_BYTES = 64 * 1024  # detection on a prefix: cost stays flat however large the page
 
 
@@ -22,12 +25,23 @@ def header_charset(content_type: str) -> str | None:
 
 
 def _known(name: str | None) -> str | None:
+    """Python's name for a text encoding called ``name``, or None.
+
+    ``codecs.lookup`` also knows byte-to-byte codecs (``zlib``, ``base64``, ``hex``) and str-to-str ones
+    (``rot13``), which a page may name in its Content-Type or ``<meta>``: decoding bytes to text with one
+    raises LookupError, so only codecs that can decode bytes to text count as known.
+    """
     if not name:
         return None
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
         return None
+    # _is_text_encoding is how codecs itself tells bytes-to-text codecs from the others (str.encode and
+    # bytes.decode refuse the others with it); codecs without it predate the flag and are text codecs.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    return info.name
 
 
 def decode_body(body: bytes, content_type: str) -> tuple[str, str, str, list[str]]:

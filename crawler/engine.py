@@ -12,18 +12,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import httpcore
+
+from .addresses import AddressPolicy, Resolver, UnresolvableHost
 from .charset import decode_body
 from .complexity import TooComplex, in_worker, links_within_limits
 from .feeds import COMMON_FEED_PATHS, feed_issue_tag, is_feed_address, leaves_loopback, looks_like_feed, parse_feed
-from .http import FetchError, HttpClient, HttpxClient, Response
+from .http import FetchError, GuardedBackend, HttpClient, HttpxClient, Response
 from .links import PageLinks
 from .politeness import Politeness, ThrottleSettings
-from .robots import RobotsPolicy
+from .robots import UNREACHABLE_NOTE, RobotsPolicy
 from .selection import PRIORITY, choose, section_of
 from .settings import CrawlSettings
 from .sitemaps import parse_sitemap
 from .snapshot import Asset, CrawlIssue, Feed, Page, RedirectHop, SitemapFacts, SiteSnapshot
-from .urls import InvalidURL, Scope, canonicalize, host_key, origin, parse_start_url, resolve_link
+from .urls import (
+    DEFAULT_PORTS,
+    InvalidURL,
+    Scope,
+    canonicalize,
+    host_key,
+    origin,
+    other_scheme,
+    parse_start_url,
+    resolve_link,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +101,20 @@ async def crawl(
     *,
     client: HttpClient | None = None,
     progress: ProgressCallback | None = None,
+    resolver: Resolver | None = None,
+    network_backend: httpcore.AsyncNetworkBackend | None = None,
 ) -> SiteSnapshot:
     """Crawl one brand site politely and return what was seen.
 
     Never raises for a site's misbehaviour: an unreachable host, a refused
     home page or a redirect loop gives a snapshot with ``status="failed"``
     and the reason in ``failure``. ``client`` replaces the httpx client
-    (tests pass one wired to a mock transport).
+    (tests pass one wired to a mock transport). ``resolver`` and
+    ``network_backend`` replace name resolution and the connect step of the
+    httpx client built here (tests stub them, so no address but loopback is
+    ever contacted). Which addresses may be connected to comes from the
+    settings (``allow_private``, ``allow_networks``, ``allow_start_address``),
+    for a given :class:`HttpxClient` too.
     """
     settings = settings or CrawlSettings()
     own_client = client is None
@@ -104,6 +124,8 @@ async def crawl(
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
             max_encodings=settings.max_content_encodings,
+            resolver=resolver,
+            network_backend=network_backend,
         )
     try:
         return await _Crawl(start_url, settings, client, progress).run()
@@ -160,6 +182,11 @@ class _Crawl:
             issue = CrawlIssue(self.raw_start, "invalid_url", str(exc), chosen_because="home")
             return self._snapshot(self.raw_start, "failed", issue, started)
         self.scope = Scope.for_site(start, self.settings.brand_hosts)
+        try:
+            await self._apply_address_policy(start)
+        except ValueError as exc:
+            issue = CrawlIssue(start, "invalid_settings", str(exc), chosen_because="home")
+            return self._snapshot(start, "failed", issue, started)
         if not self.settings.respect_robots:
             log.warning("crawling %s with robots.txt ignored (--ignore-robots)", start)
 
@@ -199,6 +226,33 @@ class _Crawl:
             self._record_unreached(cut_short)
             self._record_unread_feeds()
         return self._snapshot(start, status, None, started)
+
+    async def _apply_address_policy(self, start: str) -> None:
+        """Give the client's connect step the settings' address policy (ValueError: a malformed range).
+
+        With ``allow_start_address``, a start URL whose host is non-public (``127.0.0.1:8100``, an intranet
+        name) is the user's choice: the addresses it resolves to now are permitted, nothing else non-public.
+        A name that later resolves elsewhere (DNS rebinding) gets no such pass.
+        """
+        settings = self.settings
+        policy = AddressPolicy.from_settings(allow_private=settings.allow_private,
+                                             allow_networks=settings.allow_networks)
+        backend = getattr(self.client, "backend", None)
+        if not isinstance(backend, GuardedBackend):
+            return  # a client of a test's own: its transport decides where requests go
+        if settings.allow_start_address and not policy.allow_private:
+            parts = urlsplit(start)
+            host = parts.hostname or ""
+            try:
+                async with asyncio.timeout(settings.connect_timeout):
+                    addresses = await backend.resolver.resolve(host, parts.port or DEFAULT_PORTS[parts.scheme])
+            except (UnresolvableHost, TimeoutError, OSError):
+                addresses = []  # the home page's own fetch says what is wrong with the host
+            own = [address for address in addresses if not policy.permits(address)]
+            if own:
+                log.info("start URL %s is on non-public %s: allowed for this scan", start, ", ".join(own))
+                policy = policy.allowing(own)
+        backend.policy = policy
 
     def _snapshot(self, start: str, status: str, failure: CrawlIssue | None, started: float) -> SiteSnapshot:
         if failure is not None and not any(issue is failure for issue in self.issues):
@@ -297,10 +351,15 @@ class _Crawl:
         chain: list[RedirectHop] = []
         current = item.url
         visited = {current}
+        moved_to: str | None = None  # the home page's redirect target off the scope, added once it answers
         while True:
             if not await self.robots.allowed(current):
                 where = "" if current == item.url else f" (redirected from {item.url})"
                 down = self.robots.unreachable(current)
+                if down is not None and down.error == "blocked_address":
+                    # robots.txt is the first request to a host: its block is the page's (never contacted).
+                    raise self._fail(item, "blocked_address", down.message.removesuffix(UNREACHABLE_NOTE) + where,
+                                     redirects=chain, url=current if is_home else item.url)
                 if down is not None and down.error and is_home:
                     # The site did not answer at all: say that, not "robots.txt refused".
                     raise self._fail(item, down.error, f"robots.txt could not be read ({down.message})",
@@ -314,13 +373,15 @@ class _Crawl:
                 response = await self._get(current, self.settings.max_bytes)
             except FetchError as exc:
                 raise self._fail(item, exc.reason, exc.message, redirects=chain) from None
+            if moved_to is not None:
+                self.scope.add(moved_to)
+                moved_to = None
             location = response.headers.get("location")
             if response.status not in REDIRECT_STATUSES or not location:
                 break
             target = resolve_link(current, location)
             if target is None:
-                raise self._fail(item, "invalid_redirect",
-                                 f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
+                raise self._fail(item, *_unusable_location(response.status, location),
                                  status=response.status, redirects=chain)
             chain.append(RedirectHop(current, response.status, target))
             if target in visited:
@@ -332,9 +393,11 @@ class _Crawl:
                                  status=response.status, redirects=chain)
             if target not in self.scope:
                 if is_home:
-                    # The brand's address moved (brand.com -> brand.co.uk): the new site is the brand.
-                    log.info("home page redirects to %s; adding it to the brand's scope", target)
-                    self.scope.add(target)
+                    # The brand's address moved (brand.com -> brand.co.uk): the new site is the brand, once it
+                    # answers. Not before: a redirect to an address the policy blocks (or that never answers)
+                    # must not move the scope, so the scan fails instead of auditing whatever is there.
+                    log.info("home page redirects to %s; adding it to the brand's scope if it answers", target)
+                    moved_to = target
                 else:
                     raise self._fail(item, "redirect_out_of_scope", f"redirects outside the brand's sites to {target}",
                                      status=response.status, redirects=chain)
@@ -580,7 +643,7 @@ class _Crawl:
             if self.home is not None and leaves_loopback(self.home, current):
                 return fail("outside_loopback", f"the audited site is served on loopback: {current} is not contacted")
             if not await self.robots.allowed(current):
-                return fail("robots_disallowed", f"robots.txt disallows feed {current}")
+                return fail(*self._refusal(current, f"robots.txt disallows feed {current}"))
             try:
                 response = await self._get(current, self.settings.max_bytes)
             except FetchError as exc:
@@ -590,8 +653,7 @@ class _Crawl:
                 break
             target = resolve_link(current, location)
             if target is None:
-                return fail("invalid_redirect", f"HTTP {response.status} to an unusable Location: {location[:200]!r}",
-                            response.status)
+                return fail(*_unusable_location(response.status, location), response.status)
             if target in visited:
                 return fail("redirect_loop", f"feed redirect loop at {target}", response.status)
             if len(visited) > self.settings.max_redirects:
@@ -614,6 +676,15 @@ class _Crawl:
         self.feeds.append(feed)
         return None
 
+    def _refusal(self, url: str, disallowed: str) -> tuple[str, str]:
+        """(reason, message) for a URL robots.txt refused: ``blocked_address`` when its robots.txt could not
+        be asked because the host's address is blocked (the URL's own request would be), else
+        ``robots_disallowed`` with ``disallowed`` as the message."""
+        down = self.robots.unreachable(url)
+        if down is not None and down.error == "blocked_address":
+            return "blocked_address", down.message.removesuffix(UNREACHABLE_NOTE)
+        return "robots_disallowed", disallowed
+
     def _feed_issue(self, url: str, lead: _FeedLead, reason: str, message: str, status: int | None = None) -> None:
         self._issue(CrawlIssue(url, reason, message, status, found_on=lead.found_on,
                                chosen_because=feed_issue_tag(lead.via)))
@@ -629,6 +700,9 @@ class _Crawl:
         """The brand's own stylesheets, bounded: media queries show whether a layout adapts without a browser."""
         for url, found_on in list(self.stylesheet_candidates.items())[: self.settings.max_stylesheets]:
             if not await self.robots.allowed(url):
+                reason, message = self._refusal(url, "")
+                if reason == "blocked_address":  # a refusal of robots.txt is the site's wish; a block is ours
+                    self._issue(CrawlIssue(url, reason, message, found_on=found_on, chosen_because="stylesheet"))
                 continue
             try:
                 response = await self._get(url, self.settings.max_stylesheet_bytes)
@@ -641,6 +715,16 @@ class _Crawl:
                 continue
             self.assets.append(Asset(url, "stylesheet", response.status, response.content_type, response.body,
                                      response.truncated, found_on))
+
+
+def _unusable_location(status: int, location: str) -> tuple[str, str]:
+    """(reason, message) for a redirect whose Location cannot be followed: another scheme than http(s)
+    (``javascript:``, ``file:``, ``ftp:``, ``data:``), or a malformed URL. Recorded, never followed."""
+    shown = location[:200]
+    scheme = other_scheme(location)
+    if scheme is not None:
+        return "unsupported_scheme", f"HTTP {status} to a {scheme}: URL, not followed: {shown!r}"
+    return "invalid_redirect", f"HTTP {status} to an unusable Location: {shown!r}"
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -4,6 +4,11 @@ The crawler never touches httpx directly, so tests can put any client
 behind it and another client can be tried without touching crawl logic.
 Redirects are not followed here: the crawler follows them itself to record
 each hop, check robots.txt and scope on each, and detect loops.
+
+Every connection goes through :class:`GuardedBackend`: the host is resolved
+once, the addresses are checked against the scan's :class:`AddressPolicy`
+(``crawler/addresses.py``) and the connection is made to a checked address,
+never to the name, so a DNS answer cannot change between check and connect.
 """
 
 from __future__ import annotations
@@ -13,11 +18,18 @@ import errno
 import functools
 import ssl
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 import certifi
+import httpcore
 import httpx
+
+from .addresses import DEFAULT_RESOLVER, AddressPolicy, BlockedAddress, Resolver, UnresolvableHost, resolve_permitted
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_LOCATION = "connectedness.location"  # where a redirect's Location waits while httpx looks (see _set_aside_location)
 
 
 @dataclass(slots=True)
@@ -59,6 +71,87 @@ class HttpClient(Protocol):
         ...
 
 
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that connects only to addresses the policy permits.
+
+    ``connect_tcp`` resolves the host through ``resolver`` (bounded by the connect timeout), drops the
+    addresses the policy refuses and connects to the first permitted one that answers, by IP: TLS still
+    verifies the certificate for, and sends SNI with, the URL's host name (httpcore passes it to
+    ``start_tls`` itself). No permitted address raises :class:`BlockedAddress` before any packet is sent.
+    ``inner`` makes the real connections (tests give one that refuses anything but loopback).
+    """
+
+    def __init__(self, policy: AddressPolicy, resolver: Resolver | None = None,
+                 inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self.policy = policy
+        self.resolver = resolver or DEFAULT_RESOLVER
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface: it passes the connect timeout
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await resolve_permitted(host, port, self.policy, self.resolver)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"no address for {host} within {timeout:g} s") from None
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                                     socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc  # the next address of the host may answer
+        assert failure is not None  # noqa: S101 - resolve_permitted never returns an empty list
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface: it passes the connect timeout
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress(path, path)  # a scan never talks to a local socket
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport with its connection pool on a :class:`GuardedBackend`.
+
+    httpx does not take a network backend, so the pool it builds is replaced by one built the same way
+    with the backend (httpcore's documented ``network_backend`` argument).
+    """
+
+    def __init__(self, *, verify: ssl.SSLContext, limits: httpx.Limits, backend: GuardedBackend) -> None:
+        super().__init__(verify=verify, limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=verify,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
+async def _set_aside_location(response: httpx.Response) -> None:
+    """Move a redirect's Location out of httpx's sight, to be put back in :meth:`HttpxClient.get`.
+
+    httpx builds the next request of a redirect even when it does not follow it, and raises on a Location it
+    cannot parse (``javascript:...``, a host like ``256.256.256.256``): the answer would be lost with no
+    response. The crawler reads and judges Location itself (scheme, scope, loops), so httpx never sees it.
+    """
+    if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
+
+
 class HttpxClient:
     """:class:`HttpClient` on httpx, with one single-connection ``AsyncClient`` per request slot of a host.
 
@@ -77,22 +170,32 @@ class HttpxClient:
         read_timeout: float,
         transport: httpx.AsyncBaseTransport | None = None,
         max_encodings: int = 2,
+        policy: AddressPolicy | None = None,
+        resolver: Resolver | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
+        """``policy`` says which addresses may be connected to (default: public ones only), ``resolver``
+        turns host names into addresses (default: the system's) and ``network_backend`` makes the checked
+        connections (default: httpcore's). ``transport`` replaces the network altogether (tests)."""
         # Stacked Content-Encoding layers decoded (CrawlSettings.max_content_encodings); more are refused.
         self.max_encodings = max_encodings
         # One TLS context for every lane: building one loads the CA bundle (tens of ms each).
         tls = ssl.create_default_context(cafile=certifi.where())
-        self._new_client = functools.partial(
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        self.backend = GuardedBackend(policy or AddressPolicy(), resolver, network_backend)
+        self._transport = transport
+        self._make_transport = functools.partial(_GuardedTransport, verify=tls, limits=limits, backend=self.backend)
+        self._new_client_with = functools.partial(
             httpx.AsyncClient,
             verify=tls,
             follow_redirects=False,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout, pool=None),
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            limits=limits,
             headers={
                 "user-agent": user_agent,
                 "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             },
-            transport=transport,
+            event_hooks={"response": [_set_aside_location]},
             trust_env=False,  # a proxy from the environment would send audit traffic elsewhere
         )
         self._idle: dict[str, list[httpx.AsyncClient]] = {}
@@ -102,7 +205,7 @@ class HttpxClient:
         idle = self._idle.setdefault(host, [])
         if idle:
             return idle.pop()
-        client = self._new_client()
+        client = self._new_client_with(transport=self._transport or self._make_transport())
         self._all.append(client)
         return client
 
@@ -116,11 +219,18 @@ class HttpxClient:
                     body, truncated = await _read_bounded(response, max_bytes, self.max_encodings)
         except TimeoutError:
             raise FetchError("deadline", f"no complete response within {deadline:g} s") from None
+        except (BlockedAddress, UnresolvableHost) as exc:
+            raise FetchError(exc.reason, exc.message) from None
+        except httpx.InvalidURL as exc:  # not an HTTPError: a URL httpx will not send (the crawler's are checked)
+            raise FetchError("invalid_url", f"unusable URL: {exc}") from None
         except httpx.HTTPError as exc:
             raise _classify(exc) from None
         finally:
             self._idle[host].append(client)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in response.headers.raw}
+        location = response.extensions.get(_LOCATION)
+        if location is not None:
+            headers["location"] = location
         return Response(url, response.status_code, headers, body, truncated, time.perf_counter() - started)
 
     async def aclose(self) -> None:

@@ -9,17 +9,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from protego import Protego
 
 from .http import FetchError, HttpClient, Response
 from .snapshot import RobotsFacts
-from .urls import origin, resolve_link
+from .urls import DEFAULT_PORTS, origin, resolve_link
 
 log = logging.getLogger(__name__)
 
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks parsers to read at least 500 KiB
 MAX_ROBOTS_REDIRECTS = 5  # RFC 9309: follow at least five consecutive redirects
+UNREACHABLE_NOTE = "; all paths disallowed (RFC 9309)"
+"""Ends the message of a robots.txt that could not be fetched, after the fetch's own message."""
 
 
 class RobotsPolicy:
@@ -85,12 +88,19 @@ class RobotsPolicy:
                 else:
                     response = await self._client.get(target, max_bytes=MAX_ROBOTS_BYTES, deadline=self._deadline)
             except FetchError as exc:
-                return False, RobotsFacts(url, "unreachable", message=f"{exc.message}; all paths disallowed (RFC 9309)",
+                return False, RobotsFacts(url, "unreachable", message=f"{exc.message}{UNREACHABLE_NOTE}",
                                           error=exc.reason)
             if response.status in (301, 302, 303, 307, 308) and "location" in response.headers:
                 nxt = resolve_link(target, response.headers["location"])
                 if nxt is None:
                     break
+                if not same_site(url, nxt):
+                    # Another site's robots.txt says nothing about this one, and following a redirect
+                    # anywhere would let a site make the crawler read (and store) any address. Not followed:
+                    # robots.txt is then unavailable, which RFC 9309 (2.3.1.3) treats like a 4xx.
+                    return True, RobotsFacts(url, "missing", response.status,
+                                             message=f"HTTP {response.status}: robots.txt redirects off the site "
+                                             f"to {nxt[:200]}, not followed; all paths allowed (RFC 9309)")
                 target = nxt
                 continue
             break
@@ -110,3 +120,25 @@ class RobotsPolicy:
                                      message=f"HTTP {status}: no robots.txt, all paths allowed (RFC 9309)")
         return False, RobotsFacts(url, "unreachable", status, message=f"HTTP {status}: all paths disallowed (RFC 9309)",
                                   error=f"http_{status}")
+
+
+def same_site(robots_url: str, target: str) -> bool:
+    """Whether a robots.txt redirect stays on the site: the same host, or only the scheme or a ``www.``
+    changes (``http://brand.com/robots.txt`` -> ``https://www.brand.com/robots.txt``), on the same port
+    or the schemes' default ports."""
+    first, second = urlsplit(robots_url), urlsplit(target)
+    try:
+        ports = (first.port or DEFAULT_PORTS.get(first.scheme), second.port or DEFAULT_PORTS.get(second.scheme))
+    except ValueError:
+        return False
+
+    def bare(host: str | None) -> str:
+        host = (host or "").rstrip(".")
+        return host[4:] if host.startswith("www.") else host
+
+    if bare(first.hostname) != bare(second.hostname) or not first.hostname:
+        return False
+    if ports[0] == ports[1]:
+        return True
+    # An http -> https move changes the port from one default to the other.
+    return first.scheme != second.scheme and first.port is None and second.port is None

@@ -113,11 +113,21 @@ class CrawlSettings:
     accept_content_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
     """Content types kept as pages; other responses are recorded as not_html and not parsed."""
 
+    allow_private: bool = False
+    """Connect to non-public addresses too (loopback, private, link-local, metadata...); off, they are blocked."""
+
+    allow_networks: tuple[str, ...] = ()
+    """Non-public address ranges (CIDR) a scan may connect to anyway, e.g. 10.20.0.0/16 for an intranet."""
+
+    allow_start_address: bool = True
+    """Permit the start URL's own addresses when non-public (the user typed it); off for batches and the queue."""
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able copy, as stored with each scan."""
         data = asdict(self)
         data["brand_hosts"] = list(self.brand_hosts)
         data["accept_content_types"] = list(self.accept_content_types)
+        data["allow_networks"] = list(self.allow_networks)
         return data
 
     @classmethod

@@ -25,6 +25,11 @@ TRACKING_PARAMS = frozenset(
 """Query parameters that identify a visit, not a page (``utm_*`` is matched by prefix)."""
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+"""The only schemes ever fetched: a link, Location or feed address with any other is never followed."""
+
+MAX_URL_LENGTH = 65536
+"""Longest URL followed: httpx refuses longer ones, and no real page has one (browsers cut at 2 MB, servers
+at 8 KB or so); a longer link is dropped as unusable."""
 
 # The bundled public-suffix snapshot only: an empty URL list means tldextract
 # never goes to the network, and cache_dir=None means it writes nothing.
@@ -72,13 +77,19 @@ def _looks_like_host_port(text: str) -> bool:
     return bool(host) and rest.isdigit()
 
 
+@lru_cache(maxsize=16384)
 def _valid_host(host: str) -> bool:
     try:
-        ipaddress.ip_address(host)
+        ipaddress.ip_address(host.strip("[]"))
         return True
     except ValueError:
         pass
     if len(host) > 253 or host.startswith(".") or ".." in host:
+        return False
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    if last.isdigit() or last.lower().startswith("0x"):
+        # A numeric last label makes the host an IPv4 address to URL parsers and resolvers (WHATWG):
+        # one that is not a valid dotted quad (256.256.256.256, 127.1) is no host name either.
         return False
     try:
         ascii_host = host.encode("idna").decode("ascii")
@@ -136,8 +147,14 @@ def resolve_link(base: str, href: str) -> str | None:
     holds is).
     """
     href = href.strip()
-    if not href or href[0] == "#":
+    if not href or href[0] == "#" or len(href) > MAX_URL_LENGTH:
         return None
+    if not href.isprintable():
+        # Browsers drop tabs and newlines inside a URL (WHATWG); any other control character makes the
+        # URL unusable: no client sends one, so the link cannot be followed.
+        href = href.replace("\t", "").replace("\n", "").replace("\r", "")
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in href):
+            return None
     # Results are cached on the part of the base the href actually depends
     # on, so the same nav link on a thousand pages is resolved once.
     if href[0] == "/" and not href.startswith("//"):
@@ -215,12 +232,25 @@ def _resolve(base: str, href: str) -> str | None:
     try:
         absolute = urljoin(base, href)
         parts = urlsplit(absolute)
-        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname or not _valid_host(parts.hostname):
             return None
         _ = parts.port  # raises on a malformed port
     except ValueError:
         return None
-    return canonicalize(absolute)
+    canonical = canonicalize(absolute)
+    return canonical if len(canonical) <= MAX_URL_LENGTH else None  # percent-encoding may have lengthened it
+
+
+def other_scheme(href: str) -> str | None:
+    """The scheme of a link or Location that names one other than http(s) (``javascript``, ``file``,
+    ``data``, ``ftp``...), lower-cased; None for http(s) and for relative references."""
+    scheme, colon, _ = href.strip()[:40].partition(":")
+    if not colon or not scheme or not scheme[0].isalpha():
+        return None
+    if not all(ch.isalnum() or ch in "+-." for ch in scheme):
+        return None  # "a/b:c" is a relative path, not a scheme (RFC 3986 section 3.1)
+    scheme = scheme.lower()
+    return None if scheme in DEFAULT_PORTS else scheme
 
 
 def netloc_of(url: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from connectedness.crawler import run
+from connectedness.crawler.addresses import AddressPolicy
 from connectedness.crawler.http import FetchError, HttpxClient
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 
@@ -60,7 +61,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]
 
 def get(url: str, *, max_bytes: int = 1 << 20, deadline: float = 10.0, read_timeout: float = 5.0):
     async def go():
-        client = HttpxClient(user_agent="t", connect_timeout=2.0, read_timeout=read_timeout)
+        # The fixture server is on loopback, which the default policy refuses (see test_ssrf.py).
+        client = HttpxClient(user_agent="t", connect_timeout=2.0, read_timeout=read_timeout,
+                             policy=AddressPolicy(allow_private=True))
         try:
             return await client.get(url, max_bytes=max_bytes, deadline=deadline)
         finally:
