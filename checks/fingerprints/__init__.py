@@ -18,56 +18,106 @@ scripts (weaker evidence, noted as such). ``cats`` are category ids from
 ``categories.json``, which maps each id to the kind our checks ask about
 (``platform``, ``chat``, ``email``, ``reviews``, ``booking``, ``video``,
 ``podcast``, ``comments``, ``community``...).
+
+A user's files are validated when they load, before any crawl (each field's type, each pattern compiles):
+a :class:`FingerprintError` names the file, technology and field. Their patterns run on the ``regex``
+engine with a time limit per search (:data:`USER_REGEX_TIMEOUT`): a pattern that backtracks without end
+(``(a+)+$``) is stopped, logged once, and skipped from then on, so no user pattern can hang a scan. Our
+bundled patterns are written for the stdlib engine and tested.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 # The stdlib's own regex parser, to find the literal text a pattern requires. typeshed has no stubs for
 # the private module, and its public alias sre_parse is deprecated.
 import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+
+import regex as user_re  # type: ignore[import-untyped]  # no stubs; used through Pattern only
 
 from connectedness.checks.base import Evidence
 from connectedness.checks.site import PageView, SiteView
 
 DATA_DIR = Path(__file__).resolve().parent
 _TAGS = re.compile(r"\\;(version|confidence):?([^\\;]*)")
+log = logging.getLogger(__name__)
+
+USER_REGEX_TIMEOUT = 0.25
+"""Seconds one search of one user pattern may take on one text; past it the pattern is skipped for the rest
+of the process (see :attr:`Pattern.timed_out`)."""
+
+
+class FingerprintError(ValueError):
+    """A user's fingerprint file that does not validate: the message names the file, technology and field."""
 
 
 @dataclass(slots=True)
 class Pattern:
-    regex: re.Pattern[str] | None
+    regex: Any  # re.Pattern[str] for ours; a regex.Pattern (time-limited searches) for a user's
     confidence: int = 100
     needles: Needles = ()
+    user: bool = False  # from a user's file: searched with a timeout
+    timed_out: bool = False  # a search ran past USER_REGEX_TIMEOUT: never tried again
 
-    def search(self, text: str) -> re.Match[str] | None:
-        if self.regex is None:
+    def search(self, text: str) -> Any:
+        """The first match in ``text``, or None (also when a user pattern ran out of time)."""
+        if self.regex is None or self.timed_out:
             return None
-        return self.regex.search(text)
+        if not self.user:
+            return self.regex.search(text)
+        try:
+            return self.regex.search(text, timeout=USER_REGEX_TIMEOUT)
+        except TimeoutError:
+            self.timed_out = True
+            log.warning("fingerprint pattern %r took over %s s on one text: skipped from now on",
+                        self.regex.pattern[:100], USER_REGEX_TIMEOUT)
+            return None
 
     def may_match(self, words: frozenset[str]) -> bool:
         """False when the page lacks the words every match needs (see :func:`page_words`)."""
         return self.regex is not None and may_be_on(self.needles, words)
 
 
-def _pattern(raw: str) -> Pattern:
+def _pattern(raw: str, user: bool = False) -> Pattern:
+    """A pattern with its Wappalyzer tags read. A user's (``user``) is compiled by the ``regex`` engine and
+    must compile (:class:`FingerprintError`); one of ours that the stdlib cannot read is skipped."""
     confidence = 100
     text = raw
     for key, value in _TAGS.findall(raw):
         if key == "confidence" and value.isdigit():
             confidence = int(value)
     text = raw.split("\\;", 1)[0]
+    if user:
+        try:
+            compiled = user_re.compile(text, user_re.IGNORECASE)
+        except (user_re.error, RecursionError, OverflowError) as exc:
+            raise FingerprintError(f"pattern {text[:100]!r} does not compile: {exc}") from None
+        return Pattern(compiled, confidence, _regex_needles(text), user=True)
     try:
         regex = re.compile(text, re.IGNORECASE)
     except re.error:
         # JavaScript-only regex syntax: the pattern is skipped, the technology still loads.
         return Pattern(None, confidence)
     return Pattern(regex, confidence, _regex_needles(text))
+
+
+_user_patterns: dict[str, Pattern] = {}
+
+
+def _dom_pattern(raw: str, user: bool) -> Pattern:
+    """A ``dom`` spec's attribute or text pattern, compiled once (a user's timed out stays timed out)."""
+    if not user:
+        return _pattern(raw)
+    if raw not in _user_patterns:
+        _user_patterns[raw] = _pattern(raw, user=True)
+    return _user_patterns[raw]
 
 
 Needles = tuple[tuple[str, ...], ...]
@@ -186,17 +236,17 @@ def may_be_on(needles: Needles, words: frozenset[str]) -> bool:
     return not needles or any(all(w in words for w in alternative) for alternative in needles)
 
 
-def _patterns(value: Any) -> list[Pattern]:
+def _patterns(value: Any, user: bool = False) -> list[Pattern]:
     if value is None:
         return []
     values = value if isinstance(value, list) else [value]
-    return [_pattern(str(v)) for v in values]
+    return [_pattern(str(v), user) for v in values]
 
 
-def _keyed(value: Any) -> dict[str, list[Pattern]]:
+def _keyed(value: Any, user: bool = False) -> dict[str, list[Pattern]]:
     if not isinstance(value, dict):
         return {}
-    return {str(k).lower(): _patterns(v) for k, v in value.items()}
+    return {str(k).lower(): _patterns(v, user) for k, v in value.items()}
 
 
 @dataclass(slots=True)
@@ -216,6 +266,7 @@ class Technology:
     dom: list[tuple[str, dict[str, Any]]]
     implies: list[str]
     source: str
+    user: bool = False  # from a user's file (--fingerprints): patterns time-limited
     dom_needles: list[Needles] = field(default_factory=list)  # per ``dom`` selector, in its order
     js_patterns: list[tuple[re.Pattern[str], Needles]] = field(default_factory=list)  # per ``js`` name
 
@@ -273,8 +324,10 @@ class Fingerprints:
         kinds = _category_kinds()
         technologies: list[Technology] = []
         files = sorted(p for p in DATA_DIR.glob("*.json") if p.name != "categories.json")
-        for path in [*files, *_expand(extra)]:
+        for path in files:
             technologies.extend(_read(path, kinds))
+        for path in _expand(extra):
+            technologies.extend(_read(path, kinds, user=True))
         return cls(technologies)
 
     def of_kind(self, kind: str) -> list[str]:
@@ -346,32 +399,108 @@ def _category_kinds() -> dict[int, str]:
     return {int(k): v.get("kind", "other") for k, v in data.items()}
 
 
-def _read(path: Path, kinds: dict[int, str]) -> list[Technology]:
+def _read(path: Path, kinds: dict[int, str], *, user: bool = False) -> list[Technology]:
+    """The technologies of one file. A user's file (``user``) is validated strictly: every field of the
+    expected type and every pattern compiling, else :class:`FingerprintError` naming file, technology and
+    field. Ours are read leniently (a pattern in JavaScript-only syntax is skipped)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ValueError(f"fingerprint file {path}: {exc}") from None
+        raise FingerprintError(f"fingerprint file {path}: {exc}") from None
     if isinstance(data, dict) and "technologies" in data and isinstance(data["technologies"], dict):
         data = data["technologies"]  # the layout of Wappalyzer's own technologies files
     if not isinstance(data, dict):
-        raise ValueError(f"fingerprint file {path}: expected an object of technologies")
+        raise FingerprintError(f"fingerprint file {path}: expected an object of technologies")
     technologies = []
     for name, spec in data.items():
         if not isinstance(spec, dict):
+            if user:
+                raise FingerprintError(f"fingerprint file {path}: {name}: expected an object, "
+                                       f"got {type(spec).__name__}")
             continue
-        cats = [int(c) for c in spec.get("cats", []) if str(c).isdigit()]
-        js = spec.get("js") or {}
+        field_name = ""
+        try:
+            if user:
+                _validate(spec)
+            cats = [int(c) for c in spec.get("cats", []) if str(c).isdigit()]
+            js = spec.get("js") or {}
+            fields: dict[str, Any] = {}
+            for field_name, key in (("url", "url"), ("html", "html"), ("scriptSrc", "script_src"),
+                                    ("scripts", "scripts")):
+                fields[key] = _patterns(spec.get(field_name), user)
+            for field_name in ("meta", "headers", "cookies"):
+                fields[field_name] = _keyed(spec.get(field_name), user)
+            field_name = "dom"
+            dom = _dom(spec.get("dom"))
+            for _selector, dom_spec in dom if user else ():
+                for attr, pattern in (dom_spec.get("attributes") or {}).items():
+                    field_name = f"dom.attributes.{attr}"
+                    if pattern:
+                        _dom_pattern(str(pattern), True)
+                if dom_spec.get("text"):
+                    field_name = "dom.text"
+                    _dom_pattern(str(dom_spec["text"]), True)
+        except FingerprintError as exc:
+            where = f"{name}.{field_name}: " if field_name else f"{name}."  # _validate's message starts with the field
+            raise FingerprintError(f"fingerprint file {path}: {where}{exc}") from None
         technologies.append(Technology(
             name=name, cats=cats, kinds={kinds.get(c, "other") for c in cats} or {"other"},
-            website=spec.get("website", ""), url=_patterns(spec.get("url")), html=_patterns(spec.get("html")),
-            script_src=_patterns(spec.get("scriptSrc")), scripts=_patterns(spec.get("scripts")),
-            meta=_keyed(spec.get("meta")), headers=_keyed(spec.get("headers")), cookies=_keyed(spec.get("cookies")),
-            js=list(js.keys()) if isinstance(js, dict) else [], dom=_dom(spec.get("dom")),
+            website=spec.get("website", ""), js=list(js.keys()) if isinstance(js, dict) else [], dom=dom,
             implies=[str(i) for i in (spec.get("implies") or [])] if isinstance(spec.get("implies"), list)
             else [str(spec["implies"])] if spec.get("implies") else [],
-            source=path.name,
+            source=path.name, user=user, **fields,
         ))
     return technologies
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _keyed_texts(value: Any) -> bool:
+    return isinstance(value, dict) and all(_texts(v) for v in value.values())
+
+
+def _category_ids(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        (isinstance(c, int) and not isinstance(c, bool)) or (isinstance(c, str) and c.isdigit()) for c in value)
+
+
+def _dom_field(value: Any) -> bool:
+    return _texts(value) or (isinstance(value, dict) and all(isinstance(x, dict | str) for x in value.values()))
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+_TEXTS = "a pattern (text) or a list of patterns"
+_KEYED = "an object of name: pattern"
+_FIELDS: dict[str, tuple[str, Callable[[Any], bool]]] = {  # field: (what it must be, the test of a value)
+    "cats": ("a list of category ids", _category_ids), "website": ("text", _text),
+    "url": (_TEXTS, _texts), "html": (_TEXTS, _texts), "scriptSrc": (_TEXTS, _texts), "scripts": (_TEXTS, _texts),
+    "meta": (_KEYED, _keyed_texts), "headers": (_KEYED, _keyed_texts), "cookies": (_KEYED, _keyed_texts),
+    "js": (_KEYED, _keyed_texts),
+    "dom": ("a selector, a list of selectors or an object of selector: spec", _dom_field),
+    "implies": ("a technology name or a list of them", _texts),
+}
+
+
+def _validate(spec: dict[str, Any]) -> None:
+    """Each known field of a user's technology of the type the matcher reads (unknown fields are ignored,
+    as Wappalyzer's ``description``, ``icon``, ``pricing``...)."""
+    for name, (expected, ok) in _FIELDS.items():
+        if name in spec and spec[name] is not None and not ok(spec[name]):
+            raise FingerprintError(f"{name}: expected {expected}, got {json.dumps(spec[name])[:80]}")
+    dom = spec.get("dom")
+    if isinstance(dom, dict):
+        for selector, dom_spec in dom.items():
+            if isinstance(dom_spec, dict) and "attributes" in dom_spec and not (
+                    isinstance(dom_spec["attributes"], dict)
+                    and all(isinstance(v, str) for v in dom_spec["attributes"].values())):
+                raise FingerprintError(f"dom.{selector}.attributes: expected an object of name: pattern")
+            if isinstance(dom_spec, dict) and "text" in dom_spec and not isinstance(dom_spec["text"], str):
+                raise FingerprintError(f"dom.{selector}.text: expected a pattern (text)")
 
 
 def _snippet(text: str, match: re.Match[str]) -> str:
@@ -467,7 +596,7 @@ def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str,
             nodes = view.tree.css(selector)
         except Exception:  # noqa: BLE001, S112 - a selector lexbor cannot read is skipped, as Wappalyzer does
             continue
-        if nodes and _dom_ok(nodes, spec):
+        if nodes and _dom_ok(nodes, spec, tech.user):
             hits.append(("dom", Evidence(url, selector=selector, snippet=(nodes[0].html or "")[:160],
                                   note=f"{tech.name}: element"), 100))
             break
@@ -478,7 +607,7 @@ def _match(tech: Technology, view: PageView, page: _Haystack) -> list[tuple[str,
     return hits
 
 
-def _dom_ok(nodes: list[Any], spec: dict[str, Any]) -> bool:
+def _dom_ok(nodes: list[Any], spec: dict[str, Any], user: bool = False) -> bool:
     attributes = spec.get("attributes")
     text = spec.get("text")
     for node in nodes:
@@ -486,10 +615,10 @@ def _dom_ok(nodes: list[Any], spec: dict[str, Any]) -> bool:
         if isinstance(attributes, dict):
             for attr, pattern in attributes.items():
                 value = node.attributes.get(attr)
-                if value is None or (pattern and _pattern(str(pattern)).search(value) is None):
+                if value is None or (pattern and _dom_pattern(str(pattern), user).search(value) is None):
                     ok = False
         if ok and text:
-            ok = _pattern(str(text)).search(node.text(deep=True) or "") is not None
+            ok = _dom_pattern(str(text), user).search(node.text(deep=True) or "") is not None
         if ok:
             return True
     return False
