@@ -93,18 +93,45 @@ def load_profile(name_or_path: str | Path = "default") -> Profile:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ProfileError(f"cannot read profile {path}: {exc}") from None
-    categories = {str(k): float(v) for k, v in data.get("categories", {}).items()}
+    where = f"profile {path.name}"
+    categories = _weights(data, "categories", where, {})
     unknown = set(categories) - set(CATEGORIES)
     if unknown:
-        raise ProfileError(f"profile {path.name}: unknown categories {sorted(unknown)}")
+        raise ProfileError(f"{where}: unknown categories {sorted(unknown)}")
     for category in CATEGORIES:
         categories.setdefault(category, 1.0)
-    checks = {str(k): float(v) for k, v in data.get("checks", {}).items()}
-    grades = {str(k): float(v) for k, v in data.get("grades", DEFAULT_GRADES).items()}
-    if any(w < 0 for w in [*categories.values(), *checks.values()]):
-        raise ProfileError(f"profile {path.name}: weights cannot be negative")
+    checks = _weights(data, "checks", where, {})
+    grades = _weights(data, "grades", where, DEFAULT_GRADES, floors=True)
+    if not grades:
+        raise ProfileError(f"{where}: grades: no grade bands (leave [grades] out for the default A-F)")
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ProfileError(f"{where}: {key}: expected text, got {type(data[key]).__name__}")
     return Profile(str(data.get("name", path.stem)), str(data.get("description", "")), categories, checks, grades,
                    str(path))
+
+
+def _weights(data: Mapping[str, Any], table: str, where: str, default: Mapping[str, float], *,
+             floors: bool = False) -> dict[str, float]:
+    """The numbers of one table of a profile (``categories``, ``checks``, ``grades``), validated before any
+    crawl: a table of finite, non-negative numbers (grade floors at most 100). :class:`ProfileError` names
+    the field (``profile p.toml: checks.hooks_newsletter: expected a number, got 'high'``)."""
+    raw = data.get(table, default)
+    if not isinstance(raw, Mapping):
+        raise ProfileError(f"{where}: {table}: expected a table of numbers, got {type(raw).__name__}")
+    values: dict[str, float] = {}
+    for key, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError(f"{where}: {table}.{key}: expected a number, got {value!r}")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ProfileError(f"{where}: {table}.{key}: expected a finite number, got {value!r}")
+        if number < 0:
+            raise ProfileError(f"{where}: {table}.{key}: weights cannot be negative ({value!r})")
+        if floors and number > 100:
+            raise ProfileError(f"{where}: {table}.{key}: a grade floor is a score from 0 to 100, got {value!r}")
+        values[str(key)] = number
+    return values
 
 
 @dataclass
