@@ -40,6 +40,15 @@ from .urls import (
 
 log = logging.getLogger(__name__)
 
+# How a home page's connection failure is said to people, by reason (others: "could not be reached").
+_UNREACHABLE = {
+    "connection_refused": "the site refused the connection",
+    "dns_error": "the site's host name does not resolve",
+    "connect_timeout": "the site did not accept a connection in time",
+    "connection_reset": "the site reset the connection",
+    "read_timeout": "the site accepted the connection but did not answer in time",
+}
+
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 TRANSIENT_REASONS = frozenset({"connect_timeout", "read_timeout", "connection_reset", "connection_error",
@@ -361,9 +370,14 @@ class _Crawl:
                     raise self._fail(item, "blocked_address", down.message.removesuffix(UNREACHABLE_NOTE) + where,
                                      redirects=chain, url=current if is_home else item.url)
                 if down is not None and down.error and is_home:
-                    # The site did not answer at all: say that, not "robots.txt refused".
-                    raise self._fail(item, down.error, f"robots.txt could not be read ({down.message})",
-                                     status=down.status, redirects=chain, url=current)
+                    # The site did not answer at all: say that, not "robots.txt refused" (its first request
+                    # happens to be robots.txt; the site is what could not be reached).
+                    detail = down.message.removesuffix(UNREACHABLE_NOTE)
+                    said = _UNREACHABLE.get(down.error)
+                    message = (f"{said} ({urlsplit(current).netloc})" if said
+                               else f"the site could not be reached: {detail}")
+                    raise self._fail(item, down.error, message + where, status=down.status, redirects=chain,
+                                     url=current)
                 if down is not None:
                     raise self._fail(item, "robots_disallowed", f"robots.txt unreachable, so nothing may be fetched "
                                      f"(RFC 9309): {current}{where}", redirects=chain)

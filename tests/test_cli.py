@@ -56,8 +56,7 @@ def test_an_unreachable_site_fails_with_one_line_and_a_stored_reason(tmp_path: P
     db = tmp_path / "down.db"
     result = invoke("crawl", f"http://127.0.0.1:{port}/", "--db", str(db), "--retries", "0")
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("failed: connection_refused: robots.txt could not be read "
-                                     "(connection refused; all paths disallowed (RFC 9309))")
+    assert result.stderr.strip() == f"failed: connection_refused: the site refused the connection (127.0.0.1:{port})"
     with sqlite3.connect(db) as con:
         assert con.execute("select status, failure_reason from scans").fetchall() == [("failed", "connection_refused")]
         robots = json.loads(con.execute("select robots from scans").fetchone()[0])
