@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from connectedness.crawler.addresses import AddressPolicy, Resolver, UnresolvableHost
 from connectedness.crawler.browser import BrowserNotFound
-from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer, SiteRender
+from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer, RenderSettings, SiteRender
 from connectedness.crawler.snapshot import CrawlIssue, Page, SiteSnapshot, Viewport
 
 if TYPE_CHECKING:
@@ -22,6 +25,30 @@ log = logging.getLogger(__name__)
 
 
 KEY_SECTIONS = ("blog", "shop", "contact")
+
+
+async def render_policy(settings: Mapping[str, Any], start_url: str, resolver: Resolver) -> AddressPolicy:
+    """The address policy a site's renders run under: the crawl's own (``allow_private``, ``allow_networks``
+    and, with ``allow_start_address``, the start URL's addresses), so the browser reaches exactly what the
+    crawler may. ``settings`` is ``CrawlSettings.to_dict()`` (what a snapshot keeps)."""
+    policy = AddressPolicy.from_settings(allow_private=bool(settings.get("allow_private", False)),
+                                         allow_networks=tuple(settings.get("allow_networks", ()) or ()))
+    if settings.get("allow_start_address", True) and not policy.allow_private:
+        parts = urlsplit(start_url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            policy = policy.allowing(await resolver.resolve(parts.hostname or "", port))
+        except (UnresolvableHost, OSError, ValueError):
+            pass  # nothing to allow: the crawl could not reach it either
+    return policy
+
+
+def render_notes(renderer: Renderer, snapshot: SiteSnapshot) -> None:
+    """Keep what a reader of the renders must know with the scan (``stats["render"]``): whether Chromium
+    ran sandboxed, the notes (no sandbox and why, no memory ceiling), the peak memory of its processes."""
+    snapshot.stats["render"] = {"sandboxed": renderer.sandboxed, "notes": list(renderer.notes),
+                                "peak_tree_mb": round(renderer.peak_tree_bytes / 2**20, 1),
+                                "launches": renderer.generation}
 
 
 def key_pages(snapshot: SiteSnapshot, limit: int) -> list[str]:
@@ -58,8 +85,9 @@ class Browser:
 
     def __init__(self, pages: int = 3, viewports: tuple[Viewport, ...] = DEFAULT_VIEWPORTS, *,
                  app_shell_pages: int = 8, single_site: bool = False,
-                 full_page: tuple[str, ...] = ("phone",)) -> None:
+                 full_page: tuple[str, ...] = ("phone",), settings: RenderSettings | None = None) -> None:
         self.pages = pages
+        self.settings = settings or RenderSettings()
         self.full_page = full_page  # viewports that also get a capped full-page screenshot
         # One site only (``scan``): Chromium is shut down as soon as that site is rendered, while its
         # checks run, instead of after.
@@ -86,7 +114,7 @@ class Browser:
     async def open(self) -> Browser:
         self.launches += 1
         try:
-            self.renderer = await Renderer(full_page_viewports=self.full_page).__aenter__()
+            self.renderer = await Renderer(settings=self.settings, full_page_viewports=self.full_page).__aenter__()
         except BrowserNotFound as exc:
             self.unavailable = f"no browser found: {exc}"
         except Exception as exc:  # noqa: BLE001 - a browser that will not start must not stop the audit
@@ -121,8 +149,10 @@ class Browser:
             return
         urls = key_pages(snapshot, self.pages_for(snapshot, pages))
         sizes = viewports or self.viewports
+        policy = await render_policy(snapshot.settings, snapshot.start_url, self.renderer.resolver)
         try:
-            snapshot.renders = await self.renderer.render(urls, sizes)
+            snapshot.renders = await self.renderer.render(urls, sizes, policy)
+            render_notes(self.renderer, snapshot)
         except Exception as exc:  # noqa: BLE001 - the browser died: relaunch once, then give up for this site
             log.warning("browser failed (%s); relaunching", exc)
             await self.close()
@@ -132,7 +162,8 @@ class Browser:
                 snapshot.browser = self.unavailable
                 return
             try:
-                snapshot.renders = await relaunched.renderer.render(urls, sizes)
+                snapshot.renders = await relaunched.renderer.render(urls, sizes, policy)
+                render_notes(relaunched.renderer, snapshot)
             except Exception as again:  # noqa: BLE001 - twice is enough: the site is scanned without renders
                 snapshot.browser = f"browser failed twice: {type(again).__name__}: {again}"[:200]
 
@@ -147,8 +178,13 @@ class SiteRendering:
     """
 
     def __init__(self, browser: Browser, pages: int | None = None,
-                 viewports: tuple[Viewport, ...] | None = None) -> None:
+                 viewports: tuple[Viewport, ...] | None = None, *, start_url: str | None = None,
+                 settings: Mapping[str, Any] | None = None) -> None:
         self.browser = browser
+        # The crawl's settings and start URL, for the address policy of the renders begun before the crawl's
+        # snapshot exists; without them (older callers) the home page's own address is the one permitted.
+        self.start_url = start_url
+        self.crawl_settings = settings
         self.pages = browser.pages if pages is None else pages  # this site's, when a watchlist says
         self.viewports = viewports or browser.viewports
         self.home: str | None = None
@@ -169,7 +205,10 @@ class SiteRendering:
     async def _render_home(self) -> None:
         await self.browser._ready()
         if self.browser.renderer is not None:
-            self.session = self.browser.renderer.site(self.viewports)
+            renderer = self.browser.renderer
+            policy = (await render_policy(self.crawl_settings, self.start_url or self.home or "", renderer.resolver)
+                      if self.crawl_settings is not None else None)
+            self.session = renderer.site(self.viewports, policy)
             await self.session.render([self.home or ""])
 
     async def finish(self, snapshot: SiteSnapshot) -> None:
@@ -188,6 +227,8 @@ class SiteRendering:
                 if self.session is not None and urls[:1] == [self.home]:
                     await self.session.render(urls[1:])
                     snapshot.renders = self.session.renders()
+                    if self.browser.renderer is not None:
+                        render_notes(self.browser.renderer, snapshot)
                     return
         except Exception as exc:  # noqa: BLE001 - the browser died under us: render_into relaunches it
             log.warning("rendering %s failed (%s); starting again", self.home, exc)

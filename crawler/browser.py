@@ -82,11 +82,31 @@ class BrowserLocation:
         """Whether this is the light headless shell rather than the full browser."""
         return "headless" in os.path.basename(self.path) or "headless_shell" in self.path
 
-    def launch_args(self) -> list[str]:
-        args = list(LAUNCH_ARGS)
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")  # Chromium refuses to sandbox as root
-        return args
+    def launch_args(self, *, sandbox: bool | None = None) -> list[str]:
+        """The flags of every launch, with ``--no-sandbox`` only when told to go without (``sandbox=False``)
+        or, by default, when the sandbox cannot be had here (:func:`sandbox_refusal`)."""
+        if sandbox is None:
+            sandbox = sandbox_refusal() is None
+        return [*LAUNCH_ARGS, *(() if sandbox else ("--no-sandbox",))]
+
+
+NO_SANDBOX_AS_ROOT = ("Chromium runs without its sandbox: this process runs as root, and Chromium refuses to "
+                      "sandbox as root (run as another user to keep it; see the README's browser section)")
+
+
+def sandbox_refusal() -> str | None:
+    """Why Chromium's sandbox cannot be had here without trying: running as root, which Chromium refuses
+    to sandbox (it exits unless given ``--no-sandbox``). None: try the sandbox first."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        return NO_SANDBOX_AS_ROOT
+    return None
+
+
+def sandbox_failure(message: str) -> bool:
+    """Whether a failed launch failed for want of a sandbox (no user namespaces and no setuid helper, say):
+    then a launch without it is the only one that can work."""
+    text = message.lower()
+    return "sandbox" in text or "namespace" in text
 
 
 def _executable(path: str) -> bool:

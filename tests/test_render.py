@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from connectedness.crawler import run
-from connectedness.crawler.render import DESKTOP, PHONE, Renderer
+from connectedness.crawler import CrawlSettings, run
+from connectedness.crawler.addresses import AddressPolicy, UnresolvableHost, ip_literal
+from connectedness.crawler.render import DESKTOP, PHONE, Renderer, RenderSettings
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
+from connectedness.rendering import render_policy
 
 LAB = Path(__file__).resolve().parents[1] / "fixtures" / "lab"
 HANGS = "hang.html"  # rendered on its own, with a short limit
@@ -220,3 +225,125 @@ def test_viewports_by_name_and_custom() -> None:
                      (" , ", "no viewports")):
         with pytest.raises(ValueError, match=why):
             parse_viewports(bad)
+
+
+# -- egress: every request of a render goes through the crawl's address policy ---------------------------
+
+class StubResolver:
+    """Host names of the hostile lab mapped to internal addresses, as a hostile DNS answer would; never asks DNS."""
+
+    def __init__(self) -> None:
+        self.names = {"metadata.test": ["169.254.169.254"], "intranet.test": ["10.20.30.40"]}
+        self.asked: list[str] = []
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        literal = ip_literal(host)
+        if literal is not None:
+            return [str(literal)]
+        if host in self.names:
+            return self.names[host]
+        raise UnresolvableHost(host, "not in the stub")
+
+
+class LoopbackGuard:
+    """The egress proxy's connect step, loopback only: an internal address is refused (and noted), or, when
+    ``stand_in`` is given, answered by that loopback port instead (to show what the page would have shown)."""
+
+    def __init__(self, stand_in: int | None = None) -> None:
+        self.stand_in = stand_in
+        self.addresses: list[str] = []
+
+    async def __call__(self, address: str, port: int):
+        self.addresses.append(address)
+        if ipaddress.ip_address(address).is_loopback:
+            return await asyncio.open_connection(address, port)
+        if self.stand_in is None:
+            raise ConnectionRefusedError(f"the test guard refuses {address}: no real connection off loopback")
+        return await asyncio.open_connection("127.0.0.1", self.stand_in)
+
+
+RED_SHARE_JS = """async (b64) => {
+  const blob = await (await fetch('data:image/jpeg;base64,' + b64)).blob();
+  const image = await createImageBitmap(blob);
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const g = canvas.getContext('2d');
+  g.drawImage(image, 0, 0);
+  const d = g.getImageData(0, 0, image.width, image.height).data;
+  let red = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] < 90 && d[i + 2] < 90) red++;
+  return red / (d.length / 4);
+}"""
+
+
+def _render_ssrf_page(lab: FixtureServer, *, allow_internal: bool):
+    """ssrf.html at the desktop size, with the stub resolver, and what share of its screenshot is the
+    internal content's bright red (decoded by Chromium itself: no image library needed)."""
+    port = int(lab.origin("hostile-browser").rsplit(":", 1)[1])
+    guard = LoopbackGuard(stand_in=port if allow_internal else None)
+    resolver = StubResolver()
+
+    async def go():
+        settings = RenderSettings(offline_for_loopback=False)  # so the egress proxy, not the loopback rule, decides
+        async with Renderer(settings=settings, resolver=resolver, connect=guard) as renderer:
+            internal = AddressPolicy.from_settings(allow_networks=("10.0.0.0/8", "169.254.0.0/16"))
+            policy = internal.allowing(["127.0.0.1"]) if allow_internal else None  # None: public and the page's own
+            [render] = await renderer.render([lab.url("hostile-browser", "/ssrf.html")], (DESKTOP,), policy)
+            page = await renderer._browser.new_page()
+            red = await page.evaluate(RED_SHARE_JS, base64.b64encode(render.screenshot).decode())
+            await page.close()
+            return render, red
+
+    render, red = run(go())
+    return render, red, guard, resolver
+
+
+def test_a_loopback_page_cannot_make_chromium_load_internal_addresses(lab: FixtureServer) -> None:
+    render, red, guard, resolver = _render_ssrf_page(lab, allow_internal=False)
+    assert render.error is None, render.error
+    assert set(guard.addresses) == {"127.0.0.1"}, "only the page's own address was ever connected to"
+    assert {"metadata.test", "intranet.test"} <= set(resolver.asked), "names are resolved by the proxy, once each"
+    assert set(render.blocked) >= {"http://metadata.test/internal.html", "http://intranet.test/internal.svg",
+                                   "http://10.20.30.40/internal.svg"}, render.blocked
+    assert red < 0.005, "none of the internal content is in the screenshot"
+
+
+def test_the_same_page_shows_the_internal_content_when_the_crawl_allows_those_networks(lab: FixtureServer) -> None:
+    """The control: with the networks allowed, the stand-in answers for them and its red fills the screenshot,
+    so the test above passes because of the policy, not because the content could never show."""
+    render, red, guard, _resolver = _render_ssrf_page(lab, allow_internal=True)
+    assert render.error is None and render.blocked == [], render.blocked
+    assert {"169.254.169.254", "10.20.30.40"} <= set(guard.addresses)
+    assert red > 0.1
+
+
+def test_the_render_policy_is_the_crawls(lab: FixtureServer) -> None:
+    """Loopback is allowed exactly when the crawl allows it: as the start address, or with allow_private."""
+    async def policies():
+        resolver = StubResolver()
+        start = lab.url("hostile-browser", "/plain.html")
+        typed = await render_policy(CrawlSettings().to_dict(), start, resolver)
+        batch = await render_policy(CrawlSettings(allow_start_address=False).to_dict(), start, resolver)
+        private = await render_policy(CrawlSettings(allow_private=True, allow_start_address=False).to_dict(), start,
+                                      resolver)
+        ranged = await render_policy(CrawlSettings(allow_networks=("10.20.0.0/16",)).to_dict(), start, resolver)
+        return typed, batch, private, ranged
+
+    typed, batch, private, ranged = run(policies())
+    assert typed.permits("127.0.0.1") and not typed.permits("127.0.0.2") and not typed.permits("10.20.30.40")
+    assert not batch.permits("127.0.0.1")
+    assert private.permits("127.0.0.1") and private.permits("169.254.169.254")
+    assert ranged.permits("10.20.30.40") and not ranged.permits("10.21.0.1") and not ranged.permits("169.254.169.254")
+
+
+def test_a_page_whose_own_address_is_refused_is_not_rendered(lab: FixtureServer) -> None:
+    guard = LoopbackGuard()
+
+    async def go():
+        async with Renderer(resolver=StubResolver(), connect=guard) as renderer:
+            return await renderer.render([lab.url("hostile-browser", "/plain.html")], (PHONE,), AddressPolicy())
+
+    [render] = run(go())
+    assert guard.addresses == [], "refused before any connection"
+    assert render.error is not None and render.error.startswith("blocked_address"), render.error
+    assert "An ordinary page" not in render.html
