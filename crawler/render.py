@@ -85,10 +85,10 @@ class RenderSettings:
     """
 
     timeout: float = 15.0
-    """Seconds a page has to reach ``load``; the whole render gets 5 s more (waiting, measuring, screenshots)."""
+    """Seconds a page has to reach `load`; the whole render gets 5 s more (waiting, measuring, screenshots)."""
 
     idle_wait: float = 1.0
-    """Most seconds to wait after ``load`` for 50 ms with no request in flight."""
+    """Most seconds to wait after `load` for 50 ms with no request in flight."""
 
     screenshot_quality: int = 70
     """JPEG quality of the screenshots."""
@@ -97,11 +97,11 @@ class RenderSettings:
     """Height cap of a full-page screenshot, in screens."""
 
     js_heap_mb: int = 512
-    """JavaScript heap cap of each renderer (V8's --max-old-space-size): a page past it crashes alone."""
+    """JavaScript heap cap of each renderer, in MB (V8's `--max-old-space-size`): a page past it crashes alone."""
 
     memory_limit_mb: int = 1200
-    """Ceiling on the resident memory of Chromium's whole process tree; past it the render in progress is
-    recorded as resource_limit and Chromium is restarted for the pages after it."""
+    """Ceiling, in MB, on the resident memory of Chromium's whole process tree; past it the renders in progress
+    are recorded as `resource_limit` and Chromium is restarted for the pages after them."""
 
     memory_poll: float = 0.25
     """Seconds between two samples of the process tree's memory."""
@@ -492,7 +492,8 @@ class _Lane:
         self.blocked: list[str] = []
         self.requested: list[str] = []
         self.actions: dict[str, int] = {}
-        self._own_tabs = 0
+        self._own_tabs: set[Any] = set()  # the tabs this lane opened: every other page is a popup
+        self._tab_ready = asyncio.Event()
         self.current: Render | None = None
         self.renders: list[Render] = []
 
@@ -521,8 +522,14 @@ class _Lane:
         self.page = await self._new_tab()
 
     async def _new_tab(self) -> Any:
-        self._own_tabs += 1  # the context's "page" event fires for this tab too, before new_page returns
-        page = await self.context.new_page()
+        # The context's "page" event fires for this tab too, before new_page returns: popups wait for it to
+        # return before they are told apart from it.
+        self._tab_ready.clear()
+        try:
+            page = await self.context.new_page()
+            self._own_tabs.add(page)
+        finally:
+            self._tab_ready.set()
         page.on("console", lambda msg: self._console(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self._console(str(exc)))
         page.on("request", self._request)
@@ -533,12 +540,15 @@ class _Lane:
         return page
 
     def _popup(self, popup: Any) -> None:
-        """A page the site opened (window.open, target=_blank clicked by a script): closed at once."""
-        if self._own_tabs > 0:
-            self._own_tabs -= 1
+        """A page the site opened (window.open, target=_blank clicked by a script): closed as it opens."""
+        asyncio.ensure_future(self._close_popup(popup)).add_done_callback(lambda f: f.exception())
+
+    async def _close_popup(self, popup: Any) -> None:
+        await self._tab_ready.wait()
+        if popup in self._own_tabs:
             return
         self._act("popups_closed")
-        asyncio.ensure_future(popup.close()).add_done_callback(lambda f: f.exception())
+        await popup.close()
 
     def _dialog(self, dialog: Any) -> None:
         self._act("dialogs_dismissed")

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from connectedness.cli import app
 from connectedness.crawler import browser as browser_module
+from connectedness.crawler import render as render_module
+from connectedness.crawler import run
 from connectedness.crawler.browser import BrowserNotFound, BrowserPathBroken, find_chromium, playwright_browsers_root
 from connectedness.fixtures.server import load_sites, serve_sites
 
@@ -260,3 +262,90 @@ def test_install_never_runs_for_a_broken_env_path(monkeypatch: pytest.MonkeyPatc
     result = _browser_install(monkeypatch, installers, apt=False)
     assert result.exit_code == 1 and installers.calls == []
     assert "CONNECTEDNESS_CHROMIUM" in result.stderr and "unset it" in result.stderr
+
+
+# -- the sandbox: detected, not guessed; going without is said once ------------------------------------------
+
+def test_root_is_the_one_case_refused_without_trying(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert "root" in (browser_module.sandbox_refusal() or "")
+    assert "--no-sandbox" in find_chromium().launch_args()
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert browser_module.sandbox_refusal() is None
+    assert "--no-sandbox" not in find_chromium().launch_args()
+
+
+class _FakeLaunches:
+    """Stands in for Playwright's launch: fails a sandboxed launch with ``sandboxed_error`` (if any) and
+    remembers the flags of every attempt. Nothing is started."""
+
+    def __init__(self, sandboxed_error: str | None) -> None:
+        self.sandboxed_error = sandboxed_error
+        self.attempts: list[list[str]] = []
+
+    async def __call__(self, args: list[str]) -> object:
+        self.attempts.append(args)
+        if "--no-sandbox" not in args and self.sandboxed_error:
+            raise RuntimeError(self.sandboxed_error)
+        return object()
+
+
+def _launch(monkeypatch: pytest.MonkeyPatch, fake: _FakeLaunches) -> render_module.Renderer:
+    renderer = render_module.Renderer(find_chromium())
+    monkeypatch.setattr(renderer, "_launch_with", fake)
+    monkeypatch.setattr(render_module, "_marked_process", lambda _marker: None)
+
+    async def go() -> None:
+        await renderer._launch()
+        await renderer._stop_watchdog()
+
+    run(go())
+    return renderer
+
+
+def test_a_sandbox_that_fails_is_retried_without_said_once_and_not_tried_again(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(render_module, "sandbox_refusal", lambda: None)  # as a user that is not root
+    monkeypatch.setattr(render_module, "_SANDBOX", {"warned": None, "why_not": None})  # a fresh process
+    fake = _FakeLaunches("Failed to launch: No usable sandbox! Update your kernel")
+    with caplog.at_level("WARNING", logger="connectedness.crawler.render"):
+        first = _launch(monkeypatch, fake)
+        second = _launch(monkeypatch, fake)
+    assert ["--no-sandbox" in args for args in fake.attempts] == [False, True, True], "tried once, sandboxed"
+    assert first.sandboxed is False and second.sandboxed is False
+    assert any("No usable sandbox" in note for note in second.notes), "kept with every later launch's notes"
+    assert [r.getMessage() for r in caplog.records if "sandbox" in r.getMessage()] == [first.notes[0]]
+
+
+def test_a_sandbox_that_works_is_kept_and_other_launch_failures_are_not_blamed_on_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_module, "sandbox_refusal", lambda: None)
+    monkeypatch.setattr(render_module, "_SANDBOX", {"warned": None, "why_not": None})
+    working = _FakeLaunches(None)
+    renderer = _launch(monkeypatch, working)
+    assert renderer.sandboxed is True and len(working.attempts) == 1 and "--no-sandbox" not in working.attempts[0]
+    assert not any("sandbox" in note for note in renderer.notes)
+    with pytest.raises(RuntimeError, match="executable doesn't exist"):
+        _launch(monkeypatch, _FakeLaunches("executable doesn't exist"))
+
+
+def _cmdline(pid: int | None) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes() if pid else b""
+
+
+def test_the_real_launch_has_its_bounds_on_the_command_line() -> None:
+    """Chromium as launched here: sandboxed unless root (then said in the notes), the JS heap cap per
+    renderer, no name resolution of its own, and found in /proc for the memory ceiling."""
+    async def go() -> tuple[bool | None, list[str], int | None, bytes]:
+        async with render_module.Renderer(settings=render_module.RenderSettings(js_heap_mb=300)) as renderer:
+            pid = renderer._pid
+            return renderer.sandboxed, renderer.notes, pid, _cmdline(pid)
+
+    sandboxed, notes, pid, cmdline = run(go())
+    assert pid is not None, "the browser process is found for the memory ceiling"
+    flags = cmdline.split(b"\0")
+    assert sandboxed is (b"--no-sandbox" not in flags)
+    if os.geteuid() == 0:
+        assert sandboxed is False and any("root" in note for note in notes)
+    assert b"--js-flags=--max-old-space-size=300" in flags
+    assert any(flag.startswith(b"--host-resolver-rules=MAP * ~NOTFOUND") for flag in flags)

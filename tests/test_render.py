@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ipaddress
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -347,3 +348,11 @@ def test_a_page_whose_own_address_is_refused_is_not_rendered(lab: FixtureServer)
     assert guard.addresses == [], "refused before any connection"
     assert render.error is not None and render.error.startswith("blocked_address"), render.error
     assert "An ordinary page" not in render.html
+
+
+def test_the_readme_lists_every_render_setting_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `(\w+)` \| ([^`|]+?) \| ", readme, flags=re.MULTILINE))
+    for name, default, doc in RenderSettings.field_docs():
+        assert rows.get(name) == repr(default), name
+        assert doc and doc in readme, name
