@@ -166,6 +166,11 @@ BrandHostOpt = Annotated[list[str] | None, typer.Option(help="Another host that 
 IgnoreRobotsOpt = Annotated[bool, typer.Option(
     "--ignore-robots", help="Do not read robots.txt. Logged and stored with the scan.")]
 UserAgentOpt = Annotated[str, typer.Option(help="User-Agent header and robots.txt token.")]
+AllowNetworkOpt = Annotated[list[str] | None, typer.Option(
+    "--allow-network", metavar="CIDR",
+    help="A non-public address range the scan may connect to, e.g. 10.20.0.0/16 (repeatable).")]
+AllowPrivateOpt = Annotated[bool, typer.Option(
+    "--allow-private", help="Connect to every non-public address too (loopback, private, link-local, metadata).")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Run and print, but keep nothing in the database.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and decisions to stderr.")]
 ProfileOpt = Annotated[str, typer.Option(
@@ -196,6 +201,19 @@ def _usage(call: Callable[[], T], errors: type[Exception] | tuple[type[Exception
 
 def _start_url(url: str) -> str:
     return _usage(lambda: parse_start_url(url), InvalidURL)
+
+
+def _allowances(allow_network: list[str] | None, allow_private: bool) -> dict[str, Any]:
+    """The address settings of --allow-network and --allow-private; a malformed range is a usage error."""
+    from connectedness.crawler.addresses import parse_network
+
+    networks = tuple(allow_network or ())
+    for network in networks:
+        try:
+            parse_network(network)
+        except ValueError as exc:
+            raise _fail(f"--allow-network: {exc}", 2) from None
+    return {"allow_networks": networks, "allow_private": allow_private}
 
 
 def _viewports(spec: str) -> tuple[Viewport, ...]:
@@ -252,6 +270,8 @@ def crawl(
     brand_host: BrandHostOpt = None,
     ignore_robots: IgnoreRobotsOpt = False,
     user_agent: UserAgentOpt = _DEFAULTS.user_agent,
+    allow_network: AllowNetworkOpt = None,
+    allow_private: AllowPrivateOpt = False,
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
@@ -270,7 +290,7 @@ def crawl(
     settings = CrawlSettings(
         max_pages=max_pages, max_depth=max_depth, max_bytes=max_bytes, delay=delay, per_host_concurrency=concurrency,
         time_budget=time_budget, read_timeout=timeout, retries=retries, brand_hosts=tuple(brand_host or ()),
-        respect_robots=not ignore_robots, user_agent=user_agent,
+        respect_robots=not ignore_robots, user_agent=user_agent, **_allowances(allow_network, allow_private),
     )
     database = None if no_store else _open_db(db)
     job = CrawlJob(start, name, group, settings)
@@ -325,6 +345,8 @@ def scan(
     brand_host: BrandHostOpt = None,
     ignore_robots: IgnoreRobotsOpt = False,
     user_agent: UserAgentOpt = _DEFAULTS.user_agent,
+    allow_network: AllowNetworkOpt = None,
+    allow_private: AllowPrivateOpt = False,
     fingerprints: FingerprintsOpt = None,
     no_browser: NoBrowserOpt = False,
     render_pages: RenderPagesOpt = 3,
@@ -353,7 +375,8 @@ def scan(
     tall = _full_page(full_page, sizes)
     settings = CrawlSettings(max_pages=max_pages, delay=delay, per_host_concurrency=concurrency,
                              time_budget=time_budget, read_timeout=timeout, brand_hosts=tuple(brand_host or ()),
-                             respect_robots=not ignore_robots, user_agent=user_agent)
+                             respect_robots=not ignore_robots, user_agent=user_agent,
+                             **_allowances(allow_network, allow_private))
 
     opened: list[Database | None] = []  # the database prepare() opened, for the screenshots' paths
 
@@ -976,6 +999,8 @@ def batch_command(
     enqueue: Annotated[bool, typer.Option(
         "--enqueue", help="Scan nothing here: make the run and put one job per brand on the job queue "
                           "(PostgreSQL --db), for `connectedness worker` processes; prints the run id.")] = False,
+    allow_network: AllowNetworkOpt = None,
+    allow_private: AllowPrivateOpt = False,
     no_browser: NoBrowserOpt = False,
     db: DbOption = None,
     json_out: JsonOption = False,
@@ -1003,7 +1028,8 @@ def batch_command(
     _setup_logging(verbose)
     if run_id is not None and not resume:
         raise _fail("--run goes with --resume", 2)
-    listed = _usage(lambda: load_watchlist(watchlist), WatchlistError)
+    listed = _usage(lambda: load_watchlist(watchlist), WatchlistError).allowing(
+        **_allowances(allow_network, allow_private))  # on each brand, so queued jobs carry them too
     if enqueue:
         if digest is not None or webhook is not None:
             raise _fail("--enqueue goes without --digest and --webhook (workers finish the run; "
@@ -1192,6 +1218,8 @@ def worker_command(
     heartbeat: Annotated[float, typer.Option(
         min=0.2, help="Seconds between this worker's heartbeats. A worker silent for 3 heartbeats is taken as "
                       "dead and its job is put back in the queue.")] = 10.0,
+    allow_network: AllowNetworkOpt = None,
+    allow_private: AllowPrivateOpt = False,
     no_browser: NoBrowserOpt = False,
     db: DbOption = None,
     verbose: VerboseOpt = False,
@@ -1209,9 +1237,10 @@ def worker_command(
     database = _queue_database(db)
     checks = _load_checks(None)
     options = WorkerOptions(concurrency=concurrency, exit_when_empty=exit_when_empty, heartbeat=heartbeat)
+    base = CrawlSettings(**_allowances(allow_network, allow_private))
 
     async def work(queue: Any) -> tuple[WorkerReport, BrandScanner]:
-        async with BrandScanner(database, checks, browser=not no_browser) as scanner:
+        async with BrandScanner(database, checks, browser=not no_browser, base=base) as scanner:
             return await queue.work(scanner, options), scanner
 
     report, scanner = _with_queue(database, work)

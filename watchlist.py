@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectedness.crawler.addresses import parse_network
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.crawler.snapshot import Viewport
 from connectedness.crawler.urls import InvalidURL, parse_start_url
@@ -23,6 +24,7 @@ from connectedness.crawler.urls import InvalidURL, parse_start_url
 OPTIONS: dict[str, type | tuple[type, ...]] = {
     "profile": str, "group": str, "hosts": list, "max_pages": int, "max_depth": int, "time_budget": (int, float),
     "render_pages": int, "viewports": str, "ignore_robots": str, "delay": (int, float),
+    "allow_private": bool, "allow_networks": list,
 }
 BRAND_KEYS = {"name", "url", *OPTIONS}
 
@@ -47,18 +49,27 @@ class WatchedBrand:
     render_pages: int | None = None
     viewports: tuple[Viewport, ...] | None = None
     ignore_robots: str | None = None  # the reason, stored with the scan; None: robots.txt is obeyed
+    allow_private: bool = False  # a watchlist's URLs are others' to give: only public addresses unless it says so
+    allow_networks: tuple[str, ...] = ()  # non-public CIDR ranges this brand's scan may connect to
     options: dict[str, Any] = field(default_factory=dict)  # as written, for the run's record
 
     def settings(self, base: CrawlSettings | None = None) -> CrawlSettings:
         """The crawl settings of this brand's scan: ``base`` (the defaults) with the brand's options."""
         import dataclasses
 
-        changes: dict[str, Any] = {"brand_hosts": self.hosts, "respect_robots": self.ignore_robots is None}
+        base = base or CrawlSettings()
+        changes: dict[str, Any] = {
+            "brand_hosts": self.hosts, "respect_robots": self.ignore_robots is None,
+            # A watchlist's start URLs get no pass for being non-public: only what the watchlist (or the
+            # command line, in ``base``) allows. (A brand read back from a queued job may hold a list.)
+            "allow_start_address": False, "allow_private": self.allow_private or base.allow_private,
+            "allow_networks": tuple(dict.fromkeys((*base.allow_networks, *self.allow_networks))),
+        }
         for name in ("max_pages", "max_depth", "time_budget", "delay"):
             value = getattr(self, name)
             if value is not None:
                 changes[name] = value
-        return dataclasses.replace(base or CrawlSettings(), **changes)
+        return dataclasses.replace(base, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +83,19 @@ class Watchlist:
 
     def brand(self, name: str) -> WatchedBrand:
         return next(b for b in self.brands if b.name == name)
+
+    def allowing(self, *, allow_private: bool = False, allow_networks: tuple[str, ...] = ()) -> Watchlist:
+        """This watchlist with more addresses allowed to every brand (``batch --allow-private``,
+        ``--allow-network``); the digest stays the file's."""
+        import dataclasses
+
+        if not allow_private and not allow_networks:
+            return self
+        brands = tuple(dataclasses.replace(
+            brand, allow_private=brand.allow_private or allow_private,
+            allow_networks=tuple(dict.fromkeys((*brand.allow_networks, *allow_networks))),
+        ) for brand in self.brands)
+        return dataclasses.replace(self, brands=brands)
 
 
 def load_watchlist(path: Path) -> Watchlist:
@@ -121,10 +145,18 @@ def _check_options(path: Path, where: str, table: dict[str, Any], *, allowed: se
                              f"(known: {', '.join(sorted(allowed))})")
     for key, value in table.items():
         expected = OPTIONS.get(key, str)
-        if isinstance(value, bool) or not isinstance(value, expected):
+        if (isinstance(value, bool) != (expected is bool)) or not isinstance(value, expected):
             raise WatchlistError(f"{path}: {where}: {key} must be {_kind(expected)}, not {value!r}")
     if "hosts" in table and not all(isinstance(h, str) and h for h in table["hosts"]):
         raise WatchlistError(f"{path}: {where}: hosts must be a list of host names")
+    for network in table.get("allow_networks", ()):
+        if not isinstance(network, str):
+            raise WatchlistError(f"{path}: {where}: allow_networks must be a list of CIDR ranges (text), "
+                                 f"not {network!r}")
+        try:
+            parse_network(network)
+        except ValueError as exc:
+            raise WatchlistError(f"{path}: {where}: allow_networks: {exc}") from None
     if "ignore_robots" in table and not table["ignore_robots"].strip():
         raise WatchlistError(f"{path}: {where}: ignore_robots takes the reason robots.txt is not obeyed")
     for key in ("max_pages", "render_pages"):
@@ -133,7 +165,7 @@ def _check_options(path: Path, where: str, table: dict[str, Any], *, allowed: se
 
 
 def _kind(expected: type | tuple[type, ...]) -> str:
-    names = {int: "a whole number", float: "a number", str: "text", list: "a list"}
+    names = {int: "a whole number", float: "a number", str: "text", list: "a list", bool: "true or false"}
     if isinstance(expected, tuple):
         return "a number"
     return names.get(expected, expected.__name__)
@@ -166,5 +198,6 @@ def _brand(path: Path, where: str, entry: dict[str, Any]) -> WatchedBrand:
         hosts=tuple(entry.get("hosts", ())), max_pages=entry.get("max_pages"), max_depth=entry.get("max_depth"),
         time_budget=entry.get("time_budget"), delay=entry.get("delay"), render_pages=entry.get("render_pages"),
         viewports=viewports, ignore_robots=entry.get("ignore_robots"),
+        allow_private=entry.get("allow_private", False), allow_networks=tuple(entry.get("allow_networks", ())),
         options={k: v for k, v in entry.items() if k not in ("name", "url")},
     )

@@ -49,7 +49,7 @@ def variations(count: int) -> dict[str, FixtureSite]:
 
 
 def watchlist(server: FixtureServer, folder: Path) -> Path:
-    text = ""
+    text = "[defaults]\nallow_private = true\n"  # the brands are on loopback, which a watchlist must allow
     for slug, site in server.sites.items():
         profile = site.site.get("profile", "default")
         text += f'[[brands]]\nname = "{site.brand}"\nurl = "{server.url(slug)}"\nprofile = "{profile}"\n'

@@ -36,6 +36,7 @@ _NOT_FEED_SEGMENTS = frozenset({"dialog", "share", "sharer", "sharing", "subscri
 FeedState = Literal["parsed", "not_fetched", "error"]
 # Reasons for which no answer was asked for, or none came: the feed may be fine; we could not read it.
 _NOT_FETCHED_REASONS = frozenset({"robots_disallowed", "feed_limit", "time_budget", "outside_loopback", "dns_error",
+                                  "blocked_address",
                                   "connection_refused", "connection_reset", "connection_error", "connect_timeout",
                                   "read_timeout", "deadline", "retry_after_too_long"})
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from connectedness.batch import brand_budget, scan_brand
 from connectedness.brand_lock import BrandLocked, brand_lock
 from connectedness.checks import Check
+from connectedness.crawler.settings import CrawlSettings
 from connectedness.rendering import Browser
 from connectedness.storage import Database, begin_scan, fail_scan
 from connectedness.storage.models import Brand, Run, Scan
@@ -33,8 +34,12 @@ class BrandScanner:
     """Runs brand jobs in this process: one database, one set of checks, and one browser for the process's
     lifetime, launched by the first job that renders and closed when the ``async with`` ends."""
 
-    def __init__(self, db: Database, checks: Sequence[Check], *, browser: bool = True) -> None:
+    def __init__(self, db: Database, checks: Sequence[Check], *, browser: bool = True,
+                 base: CrawlSettings | None = None) -> None:
+        """``base``: the settings every job's own options apply over (the worker's --allow-private and
+        --allow-network; otherwise a job connects to what its watchlist allows: public addresses only)."""
         self.db = db
+        self.base = base
         self.checks = list(checks)
         self.use_browser = browser  # False: `worker --no-browser`, every job scanned without rendering
         self._browser: Browser | None = None
@@ -57,7 +62,7 @@ class BrandScanner:
         # The brand's lock before looking: a job retried while the worker first running it is alive but
         # late with its heartbeats waits here for that scan to end, then finds it finished below.
         try:
-            async with brand_lock(self.db, job.name, wait=brand_budget(job.brand)):
+            async with brand_lock(self.db, job.name, wait=brand_budget(job.brand, self.base)):
                 done = await asyncio.to_thread(prepare_brand, self.db, job.run_id, job.name)
                 if done is not None:
                     # A worker that died after storing the scan but before the queue heard: never scan twice.
@@ -65,7 +70,7 @@ class BrandScanner:
                 else:
                     browser = self.browser() if job.render and self.use_browser else None
                     result = await scan_brand(job.brand, self.db, checks=self.checks, browser=browser,
-                                              run_id=job.run_id, take_lock=False)
+                                              run_id=job.run_id, base=self.base, take_lock=False)
                     self.scanned.append((job.name, job.run_id, result.status))
         except BrandLocked as exc:
             await asyncio.to_thread(self._record_locked, job, f"brand_locked: {exc}")

@@ -121,7 +121,8 @@ def watchlist_for(folder: Path, sites: FixtureServer, hanging: FixtureServer, *,
     brands = [("Trailhead Supply Co.", sites.url("trailhead-supply"), "retail"),
               ("Summit Outfitters", sites.url("summit-outfitters"), "retail"),
               ("Casa Lucia", sites.url("casa-lucia"), "local")]
-    text = '[defaults]\ndelay = 0\ntime_budget = 3\ngroup = "rivals"\n'
+    # The fixture sites are on loopback: a watchlist allows only public addresses unless it says so.
+    text = '[defaults]\ndelay = 0\ntime_budget = 3\ngroup = "rivals"\nallow_private = true\n'
     for name, url, profile in brands:
         text += f'[[brands]]\nname = "{name}"\nurl = "{url}"\nprofile = "{profile}"\n'
     if broken:
@@ -234,7 +235,7 @@ def test_a_batch_whose_browser_is_broken_says_so_and_exits_3(fixture_sites: Fixt
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONNECTEDNESS_CHROMIUM", str(tmp_path / "no-such-chromium"))
     path = write(tmp_path / "w.toml", f'[[brands]]\nname = "Casa"\nurl = "{fixture_sites.url("casa-lucia")}"\n'
-                                      'delay = 0\n')
+                                      'delay = 0\nallow_private = true\n')
     result = runner.invoke(app, ["batch", str(path), "--db", str(tmp_path / "b.db"), "--json"],
                            catch_exceptions=False)
     assert result.exit_code == 3, result.output

@@ -95,7 +95,8 @@ def test_a_killed_holder_leaves_the_lock_free(any_db: Database) -> None:
 
 def test_a_batch_scan_waits_for_a_scan_of_the_same_brand_elsewhere(db: Database,
                                                                     fixture_sites: FixtureServer) -> None:
-    brand = WatchedBrand(name="Casa Lucia", url=fixture_sites.url("casa-lucia"), render_pages=0, max_pages=5)
+    brand = WatchedBrand(name="Casa Lucia", url=fixture_sites.url("casa-lucia"), render_pages=0, max_pages=5,
+                         allow_private=True)  # on loopback, which a batch's brand must allow
 
     async def go() -> tuple[float, str]:
         async def elsewhere() -> None:  # another run's scan of the brand, holding its lock for a while

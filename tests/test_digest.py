@@ -91,7 +91,7 @@ def test_a_nightly_run_digest_says_what_changed(tmp_path: Path, hook: Hook) -> N
     with serve_sites({"summit-outfitters": site}) as server:
         watchlist = tmp_path / "w.toml"
         watchlist.write_text(f'[[brands]]\nname = "Summit Outfitters"\nurl = "{server.url("summit-outfitters")}"\n'
-                             'profile = "retail"\ndelay = 0\n', encoding="utf-8")
+                             'profile = "retail"\ndelay = 0\nallow_private = true\n', encoding="utf-8")
         db = str(tmp_path / "nightly.db")
         first = runner.invoke(app, ["batch", str(watchlist), "--no-browser", "--db", db, "--digest", str(tmp_path)],
                               catch_exceptions=False)

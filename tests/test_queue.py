@@ -45,7 +45,7 @@ def slow_site(tmp_path: Path) -> Iterator[FixtureServer]:
 def watchlist(path: Path, brands: list[tuple[str, str]]) -> Path:
     """Fixture brands, quick to scan; the slow one's scan ends at its 6 s time budget (the crawler's throttle
     slows its other requests after a 4 s home page), ``partial`` with the home page."""
-    body = '[defaults]\ndelay = 0\ntime_budget = 20\nmax_pages = 8\n'
+    body = '[defaults]\ndelay = 0\ntime_budget = 20\nmax_pages = 8\nallow_private = true\n'  # on loopback
     for name, url in brands:
         body += f'[[brands]]\nname = "{name}"\nurl = "{url}"\n' + ("time_budget = 6\n" if name == "Slow" else "")
     path.write_text(body, encoding="utf-8")

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import json
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpcore
 import pytest
+from typer.testing import CliRunner
 
+from connectedness.cli import app
 from connectedness.crawler import CrawlSettings, SiteSnapshot, crawl, run
 from connectedness.crawler.addresses import (
     NON_PUBLIC_NETWORKS,
@@ -35,9 +39,12 @@ from connectedness.crawler.feeds import COMMON_FEED_PATHS
 from connectedness.crawler.links import extract_links
 from connectedness.crawler.robots import same_site
 from connectedness.crawler.urls import InvalidURL, other_scheme, parse_start_url, resolve_link
+from connectedness.fixtures.server import FixtureServer
+from connectedness.watchlist import WatchlistError, load_watchlist
 
 from .conftest import fast_settings
 
+cli = CliRunner()
 PUBLIC = "11.0.0.1"  # stands for a public address; the guard serves it from the loopback server
 PUBLIC_TOO = "11.0.0.2"
 
@@ -484,3 +491,55 @@ def test_an_invalid_ipv4_host_is_refused_everywhere(web: Web) -> None:
 def test_other_scheme_tells_schemes_from_relative_paths() -> None:
     assert [other_scheme(h) for h in ("JavaScript:x", "file:///x", "http://x", "/a:b", "a/b:c", "mailto:x")] == \
         ["javascript", "file", None, None, None, "mailto"]
+
+
+# -- watchlists, batches and the command line -------------------------------------------------------------------
+
+
+def test_a_watchlist_allows_only_public_addresses_unless_it_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text('[defaults]\nallow_networks = ["10.20.0.0/16"]\n'
+                    '[[brands]]\nname = "A"\nurl = "http://127.0.0.1:9/"\n'
+                    '[[brands]]\nname = "B"\nurl = "https://b.example/"\nallow_private = true\n', encoding="utf-8")
+    a, b = load_watchlist(path).brands
+    first, second = a.settings(), b.settings()
+    assert (first.allow_private, first.allow_networks, first.allow_start_address) == (False, ("10.20.0.0/16",), False)
+    assert second.allow_private is True
+    widened = load_watchlist(path).allowing(allow_networks=("192.168.0.0/16",))
+    assert widened.brands[0].settings().allow_networks == ("10.20.0.0/16", "192.168.0.0/16")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('allow_private = "yes"\n', "allow_private must be true or false"),
+    ('allow_networks = ["10.0.0.0/40"]\n', "allow_networks: not an IP address or CIDR range: '10.0.0.0/40'"),
+    ("allow_networks = [10]\n", "allow_networks must be a list of CIDR ranges"),
+    ('allow_networks = "10.0.0.0/8"\n', "allow_networks must be a list"),
+])
+def test_a_watchlist_with_a_bad_allowance_is_refused_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(f'[[brands]]\nname = "A"\nurl = "https://a.example/"\n{text}', encoding="utf-8")
+    with pytest.raises(WatchlistError) as raised:
+        load_watchlist(path)
+    assert message in str(raised.value) and "brand 1 ('A')" in str(raised.value)
+
+
+def test_a_batch_of_a_loopback_brand_is_blocked_unless_allowed(fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    path = tmp_path / "w.toml"
+    path.write_text(f'[[brands]]\nname = "Casa"\nurl = "{fixture_sites.url("casa-lucia")}"\n'
+                    'delay = 0\nmax_pages = 2\nrender_pages = 0\n', encoding="utf-8")
+    db = str(tmp_path / "b.db")
+    blocked = cli.invoke(app, ["batch", str(path), "--no-browser", "--db", db, "--json"], catch_exceptions=False)
+    assert blocked.exit_code == 4, blocked.output
+    scans = cli.invoke(app, ["scans", "--db", db, "--json"], catch_exceptions=False)
+    assert [s["status"] for s in json.loads(scans.stdout)] == ["failed"]
+    assert "blocked_address" in blocked.stdout
+    allowed = cli.invoke(app, ["batch", str(path), "--no-browser", "--db", db, "--json", "--allow-private"],
+                         catch_exceptions=False)
+    assert allowed.exit_code == 0, allowed.output
+
+
+def test_the_command_line_refuses_a_malformed_allowed_network_in_one_line() -> None:
+    result = cli.invoke(app, ["crawl", "http://127.0.0.1:9/", "--no-store", "--allow-network", "10.0.0.0/99"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: --allow-network: not an IP address or CIDR range")
+    assert len(result.stderr.strip().splitlines()) == 1
