@@ -193,10 +193,6 @@ class TimeBudgetExceeded(Exception):  # read as a reason in stored results, not 
     """Raised instead of running a check once the site's time budget is spent."""
 
 
-interrupted_scans: list[int] = []
-"""The scans this process marked ``interrupted`` because it was cancelled (Ctrl-C): the CLI names them."""
-
-
 async def scan_and_store(
     job: CrawlJob,
     db: Database | None,
@@ -221,7 +217,9 @@ async def scan_and_store(
     the save) is stored with a reason (``internal_error`` and the exception's class and message when no
     better one fits) and the outcome's one-line :attr:`~CrawlOutcome.message`; no traceback is logged
     above debug level. A database still locked after the retries gets the scan spooled
-    (:mod:`connectedness.storage.spool`). Cancellation (Ctrl-C) marks the row ``interrupted`` and re-raises.
+    (:mod:`connectedness.storage.spool`). Cancellation is not caught: the row stays ``running`` for the
+    canceller to end (a batch's time budget fails it; Ctrl-C in the CLI marks it ``interrupted`` with
+    :func:`~connectedness.storage.repository.interrupt_own_scans`).
     """
     brand = job.brand or brand_name_for(job.url)
     crawl_outcome = CrawlOutcome(job, brand)
@@ -237,13 +235,6 @@ async def scan_and_store(
     try:
         await _crawl_check_score(job, db, outcome, checks=checks, profile=profile, progress=progress,
                                  browser=browser, render_pages=render_pages, viewports=viewports, clock=clock)
-    except asyncio.CancelledError:
-        if db is not None and crawl_outcome.scan_id is not None:
-            # Synchronously: this task is being cancelled, and the process may end right after.
-            _fail_quietly(db, crawl_outcome.scan_id, "interrupted", "the scan was interrupted (Ctrl-C or cancelled)",
-                          status="interrupted")
-            interrupted_scans.append(crawl_outcome.scan_id)
-        raise
     except Exception as exc:  # anything left over is stored as internal_error, never lost
         log.debug("scan of %s crashed", job.url, exc_info=True)
         crawl_outcome.error = f"internal_error: {_one_line(exc)}"

@@ -110,7 +110,7 @@ class _CrashingRendering:
 def test_crashed_renders_leave_a_complete_scan_without_them(any_db: Database, offline: None,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(audit, "SiteRendering", _CrashingRendering)
-    outcome = scan(any_db, browser=object())  # type: ignore[arg-type]  # the fake rendering never uses it
+    outcome = scan(any_db, browser=object())  # the fake rendering never uses it
     assert not outcome.failed and outcome.scorecard is not None
     assert outcome.crawl.snapshot is not None
     assert outcome.crawl.snapshot.browser == "not rendered: the renders crashed: RuntimeError: chromium fell over"
@@ -143,7 +143,7 @@ def test_a_failed_start_still_stores_the_scan_at_its_end(any_db: Database, offli
 
 def test_a_save_that_stays_locked_is_spooled_and_saved_by_the_next_writer(db: Database, offline: None,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    real = audit.save_snapshot
+    real = getattr(audit, "save_snapshot")  # noqa: B009 - audit imports it; not part of its API
 
     def locked(*_args: Any, **_kwargs: Any) -> int:
         raise OperationalError("INSERT", {}, Exception("database is locked"))
@@ -304,7 +304,11 @@ def test_fixtures_serve_on_a_port_in_use_says_so_in_one_line() -> None:
     assert len(lines) == 1 and "in use" in lines[0] and str(port) in lines[0], result.stderr
 
 
-def test_a_cancelled_scan_marks_its_row_interrupted(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cancelled_scan_is_left_running_for_its_canceller(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cancellation passes through (a batch's time budget fails the row itself); Ctrl-C in the CLI marks this
+    process's running scans interrupted with interrupt_own_scans."""
+    from connectedness.storage.repository import interrupt_own_scans
+
     async def hanging(*_args: Any, **_kwargs: Any) -> SiteSnapshot:
         await asyncio.sleep(60)
         raise AssertionError("not cancelled")
@@ -319,5 +323,8 @@ def test_a_cancelled_scan_marks_its_row_interrupted(db: Database, monkeypatch: p
             await task
 
     run(cancel_soon())
-    ((_, status, reason, _message, _pages),) = rows(db)
-    assert (status, reason) == ("interrupted", "interrupted")
+    assert [r[1] for r in rows(db)] == ["running"]
+    (scan_id,) = interrupt_own_scans(db)
+    ((_, status, reason, message, _pages),) = rows(db)
+    assert (status, reason, message) == ("interrupted", "interrupted", "stopped by Ctrl-C")
+    assert interrupt_own_scans(db) == [] and scan_id == 1
