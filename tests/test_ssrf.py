@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import shutil
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +39,7 @@ from connectedness.crawler.addresses import (
 )
 from connectedness.crawler.charset import decode_body
 from connectedness.crawler.feeds import COMMON_FEED_PATHS
+from connectedness.crawler.http import FetchError, HttpxClient
 from connectedness.crawler.links import extract_links
 from connectedness.crawler.robots import same_site
 from connectedness.crawler.urls import InvalidURL, other_scheme, parse_start_url, resolve_link
@@ -543,3 +547,38 @@ def test_the_command_line_refuses_a_malformed_allowed_network_in_one_line() -> N
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("error: --allow-network: not an IP address or CIDR range")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_tls_to_a_checked_address_still_sends_sni_and_verifies_the_host_name(tmp_path: Path) -> None:
+    # The connection goes to an address, but the handshake names the URL's host: the server sees it as SNI,
+    # and the certificate is verified (a self-signed one for that very name is refused).
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    openssl = shutil.which("openssl") or "openssl"  # the fixture server's TLS sites need it too
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=brand.test",
+                    "-addext", "subjectAltName=DNS:brand.test", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    names: list[str | None] = []
+
+    async def go() -> FetchError:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        context.sni_callback = lambda _sock, name, _ctx: names.append(name)
+
+        async def hang_up(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.close()
+
+        server = await asyncio.start_server(hang_up, "127.0.0.1", 0, ssl=context)
+        port = server.sockets[0].getsockname()[1]
+        client = HttpxClient(user_agent="t", connect_timeout=2, read_timeout=2, resolver=StubResolver(NAMES),
+                             network_backend=LoopbackGuard(port))
+        try:
+            with pytest.raises(FetchError) as raised:
+                await client.get(f"https://brand.test:{port}/", max_bytes=100, deadline=5)
+            return raised.value
+        finally:
+            await client.aclose()
+            server.close()
+
+    failure = run(go())
+    assert names == ["brand.test"]
+    assert "CERTIFICATE_VERIFY_FAILED" in failure.message
