@@ -13,6 +13,7 @@ Every line printed for people passes site- and user-derived text through
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -111,17 +112,24 @@ def _emit(json_out: bool, csv_out: bool, data: Any, rows: Callable[[], list[dict
         table()
 
 
+_written: list[Database] = []  # the databases this command opened for writing: Ctrl-C marks their scans
+
+
 def _interruptible(work: Callable[[], T]) -> T:
     """``work()``; Ctrl-C (SIGINT) ends it with one line saying what was stored, exit code
-    :data:`EXIT_INTERRUPTED` and no traceback. A scan cancelled midway has already marked its row
-    ``interrupted`` (audit.scan_and_store); scans that finished before stay stored."""
+    :data:`EXIT_INTERRUPTED` and no traceback. This process's running scans are marked ``interrupted``
+    there and then; scans that finished before stay stored."""
     try:
         return work()
     except KeyboardInterrupt:
-        from connectedness.audit import interrupted_scans
+        from connectedness.storage.repository import interrupt_own_scans
 
-        if interrupted_scans:
-            ids = ", ".join(str(i) for i in interrupted_scans)
+        marked: list[int] = []
+        for database in _written:
+            with contextlib.suppress(Exception):  # if not, the next start marks them (mark_interrupted)
+                marked += interrupt_own_scans(database)
+        if marked:
+            ids = ", ".join(str(i) for i in marked)
             err.print(f"[yellow]interrupted:[/] scan {ids} stored as interrupted; nothing else of it stored")
         else:
             err.print("[yellow]interrupted, nothing stored[/]")
@@ -136,7 +144,7 @@ def _open_db(url: str | None, *, write: bool = True) -> Database:
     from connectedness.storage.db import DatabaseMissing
 
     try:
-        return open_database(url, read_only=not write)
+        database = open_database(url, read_only=not write)
     except DatabaseMissing as exc:
         err.print(f"[red]error:[/] {safe(exc)}")
         raise typer.Exit(2) from None
@@ -144,6 +152,9 @@ def _open_db(url: str | None, *, write: bool = True) -> Database:
         err.print(f"[red]error:[/] cannot open database {safe(url or '(default)')}: {safe(type(exc).__name__)}: "
                   f"{safe(exc)}")
         raise typer.Exit(1) from None
+    if write:
+        _written.append(database)
+    return database
 
 
 # Options shared by `crawl` and `scan`, declared once.
@@ -420,7 +431,11 @@ def scan(
 
         _emit(json_out, csv_out, doc, lambda: report_rows(doc), lambda: print_scorecard(out, doc), REPORT_COLUMNS)
     if outcome.failed:
-        err.print(f"[red]failed:[/] {safe(outcome.message)}")
+        failure = crawl_outcome.snapshot.failure if crawl_outcome.snapshot is not None else None
+        said = (not (json_out or csv_out) and failure is not None
+                and f"{failure.reason}: {failure.message}" == outcome.message)
+        if not said:  # the scorecard's "No score:" line already said it: once is enough
+            err.print(f"[red]failed:[/] {safe(outcome.message)}")
         raise typer.Exit(1)
     if unrendered is not None:
         # Last, after the scorecard, so it is the line a user or a batch log sees: the score left out every
@@ -1658,7 +1673,12 @@ def fixtures_serve(
     # Checked before any port is opened: a typo is a usage error, not a server serving the wrong thing.
     chosen = [_usage(partial(parse_version_choice, sites, choice), (ValueError, UnknownVersionError), "--version: ")
               for choice in version or []]
-    with serve_sites(sites, first_port=port) as server:
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(serve_sites(sites, first_port=port))
+        except OSError as exc:  # a port in use (or not allowed): one line, not a traceback
+            raise _fail(f"cannot serve the fixture sites on ports {port} to {port + len(sites) - 1}: "
+                        f"{exc.strerror or exc} (another server on one of them? --port 0 picks free ports)") from None
         for slug, name in chosen:
             server.set_version(slug, name)
         rows = [{"site": slug, "brand": site.brand, "group": site.group, "version": server.version(slug) or "public",
