@@ -611,9 +611,15 @@ class _Crawl:
                 if target is None or target not in self.scope:
                     continue
                 if parsed.is_index:
+                    if target in seen or any(target == queued for queued, _ in todo):
+                        # An index listing itself, or two listing each other: read once, and said.
+                        facts.error = f"lists {target}, already read or queued: not read again"
+                        continue
                     todo.append((target, "sitemap-index"))
                     continue
                 if taken >= settings.max_sitemap_urls:
+                    facts.error = (f"lists {len(parsed.locations)} URLs; max_sitemap_urls "
+                                   f"({settings.max_sitemap_urls}) were taken from the sitemaps")
                     break
                 taken += 1
                 section = section_of(target)
