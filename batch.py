@@ -282,9 +282,9 @@ async def scan_brand(brand: WatchedBrand, db: Database, *, checks: Sequence[Chec
         message = f"time_budget: not finished after {budget:.0f} s (crawl budget plus renders)"
         scan_id = await asyncio.to_thread(_fail_running, db, run_id, brand.name, message)
         return BrandResult(brand.name, "failed", scan_id, seconds=time.monotonic() - started, message=message)
-    except Exception as exc:  # logged: one brand's bug never ends the run
-        log.exception("scan of %s crashed", brand.name)
-        message = f"internal_error: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # one brand's bug never ends the run; the traceback only at debug level
+        log.debug("scan of %s crashed", brand.name, exc_info=True)
+        message = f"internal_error: {type(exc).__name__}: {' '.join(str(exc).split())[:500]}"
         scan_id = await asyncio.to_thread(_fail_running, db, run_id, brand.name, message)
         return BrandResult(brand.name, "failed", scan_id, seconds=time.monotonic() - started, message=message)
     snapshot, card = scanned.crawl.snapshot, scanned.scorecard

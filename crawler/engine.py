@@ -330,9 +330,12 @@ class _Crawl:
                     if failed.issue.reason in ("robots_disallowed", "not_html") and failed.issue.status is None \
                             and not failed.issue.redirects:
                         self.attempted -= 1  # refused or skipped without a request: costs no page
-            except Exception:  # a bug must not hang the crawl on queue.join()
-                log.exception("unexpected error while crawling %s", item.url)
-                self._issue(CrawlIssue(item.url, "internal_error", "unexpected error; see the log", depth=item.depth,
+            except Exception as exc:  # a bug must not hang the crawl on queue.join()
+                # One line, stored and logged; the traceback only at debug level (never on a user's terminal).
+                said = f"unexpected error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+                log.warning("%s while crawling %s", said, item.url)
+                log.debug("unexpected error while crawling %s", item.url, exc_info=True)
+                self._issue(CrawlIssue(item.url, "internal_error", said, depth=item.depth,
                                        found_on=item.found_on, chosen_because=item.reason))
             finally:
                 self.in_flight.pop(item.url, None)
