@@ -99,8 +99,16 @@ class Browser:
         self.renderer: Renderer | None = None
         self.unavailable: str | None = None
         self._opening: asyncio.Task[Browser] | None = None
-        self.launches = 0  # 2 after a crash and relaunch
+        self._opens = 0
+        self._relaunched = 0  # Chromium launches made inside renderers already closed
         self.closing: asyncio.Future[None] | None = None
+
+    @property
+    def launches(self) -> int:
+        """Chromium launches so far: 2 after a crash and relaunch, whether this Browser opened a new
+        renderer or the renderer relaunched Chromium itself (a dead or killed browser, the memory ceiling)."""
+        inside = self._relaunched + (max(0, self.renderer.generation - 1) if self.renderer is not None else 0)
+        return self._opens + inside
 
     def start(self) -> Browser:
         """Launch in the background (call from a running event loop); renders wait for it."""
@@ -112,7 +120,7 @@ class Browser:
             await self._opening  # every caller waits for the one launch; a finished task returns at once
 
     async def open(self) -> Browser:
-        self.launches += 1
+        self._opens += 1
         try:
             self.renderer = await Renderer(settings=self.settings, full_page_viewports=self.full_page).__aenter__()
         except BrowserNotFound as exc:
@@ -126,6 +134,7 @@ class Browser:
             await self.closing  # already shutting down in the background
         await self._ready()
         if self.renderer is not None:
+            self._relaunched += max(0, self.renderer.generation - 1)
             await self.renderer.__aexit__(None, None, None)
             self.renderer = None
 
