@@ -243,3 +243,59 @@ def test_why_nothing_was_rendered_is_kept(db: Database) -> None:
     snapshot = sample_snapshot()
     snapshot.browser = "no browser: --no-browser"
     assert load_snapshot(db, save_snapshot(db, snapshot, brand="B")).browser == "no browser: --no-browser"
+
+
+# -- many writers: retries, the spool, read-only opens ------------------------------------------------------
+
+
+def test_locked_writes_are_retried_and_other_errors_are_not() -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from connectedness.storage.db import is_locked, retry_locked
+
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
+        return "saved"
+
+    assert retry_locked(flaky, wait=5) == "saved" and len(calls) == 3
+    assert not is_locked(IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed")))
+
+    def always() -> None:
+        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+
+    with pytest.raises(OperationalError):
+        retry_locked(always, wait=0.3)  # gives up when the wait is over
+
+
+def test_a_spooled_scan_round_trips_and_is_saved_once(any_db: Database) -> None:
+    from connectedness.storage.spool import Spooled, drain, spool_scan, spooled_files
+
+    snapshot = sample_snapshot()
+    path = spool_scan(any_db, Spooled(snapshot, "Spooled", "group", None, [], None, None, None))
+    assert path.parent == any_db.spool and spooled_files(any_db) == [path]
+    (scan_id,) = drain(any_db)
+    assert drain(any_db) == [] and spooled_files(any_db) == []  # saved once, file gone
+    again = load_snapshot(any_db, scan_id)
+    assert [p.url for p in again.pages] == [p.url for p in snapshot.pages]
+    assert [p.body for p in again.pages] == [p.body for p in snapshot.pages]
+
+
+def test_an_unreadable_spool_file_is_set_aside(db: Database) -> None:
+    from connectedness.storage.spool import drain, spooled_files
+
+    db.spool.mkdir(parents=True)
+    (db.spool / "scan-broken.json.gz").write_bytes(b"not gzip")
+    assert drain(db) == [] and spooled_files(db) == []
+    assert (db.spool / "scan-broken.json.gz.unreadable").exists()
+
+
+def test_a_read_only_open_never_creates_a_database(tmp_path) -> None:
+    from connectedness.storage.db import DatabaseMissing
+
+    with pytest.raises(DatabaseMissing, match="does not exist"):
+        open_database(str(tmp_path / "typo.db"), read_only=True)
+    assert list(tmp_path.iterdir()) == []
