@@ -274,13 +274,21 @@ def test_resolve_permitted_names_the_host_and_the_refused_address() -> None:
 # -- every request path of a crawl -----------------------------------------------------------------------
 
 
-def test_a_home_redirect_to_the_metadata_address_fails_the_scan_and_keeps_the_scope(web: Web) -> None:
-    web.set("brand.test", {"/": redirect("http://169.254.169.254/latest/meta-data/")})
+@pytest.mark.parametrize(("target", "address"), [
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+    ("http://[::ffff:169.254.169.254]/", "::ffff:a9fe:a9fe"),
+    ("http://[fd00:ec2::254]/", "fd00:ec2::254"),
+    ("http://0.0.0.0:{port}/", "0.0.0.0"),
+    ("http://[::1]:{port}/", "::1"),
+])
+def test_a_home_redirect_to_an_internal_address_fails_the_scan_and_keeps_the_scope(
+        web: Web, target: str, address: str) -> None:
+    web.set("brand.test", {"/": redirect(target.format(port=web.port))})
     result = scan(web, web.url("brand.test"))
     snapshot = result.snapshot
     assert snapshot.status == "failed"
     assert snapshot.failure is not None and snapshot.failure.reason == "blocked_address"
-    assert "169.254.169.254" in snapshot.failure.message
+    assert address in snapshot.failure.message
     assert snapshot.pages == [] and snapshot.scope["hosts"] == [f"brand.test:{web.port}"]
     assert result.guard.refused == [] and set(result.guard.connected) == {PUBLIC}
 
@@ -485,6 +493,10 @@ def test_an_invalid_ipv4_host_is_refused_everywhere(web: Web) -> None:
         parse_start_url("http://256.256.256.256/")
     assert resolve_link("https://b.com/", "//1.2.3.999/x") is None
     assert resolve_link("https://b.com/", "http://127.1/") is None
+    # Numeric forms a resolver would turn into 127.0.0.1 are no host names: dropped, never looked up.
+    for numeric in ("http://2130706433/", "http://0x7f000001/", "http://0177.0.0.1/", "http://0x7f.1/"):
+        assert resolve_link("https://b.com/", numeric) is None, numeric
+    assert resolve_link("https://b.com/", "http://[::ffff:169.254.169.254]/") == "http://[::ffff:169.254.169.254]/"
     web.set("brand.test", {"/": redirect("http://256.256.256.256/")})
     snapshot = scan(web, web.url("brand.test")).snapshot
     assert snapshot.failure is not None and snapshot.failure.reason == "invalid_redirect"
