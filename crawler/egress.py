@@ -196,6 +196,8 @@ class Egress:
                 moved += len(chunk)
                 if limit is not None and moved > limit:
                     log.info("egress proxy: a connection passed %d bytes and was cut", limit)
+                    sink.write(chunk[:len(chunk) - (moved - limit)])  # up to the limit, not a byte more
+                    await sink.drain()
                     sink.close()
                     return
                 sink.write(chunk)

@@ -356,3 +356,54 @@ def test_the_readme_lists_every_render_setting_with_its_default() -> None:
     for name, default, doc in RenderSettings.field_docs():
         assert rows.get(name) == repr(default), name
         assert doc and doc in readme, name
+
+
+async def _raw(proxy_url: str, request: bytes) -> bytes:
+    """Send ``request`` to the egress proxy as a browser would and read all it answers."""
+    host, port = proxy_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(request)
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(), 10)
+    writer.close()
+    return answer
+
+
+def test_the_egress_proxy_forwards_by_checked_address_and_refuses_the_rest(lab: FixtureServer) -> None:
+    """Without a browser: an allowed absolute-form GET is forwarded in origin form to the checked address; a
+    CONNECT and a GET to names that resolve inside are refused with 403 before any connect, and recorded."""
+    from connectedness.crawler.egress import Egress
+
+    port = int(lab.origin("hostile-browser").rsplit(":", 1)[1])
+    guard = LoopbackGuard()
+
+    async def go():
+        async with Egress(AddressPolicy().allowing(["127.0.0.1"]), StubResolver(), connect=guard) as egress:
+            allowed = await _raw(egress.url, f"GET http://127.0.0.1:{port}/plain.html HTTP/1.1\r\n"
+                                             f"Host: 127.0.0.1:{port}\r\nProxy-Connection: keep-alive\r\n\r\n".encode())
+            tunnel = await _raw(egress.url, b"CONNECT metadata.test:443 HTTP/1.1\r\nHost: metadata.test:443\r\n\r\n")
+            plain = await _raw(egress.url, b"GET http://intranet.test/x HTTP/1.1\r\nHost: intranet.test\r\n\r\n")
+            nowhere = await _raw(egress.url, b"CONNECT nowhere.test:443 HTTP/1.1\r\n\r\n")
+            return allowed, tunnel, plain, nowhere, [(b.host, b.port, b.addresses) for b in egress.blocked]
+
+    allowed, tunnel, plain, nowhere, blocked = run(go())
+    assert allowed.startswith((b"HTTP/1.0 200", b"HTTP/1.1 200")), allowed[:80]
+    assert b"An ordinary page" in allowed
+    assert tunnel.startswith(b"HTTP/1.1 403") and plain.startswith(b"HTTP/1.1 403")
+    assert nowhere.startswith(b"HTTP/1.1 502"), "a name that does not resolve is not a blocked address"
+    assert blocked == [("metadata.test", 443, ["169.254.169.254"]), ("intranet.test", 80, ["10.20.30.40"])]
+    assert guard.addresses == ["127.0.0.1"]
+
+
+def test_the_egress_proxy_cuts_a_connection_past_its_byte_limit(lab: FixtureServer) -> None:
+    from connectedness.crawler.egress import Egress
+
+    port = int(lab.origin("hostile-browser").rsplit(":", 1)[1])
+
+    async def go():
+        async with Egress(AddressPolicy().allowing(["127.0.0.1"]), StubResolver(), max_bytes=10_000) as egress:
+            return await _raw(egress.url, f"GET http://127.0.0.1:{port}/payload.txt HTTP/1.1\r\n\r\n".encode())
+
+    answer = run(go())
+    assert answer.startswith((b"HTTP/1.0 200", b"HTTP/1.1 200"))
+    assert len(answer) == 10_000, "cut at the limit: not the whole 64 KB payload"
