@@ -84,12 +84,18 @@ def main() -> None:
     app()
 
 
+def _plain_record(record: logging.LogRecord) -> bool:
+    """A log filter: the message (which quotes URLs and servers) without control characters or escape
+    sequences, as everything else printed (RichHandler reads no markup in messages, but a terminal would
+    act on an ESC)."""
+    record.msg, record.args = plain(record.getMessage()), None
+    return True
+
+
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(message)s",
-        handlers=[RichHandler(console=err, show_path=False, show_time=False)],
-    )
+    handler = RichHandler(console=err, show_path=False, show_time=False)
+    handler.addFilter(_plain_record)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s", handlers=[handler])
 
 
 def _print_json(data: Any) -> None:

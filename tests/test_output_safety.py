@@ -125,3 +125,13 @@ def test_markup_in_a_failure_message_prints_as_text(any_db: Database, monkeypatc
                                 catch_exceptions=False)
     assert result.exit_code == 1
     assert "internal_error" in result.output and "[/x]" in result.output and "\x1b" not in result.output
+
+
+def test_log_lines_carry_no_escape_sequences() -> None:
+    import logging
+
+    from connectedness.cli import _plain_record
+
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "fetching %s", (URL,), None)
+    assert _plain_record(record)
+    assert "\x1b" not in record.getMessage() and "[/x]" in record.getMessage()
