@@ -184,7 +184,8 @@ def check_snapshot(snapshot: SiteSnapshot, checks: Sequence[Check], profile: Pro
 
 CHECK_GRACE = 20.0
 """Seconds the check phase gets at the least, even when the crawl used all of the site's time budget
-(``time_budget`` covers the crawl, the renders and the checks: the checks get what is left of it, or this).
+(``time_budget`` covers the crawl, the renders and the checks: the checks get what is left of it when the
+renders end, or this).
 A check still running when that time is up is abandoned: recorded ``could_not_check`` (``time_budget``),
 the scan ``partial`` and stored with what finished."""
 
@@ -290,6 +291,8 @@ async def _crawl_check_score(job: CrawlJob, db: Database | None, outcome: ScanOu
             snapshot.renders = []
             snapshot.browser = f"not rendered: the renders crashed: {_one_line(exc)}"
             log.warning("%s: %s", job.url, snapshot.browser)
+        # The renders have bounds of their own; what is left for the checks is counted from their end.
+        budget.deadline = max(clock + job.settings.time_budget, time.monotonic() + CHECK_GRACE)
 
     def final() -> tuple[list[CheckResult], Scorecard]:
         served = served_pass.result() if served_pass is not None else None
