@@ -381,8 +381,10 @@ class Renderer:
         self._watchdog = asyncio.ensure_future(self._watch(self.generation, self._pid))
 
     async def _launch_with(self, args: list[str]) -> Any:
+        # chromium_sandbox: Playwright adds --no-sandbox itself unless told the sandbox is wanted.
         return await self._playwright.chromium.launch(
-            executable_path=self.location.path, args=args, headless=True, downloads_path=self.downloads_dir)
+            executable_path=self.location.path, args=args, headless=True, downloads_path=self.downloads_dir,
+            chromium_sandbox="--no-sandbox" not in args)
 
     async def _stop_watchdog(self) -> None:
         if self._watchdog is not None:
