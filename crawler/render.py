@@ -319,16 +319,18 @@ class Renderer:
         self._pid: int | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._relaunching = asyncio.Lock()
-        self.downloads_dir = tempfile.mkdtemp(prefix="connectedness-downloads-")  # stays empty: downloads denied
+        self.downloads_dir = ""  # made at launch; stays empty (downloads are denied), removed at exit
 
     async def __aenter__(self) -> Renderer:
         from playwright.async_api import async_playwright
 
+        self.downloads_dir = tempfile.mkdtemp(prefix="connectedness-downloads-")
         self._playwright = await async_playwright().start()
         try:
             await self._launch()
         except BaseException:
             await self._playwright.stop()
+            shutil.rmtree(self.downloads_dir, ignore_errors=True)
             raise
         return self
 
@@ -339,7 +341,8 @@ class Renderer:
                 await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
-        shutil.rmtree(self.downloads_dir, ignore_errors=True)
+        if self.downloads_dir:
+            shutil.rmtree(self.downloads_dir, ignore_errors=True)
 
     def _args(self, sandbox: bool, marker: str) -> list[str]:
         return [*self.location.launch_args(sandbox=sandbox), *EGRESS_ARGS,

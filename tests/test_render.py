@@ -407,3 +407,31 @@ def test_the_egress_proxy_cuts_a_connection_past_its_byte_limit(lab: FixtureServ
     answer = run(go())
     assert answer.startswith((b"HTTP/1.0 200", b"HTTP/1.1 200"))
     assert len(answer) == 10_000, "cut at the limit: not the whole 64 KB payload"
+
+
+def test_chromium_itself_resolves_and_reaches_nothing_but_the_proxy_address(lab: FixtureServer) -> None:
+    """The second wall: a tab with no proxy at all (none of ours has one) still cannot connect to another
+    loopback address or look a name up; only 127.0.0.1, where the egress proxies listen, is reachable."""
+    accepted: list[int] = []
+
+    async def go():
+        def count(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted.append(1)
+            writer.close()
+
+        other = await asyncio.start_server(count, "127.0.0.2", 0)
+        port = other.sockets[0].getsockname()[1]
+        async with Renderer() as renderer:
+            page = await renderer._browser.new_page()  # the browser's default context: no egress proxy
+            failed: list[str] = []
+            page.on("requestfailed", lambda r: failed.append(r.failure or ""))
+            await page.goto(lab.url("hostile-browser", "/plain.html"))
+            await page.evaluate("""(port) => Promise.all([`http://127.0.0.2:${port}/a`, `http://localhost:${port}/b`,
+                                      'http://metadata.test/c'].map((u) => fetch(u).catch(() => null)))""", port)
+            await page.close()
+        other.close()
+        return failed
+
+    failed = run(go())
+    assert accepted == []
+    assert len(failed) == 3 and all("ERR_NAME_NOT_RESOLVED" in f for f in failed), failed
