@@ -46,6 +46,7 @@ bench: browser postgres
 	@$(PIP) -e '.[test,bench]' >&2
 	@$(PY) bench/run.py
 	@$(PY) -m bench.accuracy >&2  # its table on stderr: stdout stays the JSON above
+	@$(PY) -m bench.hostile >&2  # time and peak memory of a scan of each hostile endpoint, on stderr too
 
 # Detection measured on the real pages of ../shared/corpus, inside a network
 # namespace of its own (needs root or unprivileged user namespaces, and openssl).

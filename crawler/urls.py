@@ -51,6 +51,9 @@ def parse_start_url(raw: str) -> str:
         raise InvalidURL("empty URL")
     if any(ch.isspace() for ch in text):
         raise InvalidURL(f"URL contains whitespace: {raw!r}")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        # resolve_link drops such a link, so a start URL with one could never be found again (hypothesis)
+        raise InvalidURL(f"URL contains a control character: {raw!r}")
     if "://" not in text:
         if ":" in text.split("/", 1)[0] and not _looks_like_host_port(text):
             raise InvalidURL(f"unsupported URL scheme in {raw!r}: only http and https can be audited")
