@@ -22,7 +22,7 @@ from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 LAB = Path(__file__).resolve().parents[1] / "fixtures" / "lab"
 TREE_BOUND = 1.5 * 2**30  # the bound on Chromium's process tree, whatever the page does
 # A short load limit and a small heap cap keep the file fast; the defaults bound the same way, only later.
-SETTINGS = RenderSettings(timeout=4.0, js_heap_mb=256)
+SETTINGS = RenderSettings(timeout=4.0, js_heap_mb=128)
 
 
 def _timed_out(render: Render) -> bool:
