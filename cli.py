@@ -1363,8 +1363,8 @@ def _print_crawl(outcome: CrawlOutcome) -> None:
     from connectedness.crawler.feeds import feed_listing
 
     snapshot = outcome.snapshot
-    if snapshot is None:
-        return
+    if snapshot is None or (snapshot.status == "failed" and not snapshot.pages):
+        return  # nothing was fetched: the one "failed:" line on stderr says why, once
     table = Table(title=safe(f"{outcome.brand}: {snapshot.start_url}"), title_justify="left")
     for column in ("#", "status", "why chosen", "depth", "URL", "KB", "s"):
         table.add_column(column, justify="right" if column in ("#", "depth", "KB", "s") else "left")

@@ -328,3 +328,19 @@ def test_a_cancelled_scan_is_left_running_for_its_canceller(db: Database, monkey
     ((_, status, reason, message, _pages),) = rows(db)
     assert (status, reason, message) == ("interrupted", "interrupted", "stopped by Ctrl-C")
     assert interrupt_own_scans(db) == [] and scan_id == 1
+
+
+@pytest.mark.parametrize("command", ["crawl", "scan"])
+def test_a_refused_connection_is_said_once(tmp_path: Path, command: str) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    extra = ["--no-browser"] if command == "scan" else []
+    result = invoke(command, f"http://127.0.0.1:{port}/", *extra, "--retries" if command == "crawl" else "--timeout",
+                    "0" if command == "crawl" else "5", "--db", str(tmp_path / "r.db"))
+    assert result.exit_code == 1
+    said = f"the site refused the connection (127.0.0.1:{port})"
+    assert result.output.count(said) == 1, result.output
+    assert "robots.txt" not in result.output
