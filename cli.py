@@ -34,7 +34,7 @@ from connectedness.crawler.loop import run as run_async
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.crawler.snapshot import CrawlIssue, Page
 from connectedness.crawler.urls import InvalidURL, parse_start_url
-from connectedness.terminal import plain, safe
+from connectedness.terminal import json_text, plain, safe
 
 if TYPE_CHECKING:
     from connectedness.audit import CrawlJob, CrawlOutcome, ScanOutcome
@@ -99,7 +99,7 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
 def _emit(json_out: bool, csv_out: bool, data: Any, rows: Callable[[], list[dict[str, Any]]],
@@ -722,7 +722,7 @@ def report(
     to_stdout = str(out_path) == "-" or (out_path is None and fmt in ("md", "json", "csv"))
     if fmt in ("md", "json", "csv"):
         if fmt == "json":
-            text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+            text = json_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str)) + "\n"
         elif fmt == "csv":
             import io
 

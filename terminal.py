@@ -37,3 +37,14 @@ def safe(text: object, *, newlines: bool = False) -> str:
     (see :func:`plain`; newlines become spaces unless ``newlines``), then every ``[`` that could open a
     markup tag escaped. The one helper every output path uses for text it did not write itself."""
     return escape(plain(text, newlines=newlines))
+
+
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal acts on or reorders: DEL, the C1 controls
+# (U+009B is an 8-bit CSI) and the bidirectional overrides. JSON only has them inside strings.
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) safe to print: the characters above written
+    as ``\\uXXXX`` escapes, so the document parses to the very same data."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

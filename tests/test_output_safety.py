@@ -135,3 +135,11 @@ def test_log_lines_carry_no_escape_sequences() -> None:
     record = logging.LogRecord("x", logging.WARNING, __file__, 1, "fetching %s", (URL,), None)
     assert _plain_record(record)
     assert "\x1b" not in record.getMessage() and "[/x]" in record.getMessage()
+
+
+def test_json_output_escapes_what_a_terminal_would_act_on(hostile_db: Database) -> None:
+    import json
+
+    output = _run("scans", "--json", "--db", hostile_db.url)
+    assert not any(c in output for c in "\x1b\x9b\x07\x7f")
+    assert json.loads(output)[0]["brand"] == BRAND  # the data itself is unchanged
