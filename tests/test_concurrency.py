@@ -107,3 +107,35 @@ def test_a_database_locked_past_the_retries_spools_the_scan_and_the_next_run_sav
     with sqlite3.connect(path) as con:
         assert con.execute("select status, count(*) from scans group by status").fetchall() == [("complete", 2)]
     assert not any((tmp_path / "locked-spool").glob("*.json.gz"))
+
+
+def test_processes_creating_one_new_postgresql_schema_at_once(tmp_path: Path) -> None:
+    """The advisory lock: four processes meeting an empty PostgreSQL database create its schema once."""
+    import getpass
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(os.environ.get("CONNECTEDNESS_TEST_POSTGRES")
+                         or f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/postgres")
+    name = f"connectedness_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        code = f"from connectedness.storage import open_database; open_database({url!r}).close()"
+        env = {**os.environ, "CONNECTEDNESS_BLOBS": str(tmp_path / "blobs")}
+        procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=env)
+                 for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, errors
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            assert connection.execute(text("select count(*) from alembic_version")).scalar() == 1
+        engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
