@@ -31,6 +31,7 @@ from rich.table import Table
 
 from connectedness import __version__
 from connectedness.crawler.loop import run as run_async
+from connectedness.crawler.render import RenderSettings
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.crawler.snapshot import CrawlIssue, Page
 from connectedness.crawler.urls import InvalidURL, parse_start_url
@@ -68,6 +69,7 @@ app.add_typer(fixtures_app, name="fixtures")
 out = Console(width=None if sys.stdout.isatty() else 240)
 err = Console(stderr=True, soft_wrap=True)
 _DEFAULTS = CrawlSettings()
+_RENDER_DEFAULTS = RenderSettings()
 
 DbOption = Annotated[
     str | None,
@@ -81,7 +83,20 @@ CsvOption = Annotated[bool, typer.Option(
 
 
 def main() -> None:
-    app()
+    """The console script. A bug that escapes a command (after its scan is stored: every scan path stores
+    its own failures) is one line on stderr and exit code 1, not a traceback; ``CONNECTEDNESS_TRACEBACK=1``
+    shows the traceback, for a bug report."""
+    import os
+
+    try:
+        app()
+    except Exception as exc:
+        if os.environ.get("CONNECTEDNESS_TRACEBACK"):
+            raise
+        text = " ".join(str(exc).split())[:500]
+        err.print(f"[red]internal error:[/] {safe(type(exc).__name__)}: {safe(text)} "
+                  "(set CONNECTEDNESS_TRACEBACK=1 to see where)")
+        sys.exit(1)
 
 
 def _plain_record(record: logging.LogRecord) -> bool:
@@ -200,6 +215,11 @@ ViewportsOpt = Annotated[str, typer.Option(
 FullPageOpt = Annotated[str, typer.Option(
     help="Viewports that also get a full-page screenshot (capped at 3 screens), comma-separated, or 'none'. "
          "Each costs about 0.1 s per page.")]
+BrowserMemoryOpt = Annotated[int, typer.Option(
+    "--browser-memory", min=200, help="Ceiling in MB on the memory of Chromium's whole process tree: past it the "
+    "renders in progress are recorded resource_limit and Chromium is restarted.")]
+JsHeapOpt = Annotated[int, typer.Option(
+    "--js-heap", min=16, help="JavaScript heap cap in MB of each Chromium renderer: a page past it crashes alone.")]
 RenderPagesOpt = Annotated[int, typer.Option(
     min=1, help="Pages rendered at phone, tablet and desktop sizes: the home page first, then blog, shop, contact. "
                 "A site whose served HTML is an empty JavaScript app shell gets at least 8.")]
@@ -369,6 +389,8 @@ def scan(
     render_pages: RenderPagesOpt = 3,
     viewports: ViewportsOpt = "phone,tablet,desktop",
     full_page: FullPageOpt = "phone",
+    browser_memory: BrowserMemoryOpt = _RENDER_DEFAULTS.memory_limit_mb,
+    js_heap: JsHeapOpt = _RENDER_DEFAULTS.js_heap_mb,
     db: DbOption = None,
     no_store: NoStoreOpt = False,
     json_out: JsonOption = False,
@@ -408,8 +430,9 @@ def scan(
         return scan_and_store, CrawlJob(start, name, group, settings), database, checks, chosen
 
     async def audit(tick: ProgressCallback | None) -> ScanOutcome:
-        browser = None if no_browser else Browser(pages=render_pages, viewports=sizes, single_site=True,
-                                                  full_page=tall).start()
+        browser = None if no_browser else Browser(
+            pages=render_pages, viewports=sizes, single_site=True, full_page=tall,
+            settings=RenderSettings(memory_limit_mb=browser_memory, js_heap_mb=js_heap)).start()
         try:
             scan_and_store, job, database, checks, chosen = await asyncio.to_thread(prepare)
             return await scan_and_store(job, database, checks=checks, profile=chosen, progress=tick, browser=browser)

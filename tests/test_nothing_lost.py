@@ -344,3 +344,22 @@ def test_a_refused_connection_is_said_once(tmp_path: Path, command: str) -> None
     said = f"the site refused the connection (127.0.0.1:{port})"
     assert result.output.count(said) == 1, result.output
     assert "robots.txt" not in result.output
+
+
+def test_a_bug_escaping_a_command_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from connectedness import cli
+
+    def broken() -> None:
+        raise RuntimeError("printing\nfailed")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("CONNECTEDNESS_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "internal error: RuntimeError: printing failed" in lines[0]
+    monkeypatch.setenv("CONNECTEDNESS_TRACEBACK", "1")
+    with pytest.raises(RuntimeError):
+        cli.main()
