@@ -6,10 +6,11 @@
 
 Each case is one variant of the hostile lab, served on 127.0.0.1 by this
 process, and scanned by a separate ``connectedness scan URL --no-browser``
-process (into a throwaway database), with the default settings but those the
-case needs (``--brand-host``). The time is the wall time of that process, the
-memory its peak resident set (``os.wait4``'s ``ru_maxrss``): the whole
-process, interpreter and imports included. The goal is < 500 MB each.
+process (into a throwaway database, ``--json``), with the default settings but
+those the case needs (``--brand-host``). The time is the wall time of that
+process, the memory its peak resident set (``os.wait4``'s ``ru_maxrss``): the
+whole process, interpreter and imports included. The goal is < 500 MB each.
+"recorded" says whether the scan's JSON names the reason the case expects.
 
 The scanning process runs with :func:`bench.common.install_loopback_guard`,
 so a name that is not loopback (the ``nothing.invalid`` of the
@@ -154,16 +155,19 @@ def _guarded() -> None:
 # -- the bench: whole scan processes --------------------------------------------------------------------------
 
 
-def _scan_process(url: str, brand_hosts: tuple[str, ...], db: Path) -> tuple[float, float, int]:
-    """(seconds, peak RSS MB, exit code) of one ``connectedness scan --no-browser`` process."""
+def _scan_process(url: str, brand_hosts: tuple[str, ...], db: Path) -> tuple[float, float, int, str]:
+    """(seconds, peak RSS MB, exit code, its --json output) of one ``connectedness scan --no-browser``
+    process."""
     argv = [sys.executable, "-m", "bench.hostile", "--scan", url, "--db", str(db)]
     for host in brand_hosts:
         argv += ["--brand-host", host]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    output = process.stdout.read().decode("utf-8", "replace")  # before waiting: a full pipe would block it
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode, output
 
 
 def run_bench(names: list[str]) -> list[dict[str, Any]]:
@@ -176,18 +180,22 @@ def run_bench(names: list[str]) -> list[dict[str, Any]]:
         spec = hostile.variants[name]
         with serve_sites({site.slug: site}) as server, tempfile.TemporaryDirectory() as tmp:
             settings = case_settings(spec, server.tls_origins.get(site.slug, ""))
-            seconds, peak, code = _scan_process(server.url(site.slug), settings.get("brand_hosts", ()),
-                                                Path(tmp) / "scan.db")
+            seconds, peak, code, output = _scan_process(server.url(site.slug), settings.get("brand_hosts", ()),
+                                                        Path(tmp) / "scan.db")
         rows.append({"case": name, "about": spec.get("about", ""), "seconds": round(seconds, 2),
-                     "peak_mb": round(peak, 1), "exit_code": code, "under_goal": peak < GOAL_MB})
+                     "peak_mb": round(peak, 1), "exit_code": code, "under_goal": peak < GOAL_MB,
+                     "expect": spec.get("expect", ""),
+                     # The scan as --json prints it names the reason the case must record (a loose check:
+                     # tests/test_hostile.py says where exactly).
+                     "recorded": bool(spec.get("expect")) and str(spec.get("expect")) in output})
         print(f"{name}: {seconds:.1f} s, {peak:.0f} MB", file=sys.stderr)
     return rows
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
-    lines = ["| case | what it does | time (s) | peak RSS (MB) | exit |", "|---|---|---:|---:|---:|"]
-    lines += [f"| {r['case']} | {r['about']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} |"
-              for r in rows]
+    lines = ["| case | what it does | recorded | time (s) | peak RSS (MB) | exit |", "|---|---|---|---:|---:|---:|"]
+    lines += [f"| {r['case']} | {r['about']} | {r['expect']}{'' if r['recorded'] else ' (NOT FOUND)'} | "
+              f"{r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} |" for r in rows]
     return "\n".join(lines)
 
 
@@ -214,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         _guarded()
         from connectedness.cli import app
 
-        cli_args = ["scan", args.scan, "--no-browser", "--db", args.db]
+        cli_args = ["scan", args.scan, "--no-browser", "--json", "--db", args.db]
         for host in args.brand_host:
             cli_args += ["--brand-host", host]
         try:

@@ -38,7 +38,7 @@ import pytest
 
 from connectedness.checks.site import SiteView
 from connectedness.crawler.complexity import measure
-from connectedness.crawler.decoding import DecodingRefused, StreamDecoder, decode_bounded
+from connectedness.crawler.decoding import DecodingRefused, StreamDecoder, decode_bounded, supported_encodings
 from connectedness.crawler.engine import crawl
 from connectedness.crawler.sitemaps import SitemapTooLarge, parse_sitemap
 from connectedness.crawler.snapshot import Render, Viewport
@@ -113,9 +113,9 @@ def recorded(summary: dict[str, Any], where: str) -> list[str]:
     if where == "robots":
         return [r["error"] or r["outcome"] for r in summary["robots"]]
     if where == "feed":
-        return ["error" for f in summary["feeds"] if f["error"]]
+        return [f["error"] for f in summary["feeds"] if f["error"]]
     if where == "jsonld":
-        return ["error" for _ in summary["jsonld_errors"]]
+        return list(summary["jsonld_errors"])
     if where == "sitemap":
         return [s["error"] for s in summary["sitemaps"] if s["error"]]
     if where == "stats":
@@ -262,3 +262,27 @@ def test_a_batch_goes_on_beside_hostile_sites() -> None:
     reasons = {i.reason for s in snapshots for i in s.issues}
     assert {"too_complex", "too_large", "redirect_loop"} <= reasons
 
+
+
+def test_brotli_and_zstd_are_decoded_only_when_their_module_is_installed() -> None:
+    """``br`` and ``zstd`` are supported exactly when a module for them imports; otherwise refused."""
+    import importlib.util
+
+    available = {"br": any(importlib.util.find_spec(m) for m in ("brotli", "brotlicffi")),
+                 "zstd": importlib.util.find_spec("zstandard") is not None or sys.version_info >= (3, 14)}
+    for coding, present in available.items():
+        assert (coding in supported_encodings()) == present
+        if not present:
+            with pytest.raises(DecodingRefused) as refused:
+                decode_bounded(b"\x00" * 16, coding, limit=100, max_layers=2)
+            assert refused.value.reason == "unsupported_encoding"
+
+
+def test_a_home_page_too_complex_to_parse_fails_the_scan_with_its_reason() -> None:
+    site = HOSTILE.variant("deep-dom")
+    site.endpoints["/"] = site.endpoints["/deep"]
+    with serve_sites({site.slug: site}) as server:
+        snapshot = asyncio.run(crawl(server.url(site.slug), fast_settings(**FAST)))
+    assert snapshot.status == "failed" and snapshot.failure is not None
+    assert snapshot.failure.reason == "too_complex" and "512" in snapshot.failure.message
+    assert snapshot.pages == []
