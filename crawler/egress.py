@@ -121,8 +121,9 @@ class Egress:
             pass  # the browser went away or sent nonsense: nothing to record
         except asyncio.CancelledError:
             pass  # close(): the proxy is going away (asyncio's server would report a cancelled callback as an error)
-        except Exception:  # logged: one bad connection must not take the proxy down
-            log.exception("egress proxy: a connection failed")
+        except Exception as exc:  # one line (no traceback on a terminal): one bad connection must not end the proxy
+            log.warning("egress proxy: a connection failed: %s: %s", type(exc).__name__, exc)
+            log.debug("egress proxy connection", exc_info=True)
         finally:
             if task is not None:
                 self._tasks.discard(task)
