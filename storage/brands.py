@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from .db import Database
+from .db import Database, retry_locked
 from .models import Brand, Scan
 
 
@@ -58,12 +59,21 @@ def get_brand(db: Database, name: str) -> BrandInfo:
 
 
 def add_brand(db: Database, name: str, url: str, *, group: str | None = None, profile: str | None = None) -> None:
-    """Register a brand before its first scan (a watchlist, a competitor to scan later)."""
-    with db.session() as session, session.begin():
-        if session.scalar(select(Brand.id).where(Brand.name == name)) is not None:
-            raise BrandError(f"a brand called {name!r} already exists (change it with `brands set`)")
-        session.add(Brand(name=name, url=url, competitor_group=group or None, profile=profile,
-                          created_at=datetime.now(UTC)))
+    """Register a brand before its first scan (a watchlist, a competitor to scan later). A brand another
+    writer adds at the same moment is "already exists" too, not a constraint error."""
+    taken = BrandError(f"a brand called {name!r} already exists (change it with `brands set`)")
+
+    def write() -> None:
+        with db.session() as session, session.begin():
+            if session.scalar(select(Brand.id).where(Brand.name == name)) is not None:
+                raise taken
+            session.add(Brand(name=name, url=url, competitor_group=group or None, profile=profile,
+                              created_at=datetime.now(UTC)))
+
+    try:
+        retry_locked(write)
+    except IntegrityError:
+        raise taken from None
 
 
 def update_brand(db: Database, name: str, *, url: str | None = None, group: str | None = None,

@@ -139,3 +139,26 @@ def test_processes_creating_one_new_postgresql_schema_at_once(tmp_path: Path) ->
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_brands_added_at_once_under_one_name_end_as_one_row_and_clear_errors(any_db: Database) -> None:
+    from connectedness.storage.brands import BrandError, add_brand
+
+    outcomes: list[str] = []
+    gate = threading.Barrier(6)
+
+    def one() -> None:
+        gate.wait()
+        try:
+            add_brand(any_db, "Twice", "https://twice.example/")
+            outcomes.append("added")
+        except BrandError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert outcomes.count("added") == 1
+    assert all("already exists" in o for o in outcomes if o != "added") and len(outcomes) == 6
