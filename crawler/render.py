@@ -338,7 +338,7 @@ class Renderer:
         await self._stop_watchdog()
         if self._browser is not None:
             with contextlib.suppress(Exception):
-                await self._browser.close()
+                await asyncio.wait_for(self._browser.close(), 10)
         if self._playwright is not None:
             await self._playwright.stop()
         if self.downloads_dir:
@@ -414,10 +414,15 @@ class Renderer:
                 return
             await asyncio.sleep(self.settings.memory_poll)
 
+    def alive(self) -> bool:
+        """Whether the browser launched last is still there (not killed at the ceiling, not crashed)."""
+        return (self._browser is not None and self._browser.is_connected()
+                and self.generation not in self.limit_hit)
+
     async def current(self, generation: int) -> Any:
         """The browser to open tabs in, relaunched once if the one of ``generation`` was killed or died."""
         async with self._relaunching:
-            if self.generation == generation and self._browser is not None and self._browser.is_connected():
+            if self.generation == generation and self.alive():
                 return self._browser
             if self.generation == generation:  # still the dead one: nobody relaunched it yet
                 await self._stop_watchdog()
@@ -613,7 +618,8 @@ class _Lane:
 
     async def render(self, renderer: Renderer, urls: list[str], policy: AddressPolicy, block_offsite: bool) -> None:
         for url in urls:
-            if self.generation != renderer.generation or self.page is None or self.page.is_closed():
+            if (self.generation != renderer.generation or not renderer.alive() or self.page is None
+                    or self.page.is_closed()):
                 await self._reopen(renderer, policy, block_offsite)
             self.blocked.clear()
             self.requested.clear()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from connectedness.crawler import run
-from connectedness.crawler.render import PHONE, Renderer, RenderSettings
+from connectedness.crawler.render import DESKTOP, PHONE, Renderer, RenderSettings
 from connectedness.crawler.snapshot import Render
 from connectedness.fixtures.server import FixtureServer, load_sites, serve_sites
 
@@ -122,3 +122,21 @@ def test_a_hostile_page_is_bounded_recorded_and_the_next_page_renders(case: str,
     if case == "download":
         big = [(name, size) for name, size in _files(temp_root) if size >= 64 * 1024]
         assert big == [], "no download reached the temp folder"
+
+
+def test_past_the_memory_ceiling_every_viewport_in_progress_is_recorded_and_all_go_on(lab: FixtureServer) -> None:
+    """Two viewports at once: the kill ends both tabs' renders (each recorded resource_limit), Chromium is
+    launched once more, and both viewports render the next page in it."""
+    async def go() -> tuple[list[Render], int]:
+        async with Renderer(settings=SETTINGS) as renderer:
+            renders = await renderer.render([lab.url("hostile-browser", "/alloc-buffers.html"),
+                                             lab.url("hostile-browser", "/plain.html")], (PHONE, DESKTOP))
+            return renders, renderer.generation
+
+    renders, launches = run(go())
+    by_page = {(r.url.rsplit("/", 1)[1], r.viewport.name): r for r in renders}
+    for viewport in ("phone", "desktop"):
+        assert (by_page[("alloc-buffers.html", viewport)].error or "").startswith("resource_limit"), viewport
+        after = by_page[("plain.html", viewport)]
+        assert after.error is None and after.metrics["title"] == "plain.html", after.error
+    assert launches == 2
