@@ -54,6 +54,9 @@ def parse_start_url(raw: str) -> str:
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
         # resolve_link drops such a link, so a start URL with one could never be found again (hypothesis)
         raise InvalidURL(f"URL contains a control character: {raw!r}")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        # resolve_link drops such a link, so a start URL with one could never be found again (hypothesis)
+        raise InvalidURL(f"URL contains a control character: {raw!r}")
     if "://" not in text:
         if ":" in text.split("/", 1)[0] and not _looks_like_host_port(text):
             raise InvalidURL(f"unsupported URL scheme in {raw!r}: only http and https can be audited")
@@ -112,7 +115,9 @@ def canonicalize(url: str) -> str:
     scheme = parts.scheme.lower()
     netloc = _canonical_netloc(parts, scheme)
     path = parts.path or "/"
-    if " " in path or ("%" not in path and not path.isascii()):
+    if " " in path or not path.isascii():
+        # "%" is safe, so escapes already there stay as they are; a path with one and a raw non-ASCII
+        # character was once left raw, and links resolved against it were not canonical (hypothesis).
         path = quote(path, safe="/%:@!$&'()*+,;=-._~")
     query = parts.query
     if query:

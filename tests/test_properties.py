@@ -74,6 +74,7 @@ def test_parse_start_url_raises_nothing_but_invalid_url_and_is_idempotent(raw: s
 
 @given(_URL.filter(lambda u: u.lower().startswith(("http://", "https://"))), _HREF)
 @example("http://127.0.0.1/\x00", "?")  # found by hypothesis: a start URL with a control character
+@example("http://127.0.0.1/\u200b/%", "0")  # found by hypothesis: a raw non-ASCII path beside a "%"
 def test_resolved_links_are_canonical_fixed_points(base_raw: str, href: str) -> None:
     base = _start(base_raw)
     assume(base is not None)
