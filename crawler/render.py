@@ -511,6 +511,7 @@ class _Lane:
         self.blocked: list[str] = []
         self.requested: list[str] = []
         self.actions: dict[str, int] = {}
+        self._settled = 0  # refusals of the egress proxy already given to a render
         self._own_tabs: set[Any] = set()  # the tabs this lane opened: every other page is a popup
         self._tab_ready = asyncio.Event()
         self.current: Render | None = None
@@ -552,6 +553,7 @@ class _Lane:
         page.on("console", lambda msg: self._console(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: self._console(str(exc)))
         page.on("request", self._request)
+        page.on("websocket", self._websocket)
         page.on("requestfinished", lambda _r: self._count(-1))
         page.on("requestfailed", lambda _r: self._count(-1))
         page.on("dialog", self._dialog)
@@ -579,6 +581,21 @@ class _Lane:
     def _request(self, request: Any) -> None:
         self._count(1)
         self.requested.append(request.url)
+
+    def _websocket(self, socket: Any) -> None:
+        """A websocket counts as in flight until it closes or fails, so a render waits (within ``idle_wait``)
+        for a refused one to be refused, and records it by its URL."""
+        self._count(1)
+        self.requested.append(socket.url)
+        ended = {"done": False}
+
+        def end(*_args: Any) -> None:
+            if not ended["done"]:
+                ended["done"] = True
+                self._count(-1)
+
+        socket.on("close", end)
+        socket.on("socketerror", end)
 
     async def _replace_tab(self) -> None:
         """A page hung past the hard limit: drop its tab (and the renderer stuck in it) for a fresh one."""
@@ -621,6 +638,7 @@ class _Lane:
             if (self.generation != renderer.generation or not renderer.alive() or self.page is None
                     or self.page.is_closed()):
                 await self._reopen(renderer, policy, block_offsite)
+            self.settle()
             self.blocked.clear()
             self.requested.clear()
             self.actions = {}
@@ -630,6 +648,7 @@ class _Lane:
             render = await renderer._render_page(self.page, self.current, self.in_flight, self.blocked)
             if self.egress is not None:
                 render.blocked.extend(self._egress_blocked(self.egress.blocked_since(mark)))
+                self._settled = len(self.egress.blocked)
             if url in render.blocked and render.error is None:  # the page itself: nothing of it was rendered
                 render.error = f"{BLOCKED_PAGE}: {url} is at an address this scan may not connect to"
             if self.actions:
@@ -642,6 +661,16 @@ class _Lane:
                 with contextlib.suppress(Exception):  # a dead browser: the next page reopens everything
                     await self._replace_tab()
 
+    def settle(self) -> None:
+        """Give the last render the connections refused since it ended: the page was still on screen (a
+        script's late request), and each refusal belongs to the render of the page that asked."""
+        if self.egress is None or not self.renders:
+            return
+        last = self.renders[-1]
+        late = self._egress_blocked(self.egress.blocked_since(self._settled))
+        last.blocked.extend(item for item in late if item not in last.blocked)
+        self._settled = len(self.egress.blocked)
+
     async def _reopen(self, renderer: Renderer, policy: AddressPolicy, block_offsite: bool) -> None:
         """Open the context again, in the browser launched after the one it was in (killed at the ceiling)."""
         if self.context is not None:
@@ -651,6 +680,7 @@ class _Lane:
         await self.open(renderer, policy, block_offsite)
 
     async def close(self) -> None:
+        self.settle()
         if self.context is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.context.close(), 10)
@@ -708,6 +738,8 @@ class SiteRender:
 
     def renders(self) -> list[Render]:
         """Every render so far: viewport by viewport, pages in the order they were given."""
+        for lane in self.lanes:
+            lane.settle()
         return [render for lane in self.lanes for render in lane.renders]
 
     async def close(self) -> None:

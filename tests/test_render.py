@@ -306,6 +306,7 @@ def test_a_loopback_page_cannot_make_chromium_load_internal_addresses(lab: Fixtu
     assert {"metadata.test", "intranet.test"} <= set(resolver.asked), "names are resolved by the proxy, once each"
     assert set(render.blocked) >= {"http://metadata.test/internal.html", "http://intranet.test/internal.svg",
                                    "http://10.20.30.40/internal.svg"}, render.blocked
+    assert "ws://intranet.test:8080/socket" in render.blocked, "the websocket is refused and recorded too"
     assert red < 0.005, "none of the internal content is in the screenshot"
 
 
