@@ -11,6 +11,13 @@ layout shift and largest contentful paint come from the browser's own
 performance entries, observed from the first byte by an init script.
 Screenshots are JPEG in CSS pixels: one the size of the screen, and at the
 phone size a full-page one capped at three screens.
+
+A hostile page is bounded: each viewport's context reaches the network only
+through its own egress proxy (``egress.py``), which applies the crawl's
+address policy to every connection; Chromium is sandboxed where it can be,
+each renderer has a JavaScript heap cap, a watchdog holds the whole process
+tree under a memory ceiling, downloads are denied, popups closed and dialogs
+dismissed. The limits are :class:`RenderSettings`.
 """
 
 from __future__ import annotations
