@@ -243,7 +243,7 @@ def test_a_slow_parse_is_cut_off_without_blocking_the_event_loop() -> None:
     issues = {_path(i.url): i for i in snapshot.issues}
     assert issues["/deep"].reason == "too_complex" and "0.3 s" in issues["/deep"].message
     assert {_path(p.final_url) for p in snapshot.pages} >= ORDINARY
-    assert longest_gap < 0.5, f"the event loop stalled {longest_gap:.2f} s"
+    assert longest_gap < 1.0, f"the event loop stalled {longest_gap:.2f} s"  # blocked, it stalls ~2 s or more
 
 
 def test_a_batch_goes_on_beside_hostile_sites() -> None:
