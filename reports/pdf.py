@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from connectedness.crawler.browser import BrowserLocation, find_chromium
+from connectedness.crawler.browser import BrowserLocation, find_chromium, sandbox_failure
 from connectedness.crawler.loop import run
 
 # Page numbers in the bottom margin: Chromium's own template, no site data in it.
@@ -37,8 +37,7 @@ async def print_pdf(html_path: Path, pdf_path: Path, *, location: BrowserLocatio
         await route.abort()
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=where.path, args=where.launch_args(),
-                                                   headless=True)
+        browser = await _launch(playwright, where)
         try:
             page = await browser.new_page()
             # The page's own CSP forbids requests already; this holds even for a page edited by hand.
@@ -51,6 +50,22 @@ async def print_pdf(html_path: Path, pdf_path: Path, *, location: BrowserLocatio
             await browser.close()
     if refused:
         raise RuntimeError(f"the report tried to fetch {len(refused)} resource(s), e.g. {refused[0]}")
+
+
+async def _launch(playwright: Any, where: BrowserLocation) -> Any:
+    """Chromium for printing, sandboxed wherever it can be (the report holds site-derived text): as the
+    renders do, a sandboxed launch that fails for want of a sandbox is retried without."""
+    args = where.launch_args()
+    sandboxed = "--no-sandbox" not in args
+    try:
+        # chromium_sandbox: Playwright adds --no-sandbox itself unless told the sandbox is wanted.
+        return await playwright.chromium.launch(executable_path=where.path, args=args, headless=True,
+                                                chromium_sandbox=sandboxed)
+    except Exception as exc:
+        if not sandboxed or not sandbox_failure(str(exc)):
+            raise
+    return await playwright.chromium.launch(executable_path=where.path, args=where.launch_args(sandbox=False),
+                                            headless=True)
 
 
 def _file_uri(path: Path) -> str:
