@@ -92,7 +92,9 @@ def _guard_uvloop(attempts: list[str]) -> None:
         """uvloop's loop, checking every name lookup and outgoing connection first."""
 
         async def getaddrinfo(self, host: Any, *args: Any, **kwargs: Any) -> Any:
-            refuse("getaddrinfo", host)
+            if host is not None and not _is_loopback(host):  # as a name that does not resolve fails
+                attempts.append(f"getaddrinfo {host!r}")
+                raise socket.gaierror(socket.EAI_NONAME, f"bench: {host!r} is not on the loopback")
             return await super().getaddrinfo(host, *args, **kwargs)
 
         async def create_connection(  # type: ignore[override]  # forwards any arguments to uvloop

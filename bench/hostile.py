@@ -172,10 +172,10 @@ def _scan_process(url: str, brand_hosts: tuple[str, ...], db: Path) -> tuple[flo
 
 
 def _stored_scan(db_path: Path) -> str:
-    """The newest scan stored in ``db_path``, as the JSON of its whole snapshot (no bodies), read back
-    from the database after the scanning process ended (so it costs that process nothing)."""
+    """The newest scan stored in ``db_path``, as the JSON of its whole snapshot (no bodies) and its check
+    results' observations, read back after the scanning process ended (so it costs that process nothing)."""
     from connectedness.storage import open_database
-    from connectedness.storage.repository import list_scans, load_snapshot
+    from connectedness.storage.repository import list_scans, load_results, load_snapshot
 
     db = open_database(str(db_path))
     try:
@@ -183,7 +183,8 @@ def _stored_scan(db_path: Path) -> str:
         if not scans:
             return ""
         newest = max(scans, key=lambda scan: scan.id)
-        return json.dumps(load_snapshot(db, newest.id).to_dict(with_bodies=False))
+        results = [result.observations for result in load_results(db, newest.id)]
+        return json.dumps(load_snapshot(db, newest.id).to_dict(with_bodies=False)) + json.dumps(results, default=str)
     finally:
         db.close()
 
