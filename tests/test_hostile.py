@@ -36,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from connectedness.bench.hostile import recorded
 from connectedness.checks.site import SiteView
 from connectedness.crawler.complexity import measure
 from connectedness.crawler.decoding import DecodingRefused, StreamDecoder, decode_bounded, supported_encodings
@@ -100,27 +101,6 @@ def run_case(crawler: subprocess.Popen[str], site: FixtureSite, spec: dict[str, 
     summary = json.loads(line)
     assert "error" not in summary, summary.get("error")
     return summary, seconds, answered
-
-
-def recorded(summary: dict[str, Any], where: str) -> list[str]:
-    """What the scan recorded in the place a variant's ``where`` names, as strings."""
-    if where == "issue":
-        return [i["reason"] for i in summary["issues"]]
-    if where == "failure":
-        return [summary["failure"]["reason"]] if summary["failure"] else []
-    if where == "page":
-        return [w.split(":", 1)[0] for p in summary["pages"] for w in p["warnings"]]
-    if where == "robots":
-        return [r["error"] or r["outcome"] for r in summary["robots"]]
-    if where == "feed":
-        return [f["error"] for f in summary["feeds"] if f["error"]]
-    if where == "jsonld":
-        return list(summary["jsonld_errors"])
-    if where == "sitemap":
-        return [s["error"] for s in summary["sitemaps"] if s["error"]]
-    if where == "stats":
-        return [k for k, v in summary["stats"].items() if v]
-    raise AssertionError(f"unknown where {where!r}")
 
 
 @pytest.mark.parametrize("case", list(HOSTILE.variants))
