@@ -234,7 +234,11 @@ def run_bench(names: list[str]) -> list[dict[str, Any]]:
             settings = case_settings(spec, server.tls_origins.get(site.slug, ""))
             seconds, peak, code, _ = _scan_process(server.url(site.slug), settings.get("brand_hosts", ()),
                                                    Path(tmp) / "scan.db")
-            stored = _stored_summary(Path(tmp) / "scan.db")
+            # Read back in a process of its own: a child's ru_maxrss counts this process's peak too (Linux
+            # carries the parent's high-water mark over fork and exec), so this one must stay small.
+            reader = subprocess.run([sys.executable, "-m", "bench.hostile", "--summary", str(Path(tmp) / "scan.db")],
+                                    cwd=ROOT, capture_output=True, text=True, check=False)
+            stored = json.loads(reader.stdout) if reader.returncode == 0 and reader.stdout.strip() else None
         found = recorded(stored, str(spec.get("where"))) if stored is not None else []
         rows.append({"case": name, "about": spec.get("about", ""), "seconds": round(seconds, 2),
                      "peak_mb": round(peak, 1), "exit_code": code, "under_goal": peak < GOAL_MB,
@@ -258,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crawl", help=argparse.SUPPRESS)  # the tests' child
     parser.add_argument("--settings", default="{}", help=argparse.SUPPRESS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # the tests' fork server
+    parser.add_argument("--summary", help=argparse.SUPPRESS)  # the stored scan of a database, summarised
     parser.add_argument("--scan", help=argparse.SUPPRESS)  # the bench's child: the CLI, guarded
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--brand-host", action="append", default=[], help=argparse.SUPPRESS)
@@ -269,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve:
         _guarded()
         serve_forks()
+        return 0
+    if args.summary:
+        summary = _stored_summary(Path(args.summary))
+        print(json.dumps(summary) if summary is not None else "")
         return 0
     if args.scan:
         _guarded()
