@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from connectedness.audit import CrawlJob, ScanOutcome, scan_and_store
 from connectedness.brand_lock import BrandLocked, brand_lock
@@ -147,25 +148,35 @@ def start_run(db: Database, watchlist: Watchlist, *, status: str = "running") ->
         return run.id
 
 
+def _run_to_reopen(session: Session, watchlist: Watchlist, run_id: int | None, *, newest: tuple[str, ...],
+                   allowed: tuple[str, ...], verb: str, done: str) -> Run:
+    """``run_id``'s run, or the newest of ``watchlist``'s runs whose status is in ``newest``; RunError when
+    there is none, its status is not in ``allowed``, or it was made from another version of the file."""
+    if run_id is None:
+        run = session.scalars(select(Run).where(Run.source == str(watchlist.path), Run.status.in_(newest))
+                              .order_by(Run.id.desc())).first()
+        if run is None:
+            raise RunError(f"no {' or '.join(newest)} run of {watchlist.path} to {verb}")
+    else:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise RunError(f"no run with id {run_id}")
+        if run.status not in allowed:
+            raise RunError(f"run {run_id} is {run.status}: only {', '.join(allowed[:-1])} or {allowed[-1]} runs "
+                           f"can be {done}")
+    if run.source_digest != watchlist.digest:
+        raise RunError(f"run {run.id} was made from a different version of {watchlist.path}; "
+                       "start a new run instead")
+    return run
+
+
 def reopen_run(db: Database, watchlist: Watchlist, run_id: int | None) -> tuple[int, set[str]]:
     """The run to resume (``run_id``, or the newest interrupted run of this watchlist) and the brands it
     has already finished; the run is marked running again, in this process."""
     mark_interrupted(db)
     with db.session() as session, session.begin():
-        if run_id is None:
-            run = session.scalars(select(Run).where(Run.source == str(watchlist.path), Run.status == "interrupted")
-                                  .order_by(Run.id.desc())).first()
-            if run is None:
-                raise RunError(f"no interrupted run of {watchlist.path} to resume")
-        else:
-            run = session.get(Run, run_id)
-            if run is None:
-                raise RunError(f"no run with id {run_id}")
-            if run.status not in ("interrupted", "partial"):
-                raise RunError(f"run {run_id} is {run.status}: only an interrupted or partial run can be resumed")
-        if run.source_digest != watchlist.digest:
-            raise RunError(f"run {run.id} was made from a different version of {watchlist.path}; "
-                           "start a new run instead")
+        run = _run_to_reopen(session, watchlist, run_id, newest=("interrupted",), allowed=("interrupted", "partial"),
+                             verb="resume", done="resumed")
         finished = {s.brand.name for s in run.scans if s.status in ("complete", "partial")}
         run.status, run.host, run.pid, run.finished_at = "running", socket.gethostname(), os.getpid(), None
         return run.id, finished
@@ -175,26 +186,12 @@ def reopen_queued_run(db: Database, watchlist: Watchlist, run_id: int | None) ->
     """The queued run to queue again (``run_id``, or the newest queued or interrupted run of this watchlist)
     and the brands it has already finished. For a ``batch --enqueue`` that failed halfway, or a run whose
     jobs were lost: its status goes back to ``queued``, and its workers finish it."""
-    from connectedness.jobs.runner import FINISHED, QUEUED
+    from connectedness.jobs.runner import QUEUED
 
     with db.session() as session, session.begin():
-        if run_id is None:
-            run = session.scalars(select(Run).where(Run.source == str(watchlist.path),
-                                                    Run.status.in_((QUEUED, "interrupted")))
-                                  .order_by(Run.id.desc())).first()
-            if run is None:
-                raise RunError(f"no queued or interrupted run of {watchlist.path} to queue again")
-        else:
-            run = session.get(Run, run_id)
-            if run is None:
-                raise RunError(f"no run with id {run_id}")
-            if run.status not in (QUEUED, "interrupted", "partial"):
-                raise RunError(f"run {run_id} is {run.status}: only a queued, interrupted or partial run can be "
-                               "queued again")
-        if run.source_digest != watchlist.digest:
-            raise RunError(f"run {run.id} was made from a different version of {watchlist.path}; "
-                           "start a new run instead")
-        finished = {s.brand.name for s in run.scans if s.status in FINISHED and s.status != "failed"}
+        run = _run_to_reopen(session, watchlist, run_id, newest=(QUEUED, "interrupted"),
+                             allowed=(QUEUED, "interrupted", "partial"), verb="queue again", done="queued again")
+        finished = {s.brand.name for s in run.scans if s.status in ("complete", "partial")}
         run.status, run.finished_at = QUEUED, None
         return run.id, finished
 
