@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import itertools
 import logging
 import os
 import re
@@ -34,7 +33,7 @@ import signal
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +41,7 @@ from urllib.parse import urlsplit
 from .addresses import DEFAULT_RESOLVER, AddressPolicy, Resolver, UnresolvableHost
 from .browser import BrowserLocation, find_chromium, sandbox_failure, sandbox_refusal
 from .egress import Blocked, Connector, Egress, open_tcp
+from .settings import documented_fields
 from .snapshot import Render, Viewport
 
 log = logging.getLogger(__name__)
@@ -125,19 +125,7 @@ class RenderSettings:
     @classmethod
     def field_docs(cls) -> list[tuple[str, Any, str]]:
         """(name, default, doc) for every setting, read from this source file (as ``CrawlSettings``)."""
-        import ast
-        import inspect
-
-        tree = ast.parse(inspect.getsource(cls))
-        body = tree.body[0].body  # type: ignore[attr-defined]  # body[0] is the ClassDef
-        docs: dict[str, str] = {}
-        for node, nxt in itertools.pairwise(body):
-            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
-                value = getattr(nxt, "value", None)
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    docs[node.target.id] = " ".join(value.value.split())  # type: ignore[union-attr]
-        defaults = cls()
-        return [(f.name, getattr(defaults, f.name), docs.get(f.name, "")) for f in fields(cls)]
+        return documented_fields(cls)
 
 OFFSITE = re.compile(r"^(?!(?:https?|wss?)://(?:127\.\d+\.\d+\.\d+|localhost|\[::1\])(?:[:/]|$)).*")
 

@@ -133,16 +133,22 @@ class CrawlSettings:
     @classmethod
     def field_docs(cls) -> list[tuple[str, Any, str]]:
         """(name, default, doc) for every setting, read from this source file."""
-        import ast
-        import inspect
+        return documented_fields(cls)
 
-        tree = ast.parse(inspect.getsource(cls))
-        docs: dict[str, str] = {}
-        body = tree.body[0].body  # type: ignore[attr-defined]  # body[0] is the ClassDef
-        for node, nxt in itertools.pairwise(body):
-            if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
-                value = getattr(nxt, "value", None)
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    docs[node.target.id] = value.value  # type: ignore[union-attr]  # a field: a Name
-        defaults = cls()
-        return [(f.name, getattr(defaults, f.name), docs.get(f.name, "")) for f in fields(cls)]
+
+def documented_fields(cls: type) -> list[tuple[str, Any, str]]:
+    """(name, default, doc) for every field of the dataclass ``cls``, the doc being the string literal that
+    follows the field in its source (whitespace folded): the settings tables of the README are made of these."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cls))
+    body = tree.body[0].body  # type: ignore[attr-defined]  # body[0] is the ClassDef
+    docs: dict[str, str] = {}
+    for node, nxt in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
+            value = getattr(nxt, "value", None)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                docs[node.target.id] = " ".join(value.value.split())  # type: ignore[union-attr]  # a field: a Name
+    defaults = cls()
+    return [(f.name, getattr(defaults, f.name), docs.get(f.name, "")) for f in fields(cls)]
