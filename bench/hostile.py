@@ -250,7 +250,7 @@ def run_bench(names: list[str]) -> list[dict[str, Any]]:
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     lines = ["| case | what it does | recorded | time (s) | peak RSS (MB) | exit |", "|---|---|---|---:|---:|---:|"]
-    lines += [f"| {r['case']} | {r['about']} | {r['expect']}{'' if r['recorded'] else ' (NOT FOUND)'} | "
+    lines += [f"| {r['case']} | {r['about']} | {r['expect']}{'' if r['recorded'] else ' (not recorded)'} | "
               f"{r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['exit_code']} |" for r in rows]
     return "\n".join(lines)
 
