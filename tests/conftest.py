@@ -52,11 +52,12 @@ def mock_client(handler: Handler, **settings: float) -> HttpxClient:
 
 
 @contextmanager
-def postgres_database(blobs: Path) -> Iterator[Database]:
-    """A fresh PostgreSQL database on the local server (``make test`` starts one), dropped afterwards.
+def empty_postgres_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database on the local server (``make test`` starts one), dropped
+    afterwards with whatever connected to it.
 
     ``CONNECTEDNESS_TEST_POSTGRES`` names the server (a SQLAlchemy URL to an
-    existing database the user may create databases from). Blobs go to ``blobs``.
+    existing database the user may create databases from).
     """
     import getpass
     import os
@@ -68,19 +69,32 @@ def postgres_database(blobs: Path) -> Iterator[Database]:
     admin_url = make_url(os.environ.get("CONNECTEDNESS_TEST_POSTGRES")
                          or f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/postgres")
     name = f"connectedness_test_{uuid.uuid4().hex[:12]}"
-    previous = os.environ.get("CONNECTEDNESS_BLOBS")
-    os.environ["CONNECTEDNESS_BLOBS"] = str(blobs)  # never the user's data dir
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    database = open_database(admin_url.set(database=name).render_as_string(hide_password=False))
     try:
-        yield database
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
-        database.close()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def postgres_database(blobs: Path) -> Iterator[Database]:
+    """A fresh PostgreSQL database (see :func:`empty_postgres_url`), opened; blobs go to ``blobs``."""
+    import os
+
+    previous = os.environ.get("CONNECTEDNESS_BLOBS")
+    os.environ["CONNECTEDNESS_BLOBS"] = str(blobs)  # never the user's data dir
+    try:
+        with empty_postgres_url() as url:
+            database = open_database(url)
+            try:
+                yield database
+            finally:
+                database.close()
+    finally:
         if previous is None:
             os.environ.pop("CONNECTEDNESS_BLOBS", None)
         else:

@@ -19,7 +19,7 @@ from connectedness.storage import Database, begin_scan, open_database, save_snap
 from connectedness.storage.models import Brand, Scan
 from connectedness.storage.spool import spooled_files
 
-from .conftest import FIXTURE_SCAN_TIME
+from .conftest import FIXTURE_SCAN_TIME, empty_postgres_url
 
 
 def scan_command(url: str, db: Path, *extra: str) -> list[str]:
@@ -111,20 +111,9 @@ def test_a_database_locked_past_the_retries_spools_the_scan_and_the_next_run_sav
 
 def test_processes_creating_one_new_postgresql_schema_at_once(tmp_path: Path) -> None:
     """The advisory lock: four processes meeting an empty PostgreSQL database create its schema once."""
-    import getpass
-    import uuid
-
     from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
-    admin_url = make_url(os.environ.get("CONNECTEDNESS_TEST_POSTGRES")
-                         or f"postgresql+psycopg://{getpass.getuser()}@127.0.0.1:5432/postgres")
-    name = f"connectedness_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with empty_postgres_url() as url:
         code = f"from connectedness.storage import open_database; open_database({url!r}).close()"
         env = {**os.environ, "CONNECTEDNESS_BLOBS": str(tmp_path / "blobs")}
         procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=env)
@@ -135,10 +124,6 @@ def test_processes_creating_one_new_postgresql_schema_at_once(tmp_path: Path) ->
         with engine.connect() as connection:
             assert connection.execute(text("select count(*) from alembic_version")).scalar() == 1
         engine.dispose()
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_brands_added_at_once_under_one_name_end_as_one_row_and_clear_errors(any_db: Database) -> None:
