@@ -194,7 +194,7 @@ class SystemResolver:
             raise UnresolvableHost(host, "not a valid host name or IP address")
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
+        except (OSError, UnicodeError) as exc:  # gaierror, and whatever else a resolver stack raises
             raise UnresolvableHost(host, str(exc) or type(exc).__name__) from None
         addresses: list[str] = []
         for _family, _type, _proto, _name, sockaddr in infos:

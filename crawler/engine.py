@@ -372,15 +372,16 @@ class _Crawl:
                     # robots.txt is the first request to a host: its block is the page's (never contacted).
                     raise self._fail(item, "blocked_address", down.message.removesuffix(UNREACHABLE_NOTE) + where,
                                      redirects=chain, url=current if is_home else item.url)
-                if down is not None and down.error and is_home:
-                    # The site did not answer at all: say that, not "robots.txt refused" (its first request
-                    # happens to be robots.txt; the site is what could not be reached).
+                if down is not None and down.error:
+                    # The host did not answer at all: say that, not "robots.txt refused" (its first request
+                    # happens to be robots.txt; the host is what could not be reached), for the home page and
+                    # for a page on another brand host alike.
                     detail = down.message.removesuffix(UNREACHABLE_NOTE)
                     said = _UNREACHABLE.get(down.error)
                     message = (f"{said} ({urlsplit(current).netloc})" if said
                                else f"the site could not be reached: {detail}")
                     raise self._fail(item, down.error, message + where, status=down.status, redirects=chain,
-                                     url=current)
+                                     url=current if is_home else item.url)
                 if down is not None:
                     raise self._fail(item, "robots_disallowed", f"robots.txt unreachable, so nothing may be fetched "
                                      f"(RFC 9309): {current}{where}", redirects=chain)
