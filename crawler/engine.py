@@ -176,6 +176,7 @@ class _Crawl:
         self.attempted = 0
         self.skipped_over_limit = 0
         self.links_out_of_scope = 0
+        self.beyond_depth: set[str] = set()  # in-scope links on pages at max_depth, not followed
         self.home: str | None = None
         self.feeds: list[Feed] = []
         self.scope = Scope()
@@ -286,6 +287,7 @@ class _Crawl:
                 "requests_for_pages": self.attempted,
                 "skipped_over_page_limit": self.skipped_over_limit,
                 "links_out_of_scope": self.links_out_of_scope,
+                "links_beyond_max_depth": len(self.beyond_depth - self.started),
                 "seconds": round(time.monotonic() - started, 3),
                 **self.politeness.stats(),
             },
@@ -480,6 +482,8 @@ class _Crawl:
                     self.stylesheet_candidates.setdefault(sheet, page.final_url)
         depth = page.depth + 1
         if depth > self.settings.max_depth:
+            # Counted, so a trap the depth limit ended (an endless calendar) is not ended silently.
+            self.beyond_depth.update(link.url for link in found.links if link.url in self.scope)
             return
         for link in found.links:
             url = link.url
