@@ -277,11 +277,10 @@ class SiteSnapshot:
     stats: dict[str, Any] = field(default_factory=dict)
     """Counts of the crawl (``pages``, ``issues``, ``requests_for_pages``, ``skipped_over_page_limit``,
     ``links_out_of_scope``, ``links_beyond_max_depth``, ``seconds``) and what the politeness throttle did:
-    ``throttle_waited`` (seconds
-    requests were held back, all hosts), ``throttle`` (per ``host:port``: ``requests``, ``waited``, the final
-    ``delay``, the highest ``max_delay``, the ``crawl_delay`` used, ``slowdowns``) and ``crawl_delay_capped``
-    (``{host, asked, used}`` for each robots.txt Crawl-delay above ``max_crawl_delay``). Older scans may
-    lack the throttle keys."""
+    ``throttle_waited`` (seconds requests were held back, all hosts), ``throttle`` (per ``host:port``:
+    ``requests``, ``waited``, the final ``delay``, the highest ``max_delay``, the ``crawl_delay`` used,
+    ``slowdowns``) and ``crawl_delay_capped`` (``{host, asked, used}`` for each robots.txt Crawl-delay above
+    ``max_crawl_delay``). Older scans may lack the throttle keys."""
     assets: list[Asset] = field(default_factory=list)
     renders: list[Render] = field(default_factory=list)
     browser: str | None = None
