@@ -83,20 +83,53 @@ CsvOption = Annotated[bool, typer.Option(
 
 
 def main() -> None:
-    """The console script. A bug that escapes a command (after its scan is stored: every scan path stores
-    its own failures) is one line on stderr and exit code 1, not a traceback; ``CONNECTEDNESS_TRACEBACK=1``
-    shows the traceback, for a bug report."""
+    """The console script: the command (:func:`run_command`), then the process ends at once with its status."""
+    _end_process(run_command())
+
+
+def run_command() -> int | str | None:
+    """Run the command line's command and return its exit status. A bug that escapes a command (after its
+    scan is stored: every scan path stores its own failures) is one line on stderr and status 1, not a
+    traceback; ``CONNECTEDNESS_TRACEBACK=1`` shows the traceback, for a bug report."""
     import os
 
     try:
         app()
+    except SystemExit as done:
+        return done.code
     except Exception as exc:
         if os.environ.get("CONNECTEDNESS_TRACEBACK"):
             raise
         text = " ".join(str(exc).split())[:500]
         err.print(f"[red]internal error:[/] {safe(type(exc).__name__)}: {safe(text)} "
                   "(set CONNECTEDNESS_TRACEBACK=1 to see where)")
-        sys.exit(1)
+        return 1
+    return 0
+
+
+def _end_process(code: int | str | None) -> None:
+    """End the process now that its command is done, skipping the interpreter's teardown.
+
+    Freeing every module and object one by one (the checks' compiled vocabularies and fingerprints, the
+    parsed pages) took about 0.4 s of every command, a tenth of a whole scan. Nothing is lost by skipping
+    it: the command's work is committed; what teardown would have done that matters is done here first
+    (exit handlers, log handlers, database connections closed cleanly, output flushed)."""
+    import atexit
+    import os
+
+    from connectedness.storage.db import dispose_all
+
+    if isinstance(code, str):  # sys.exit("message"): said on stderr, status 1, as Python itself does
+        sys.stderr.write(code + "\n")
+        code = 1
+    try:
+        atexit._run_exitfuncs()  # logging.shutdown, temp folders' finalizers, thread pools' joins
+        dispose_all()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # a closed pipe (| head): nothing left to say
+                stream.flush()
+        os._exit(code or 0)
 
 
 def _plain_record(record: logging.LogRecord) -> bool:

@@ -21,6 +21,7 @@ import contextlib
 import os
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,17 @@ class Database:
         self.engine.dispose()
 
 
+_OPEN_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()  # every engine open_database made, for dispose_all
+
+
+def dispose_all() -> None:
+    """Close every database connection this process opened: before a process ends without the
+    interpreter's own teardown (``cli.main``), so PostgreSQL sees each session end cleanly and SQLite
+    checkpoints its WAL."""
+    for engine in list(_OPEN_ENGINES):
+        engine.dispose()
+
+
 def open_database(url: str | None = None, *, migrate: bool = True, read_only: bool = False) -> Database:
     """Open (creating if needed) the database at ``url`` and upgrade its schema to the newest migration.
 
@@ -120,6 +132,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, read_only: bo
         blob_root = Path(os.environ.get("CONNECTEDNESS_BLOBS") or default_data_dir() / "blobs")
         spool = Path(os.environ.get("CONNECTEDNESS_SPOOL") or blob_root.with_name(blob_root.name + "-spool"))
     engine = create_engine(url)
+    _OPEN_ENGINES.add(engine)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate and stored_revision(engine) != SCHEMA_HEAD:  # the lock only when there is work to do

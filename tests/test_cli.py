@@ -79,3 +79,31 @@ def test_browser_reports_the_chromium_in_use() -> None:
     result = invoke("browser")
     assert result.exit_code == 0
     assert "chromium:" in result.stdout
+
+
+def test_the_process_ends_with_its_commands_status_and_every_byte_of_its_output(tmp_path: Path) -> None:
+    """`main` ends the process without the interpreter's teardown: the status, stdout piped in full, the one
+    error line on stderr, and a database written by the command, all as a normal exit would leave them."""
+    import subprocess
+    import sys
+
+    from connectedness.crawler.settings import CrawlSettings
+
+    listed = subprocess.run([sys.executable, "-m", "connectedness.cli", "settings", "--json"],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert listed.returncode == 0, listed.stderr
+    names = [row["name"] for row in json.loads(listed.stdout)]
+    assert "max_pages" in names and names[-1] == CrawlSettings.field_docs()[-1][0]
+
+    missing = subprocess.run([sys.executable, "-m", "connectedness.cli", "scans", "--db", str(tmp_path / "no.db")],
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert [line for line in missing.stderr.splitlines() if line.strip()] == [
+        f"error: the database {tmp_path / 'no.db'} does not exist (check --db or CONNECTEDNESS_DB)"]
+
+    db = tmp_path / "made.db"
+    added = subprocess.run([sys.executable, "-m", "connectedness.cli", "brands", "add", "Acme", "https://acme.example/",
+                            "--db", str(db)], capture_output=True, text=True, timeout=60, check=False)
+    assert added.returncode == 0, added.stderr
+    with sqlite3.connect(db) as connection:  # committed, and readable by another program
+        assert connection.execute("select name from brands").fetchall() == [("Acme",)]

@@ -355,11 +355,9 @@ def test_a_bug_escaping_a_command_is_one_line(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(cli, "app", broken)
     monkeypatch.delenv("CONNECTEDNESS_TRACEBACK", raising=False)
-    with pytest.raises(SystemExit) as ended:
-        cli.main()
-    assert ended.value.code == 1
+    assert cli.run_command() == 1
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1 and "internal error: RuntimeError: printing failed" in lines[0]
     monkeypatch.setenv("CONNECTEDNESS_TRACEBACK", "1")
     with pytest.raises(RuntimeError):
-        cli.main()
+        cli.run_command()
