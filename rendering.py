@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from connectedness.crawler.addresses import AddressPolicy, Resolver, UnresolvableHost
+from connectedness.crawler.addresses import AddressPolicy, Resolver, UnresolvableHost, start_addresses
 from connectedness.crawler.browser import BrowserNotFound
 from connectedness.crawler.render import DEFAULT_VIEWPORTS, Renderer, RenderSettings, SiteRender
 from connectedness.crawler.snapshot import CrawlIssue, Page, SiteSnapshot, Viewport
@@ -37,7 +37,7 @@ async def render_policy(settings: Mapping[str, Any], start_url: str, resolver: R
         parts = urlsplit(start_url)
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            policy = policy.allowing(await resolver.resolve(parts.hostname or "", port))
+            policy = policy.allowing(await start_addresses(resolver, parts.hostname or "", port))
         except (UnresolvableHost, OSError, ValueError):
             pass  # nothing to allow: the crawl could not reach it either
     return policy

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -222,3 +223,24 @@ async def resolve_permitted(host: str, port: int, policy: AddressPolicy,
     if not permitted:
         raise BlockedAddress(host.strip("[]"), addresses[0] if addresses else host)
     return permitted
+
+
+_START_PASSES: weakref.WeakKeyDictionary[Resolver, dict[tuple[str, int], list[str]]] = weakref.WeakKeyDictionary()
+
+
+async def start_addresses(resolver: Resolver, host: str, port: int) -> list[str]:
+    """The addresses a start URL's host resolves to, looked up once per process and resolver.
+
+    The start-address pass (``allow_start_address``) is given to what the host answered the first time
+    it was asked: the crawl asks first, and the renders of the same scan get the same answer instead of
+    a second lookup, so a name that answers differently later (DNS rebinding) gains no new address.
+    A resolver that cannot be remembered (not hashable) is asked each time.
+    """
+    try:
+        known = _START_PASSES.setdefault(resolver, {})
+    except TypeError:
+        return await resolver.resolve(host, port)
+    key = (host.lower(), port)
+    if key not in known:
+        known[key] = await resolver.resolve(host, port)
+    return list(known[key])

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 
-from .addresses import AddressPolicy, Resolver, UnresolvableHost
+from .addresses import AddressPolicy, Resolver, UnresolvableHost, start_addresses
 from .charset import decode_body
 from .complexity import TooComplex, in_worker, links_within_limits
 from .feeds import COMMON_FEED_PATHS, feed_issue_tag, is_feed_address, leaves_loopback, looks_like_feed, parse_feed
@@ -255,7 +255,7 @@ class _Crawl:
             host = parts.hostname or ""
             try:
                 async with asyncio.timeout(settings.connect_timeout):
-                    addresses = await backend.resolver.resolve(host, parts.port or DEFAULT_PORTS[parts.scheme])
+                    addresses = await start_addresses(backend.resolver, host, parts.port or DEFAULT_PORTS[parts.scheme])
             except (UnresolvableHost, TimeoutError, OSError):
                 addresses = []  # the home page's own fetch says what is wrong with the host
             own = [address for address in addresses if not policy.permits(address)]

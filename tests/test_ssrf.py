@@ -594,3 +594,21 @@ def test_tls_to_a_checked_address_still_sends_sni_and_verifies_the_host_name(tmp
     failure = run(go())
     assert names == ["brand.test"]
     assert "CERTIFICATE_VERIFY_FAILED" in failure.message
+
+
+def test_the_start_address_pass_is_given_once_so_the_renders_cannot_be_rebound() -> None:
+    """The crawl and the renders of one scan share the start host's first answer: a user-typed intranet name
+    that answers the metadata address on a second lookup gains nothing in the browser."""
+    from connectedness.crawler.addresses import start_addresses
+    from connectedness.rendering import render_policy
+
+    resolver = StubResolver({"intranet-start.test": ["10.1.2.3", "169.254.169.254"]})
+
+    async def go() -> tuple[list[str], AddressPolicy]:
+        first = await start_addresses(resolver, "intranet-start.test", 80)  # what the crawl allowed
+        policy = await render_policy(CrawlSettings().to_dict(), "http://intranet-start.test/", resolver)
+        return first, policy
+
+    first, policy = asyncio.run(go())
+    assert first == ["10.1.2.3"] and resolver.calls == ["intranet-start.test"]  # asked once
+    assert policy.permits("10.1.2.3") and not policy.permits("169.254.169.254")
