@@ -18,7 +18,7 @@ import errno
 import functools
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -100,15 +100,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses = await resolve_permitted(host, port, self.policy, self.resolver)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"no address for {host} within {timeout:g} s") from None
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                                     socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc  # the next address of the host may answer
-        assert failure is not None  # noqa: S101 - resolve_permitted never returns an empty list
-        raise failure
+        def attempt(address: str) -> asyncio.Future[httpcore.AsyncNetworkStream]:
+            return asyncio.ensure_future(self._inner.connect_tcp(
+                address, port, timeout=timeout, local_address=local_address, socket_options=socket_options))
+
+        return await _first_to_connect(_interleave_families(addresses), attempt)
 
     async def connect_unix_socket(
         self,
@@ -120,6 +116,66 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+CONNECTION_ATTEMPT_DELAY = 0.25
+"""Seconds before the next address of a host is tried beside a connection attempt that has not answered
+yet (RFC 8305's Connection Attempt Delay): an unreachable IPv6 address costs this, not the connect timeout."""
+
+
+def _interleave_families(addresses: list[str]) -> list[str]:
+    """The addresses in the resolver's order, alternating IPv6 and IPv4 (RFC 8305 section 4), so a dead
+    family is never tried twice before the other is tried once."""
+    six = [a for a in addresses if ":" in a]
+    four = [a for a in addresses if ":" not in a]
+    first, second = (six, four) if addresses and ":" in addresses[0] else (four, six)
+    ordered: list[str] = []
+    for index in range(max(len(first), len(second))):
+        ordered.extend(group[index] for group in (first, second) if index < len(group))
+    return ordered
+
+
+async def _first_to_connect(addresses: list[str],
+                            attempt: Callable[[str], asyncio.Future[httpcore.AsyncNetworkStream]]
+                            ) -> httpcore.AsyncNetworkStream:
+    """The first connection of ``attempt(address)`` to succeed: one attempt starts, and the next starts when
+    the others have failed or after :data:`CONNECTION_ATTEMPT_DELAY` ("happy eyeballs", as httpx's own
+    connect does through the system). The losers are cancelled, or closed if they connected too. Raises
+    the last failure when every address failed."""
+    running: list[asyncio.Future[httpcore.AsyncNetworkStream]] = []
+    failure: BaseException | None = None
+    winner: asyncio.Future[httpcore.AsyncNetworkStream] | None = None
+    queue = list(addresses)
+    try:
+        while True:
+            if queue:
+                running.append(attempt(queue.pop(0)))
+            pending = {task for task in running if not task.done()}
+            if pending:  # none: every attempt so far failed, so the next starts at once
+                await asyncio.wait(pending, timeout=CONNECTION_ATTEMPT_DELAY if queue else None,
+                                   return_when=asyncio.FIRST_COMPLETED)
+            for task in running:
+                if task.done() and not task.cancelled():
+                    error = task.exception()
+                    if error is None:
+                        winner = task
+                        return task.result()
+                    if not isinstance(error, (httpcore.ConnectError, httpcore.ConnectTimeout)):
+                        raise error
+                    failure = error  # the next address of the host may answer
+            if not queue and all(task.done() for task in running):
+                break
+        assert failure is not None  # noqa: S101 - resolve_permitted never returns an empty list
+        raise failure
+    finally:
+        for task in running:
+            if task is winner:
+                continue
+            if not task.done():
+                task.cancel()
+            elif not task.cancelled() and task.exception() is None:
+                await task.result().aclose()  # a second connection that also succeeded: not needed
+        await asyncio.gather(*(t for t in running if t is not winner), return_exceptions=True)
 
 
 class _GuardedTransport(httpx.AsyncHTTPTransport):

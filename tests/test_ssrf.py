@@ -16,6 +16,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -612,3 +613,83 @@ def test_the_start_address_pass_is_given_once_so_the_renders_cannot_be_rebound()
     first, policy = asyncio.run(go())
     assert first == ["10.1.2.3"] and resolver.calls == ["intranet-start.test"]  # asked once
     assert policy.permits("10.1.2.3") and not policy.permits("169.254.169.254")
+
+
+class _SlowFirstAddress(httpcore.AsyncNetworkBackend):
+    """A connect step where one address never answers (a dead IPv6 route, say) and the others do at once."""
+
+    def __init__(self, dead: str, refused: str = "") -> None:
+        self.dead, self.refused = dead, refused
+        self.tried: list[str] = []
+        self.closed = 0
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,  # noqa: ASYNC109
+                          local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        self.tried.append(host)
+        if host == self.dead:
+            await asyncio.sleep(30)
+        if host == self.refused:
+            raise httpcore.ConnectError(f"{host} refused")
+        return httpcore.AsyncMockStream([])
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+def test_an_address_that_never_answers_costs_the_attempt_delay_not_the_connect_timeout() -> None:
+    from connectedness.crawler.http import CONNECTION_ATTEMPT_DELAY, GuardedBackend
+
+    policy = AddressPolicy.from_settings(allow_private=False, allow_networks=())
+    inner = _SlowFirstAddress(dead="2001:4860::1")
+    resolver = StubResolver({"dual.test": PUBLIC})
+
+    async def both_families(host: str, port: int) -> list[str]:
+        resolver.calls.append(host)
+        return ["2001:4860::1", "2001:4860::2", PUBLIC]  # IPv6 first, as a resolver preferring it answers
+
+    resolver.resolve = both_families  # type: ignore[method-assign]
+    backend = GuardedBackend(policy, resolver, inner=inner)
+
+    async def go() -> float:
+        started = time.monotonic()
+        await backend.connect_tcp("dual.test", 80, timeout=10)
+        return time.monotonic() - started
+
+    seconds = asyncio.run(go())
+    assert CONNECTION_ATTEMPT_DELAY <= seconds < 5  # not the 10 s connect timeout, nor the dead 30 s
+    assert inner.tried[:2] == ["2001:4860::1", PUBLIC]  # families interleaved: IPv4 second, not third
+    assert resolver.calls == ["dual.test"]
+
+
+def test_a_refused_address_moves_on_at_once_and_all_refused_raise_the_last_failure() -> None:
+    from connectedness.crawler.http import CONNECTION_ATTEMPT_DELAY, GuardedBackend
+
+    policy = AddressPolicy.from_settings(allow_private=False, allow_networks=())
+    refusing = _SlowFirstAddress(dead="", refused="2001:4860::1")
+
+    async def answers(host: str, port: int) -> list[str]:
+        return ["2001:4860::1", PUBLIC]
+
+    resolver = StubResolver({})
+    resolver.resolve = answers  # type: ignore[method-assign]
+
+    async def go(backend: GuardedBackend) -> float:
+        started = time.monotonic()
+        await backend.connect_tcp("dual.test", 80, timeout=10)
+        return time.monotonic() - started
+
+    assert asyncio.run(go(GuardedBackend(policy, resolver, inner=refusing))) < CONNECTION_ATTEMPT_DELAY
+    assert refusing.tried == ["2001:4860::1", PUBLIC]
+
+    class AllRefuse(_SlowFirstAddress):
+        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,  # noqa: ASYNC109
+                              local_address: str | None = None,
+                              socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                              ) -> httpcore.AsyncNetworkStream:
+            self.tried.append(host)
+            raise httpcore.ConnectError(f"{host} refused")
+
+    with pytest.raises(httpcore.ConnectError, match="refused"):
+        asyncio.run(go(GuardedBackend(policy, resolver, inner=AllRefuse(dead=""))))
