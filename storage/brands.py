@@ -78,42 +78,52 @@ def add_brand(db: Database, name: str, url: str, *, group: str | None = None, pr
 
 def update_brand(db: Database, name: str, *, url: str | None = None, group: str | None = None,
                  profile: str | None = None, clear_group: bool = False) -> None:
-    """Change a brand's URL, group or profile; ``clear_group`` takes it out of its group."""
-    with db.session() as session, session.begin():
-        brand = session.scalar(select(Brand).where(Brand.name == name))
-        if brand is None:
-            raise BrandError(f"no brand called {name!r}")
-        if url:
-            brand.url = url
-        if group:
-            brand.competitor_group = group
-        if clear_group:
-            brand.competitor_group = None
-        if profile:
-            brand.profile = profile
+    """Change a brand's URL, group or profile; ``clear_group`` takes it out of its group. Retried while the
+    database is locked, as every write is."""
+    def write() -> None:
+        with db.session() as session, session.begin():
+            brand = session.scalar(select(Brand).where(Brand.name == name))
+            if brand is None:
+                raise BrandError(f"no brand called {name!r}")
+            if url:
+                brand.url = url
+            if group:
+                brand.competitor_group = group
+            if clear_group:
+                brand.competitor_group = None
+            if profile:
+                brand.profile = profile
+
+    retry_locked(write)
 
 
 def set_group(db: Database, group: str, names: list[str]) -> None:
     """Put the named brands in ``group`` (a competitor group is just the brands that share the name)."""
-    with db.session() as session, session.begin():
-        brands = {b.name: b for b in session.scalars(select(Brand).where(Brand.name.in_(names)))}
-        missing = [n for n in names if n not in brands]
-        if missing:
-            raise BrandError(f"no brand called {', '.join(map(repr, missing))}")
-        for brand in brands.values():
-            brand.competitor_group = group
+    def write() -> None:
+        with db.session() as session, session.begin():
+            brands = {b.name: b for b in session.scalars(select(Brand).where(Brand.name.in_(names)))}
+            missing = [n for n in names if n not in brands]
+            if missing:
+                raise BrandError(f"no brand called {', '.join(map(repr, missing))}")
+            for brand in brands.values():
+                brand.competitor_group = group
+
+    retry_locked(write)
 
 
 def remove_brand(db: Database, name: str) -> int:
     """Delete a brand with all its scans (pages, results, scorecards); returns how many scans went.
     Blobs stay on disk: other scans may share them."""
-    with db.session() as session, session.begin():
-        brand = session.scalar(select(Brand).where(Brand.name == name))
-        if brand is None:
-            raise BrandError(f"no brand called {name!r}")
-        count = len(brand.scans)
-        session.delete(brand)  # the scans' rows go with it (cascade in the models and ON DELETE in the schema)
-        return count
+    def write() -> int:
+        with db.session() as session, session.begin():
+            brand = session.scalar(select(Brand).where(Brand.name == name))
+            if brand is None:
+                raise BrandError(f"no brand called {name!r}")
+            count = len(brand.scans)
+            session.delete(brand)  # the scans' rows go with it (cascade in the models and ON DELETE in the schema)
+            return count
+
+    return retry_locked(write)
 
 
 def group_members(db: Database, group: str) -> list[str]:

@@ -299,3 +299,36 @@ def test_a_read_only_open_never_creates_a_database(tmp_path) -> None:
     with pytest.raises(DatabaseMissing, match="does not exist"):
         open_database(str(tmp_path / "typo.db"), read_only=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("change", ["set", "group", "remove"])
+def test_brand_changes_retry_a_locked_database(db: Database, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from connectedness.storage.brands import add_brand, list_brands, remove_brand, set_group, update_brand
+
+    add_brand(db, "Acme", "https://acme.example/")
+    real, refusals = db.session, [2]
+
+    def locked_twice() -> object:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise OperationalError("UPDATE brands", {}, Exception("database is locked"))
+        return real()
+
+    monkeypatch.setattr(db, "session", locked_twice)
+    if change == "set":
+        update_brand(db, "Acme", url="https://acme.example/new/")
+    elif change == "group":
+        set_group(db, "rivals", ["Acme"])
+    else:
+        assert remove_brand(db, "Acme") == 0
+    monkeypatch.setattr(db, "session", real)
+    assert refusals == [0]  # both refusals were met, and the change went through after them
+    brands = {b.name: b for b in list_brands(db)}
+    if change == "set":
+        assert brands["Acme"].url == "https://acme.example/new/"
+    elif change == "group":
+        assert brands["Acme"].group == "rivals"
+    else:
+        assert "Acme" not in brands
