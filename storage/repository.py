@@ -319,27 +319,35 @@ def _scorecard_row(scorecard: Scorecard) -> ScorecardRow:
 
 
 def add_scorecard(db: Database, scan_id: int, scorecard: Scorecard) -> int:
-    """Store another scorecard for a stored scan (re-scoring); returns the scorecard's id."""
-    with db.session() as session, session.begin():
-        scan = session.get(Scan, scan_id)
-        if scan is None:
-            raise KeyError(f"no scan with id {scan_id}")
-        row = _scorecard_row(scorecard)
-        scan.scorecards.append(row)
-        session.flush()
-        return row.id
+    """Store another scorecard for a stored scan (re-scoring); returns the scorecard's id. Retried while
+    the database is locked."""
+    def write() -> int:
+        with db.session() as session, session.begin():
+            scan = session.get(Scan, scan_id)
+            if scan is None:
+                raise KeyError(f"no scan with id {scan_id}")
+            row = _scorecard_row(scorecard)
+            scan.scorecards.append(row)
+            session.flush()
+            return row.id
+
+    return retry_locked(write)
 
 
 def replace_results(db: Database, scan_id: int, results: list[CheckResult], scorecard: Scorecard) -> None:
-    """Re-checked results take the place of a scan's old ones; the new scorecard is added (old ones stay)."""
-    with db.session() as session, session.begin():
-        scan = session.get(Scan, scan_id)
-        if scan is None:
-            raise KeyError(f"no scan with id {scan_id}")
-        scan.results.clear()
-        session.flush()
-        scan.results.extend(_result_row(r) for r in results)
-        scan.scorecards.append(_scorecard_row(scorecard))
+    """Re-checked results take the place of a scan's old ones; the new scorecard is added (old ones stay).
+    One transaction, retried while the database is locked."""
+    def write() -> None:
+        with db.session() as session, session.begin():
+            scan = session.get(Scan, scan_id)
+            if scan is None:
+                raise KeyError(f"no scan with id {scan_id}")
+            scan.results.clear()
+            session.flush()
+            scan.results.extend(_result_row(r) for r in results)
+            scan.scorecards.append(_scorecard_row(scorecard))
+
+    retry_locked(write)
 
 
 def load_results(db: Database, scan_id: int) -> list[CheckResult]:

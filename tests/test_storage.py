@@ -332,3 +332,27 @@ def test_brand_changes_retry_a_locked_database(db: Database, monkeypatch: pytest
         assert brands["Acme"].group == "rivals"
     else:
         assert "Acme" not in brands
+
+
+def test_rescoring_retries_a_locked_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from connectedness.scoring.model import Scorecard
+    from connectedness.storage import load_scorecards
+    from connectedness.storage.repository import add_scorecard
+
+    scan_id = save_snapshot(db, sample_snapshot(), brand="Acme")
+    card = Scorecard(overall=50.0, grade="C", profile="default", profile_digest="d", model_version="m",
+                     categories={})
+    real, refusals = db.session, [2]
+
+    def locked_twice() -> object:
+        if refusals[0]:
+            refusals[0] -= 1
+            raise OperationalError("INSERT INTO scorecards", {}, Exception("database is locked"))
+        return real()
+
+    monkeypatch.setattr(db, "session", locked_twice)
+    add_scorecard(db, scan_id, card)
+    monkeypatch.setattr(db, "session", real)
+    assert refusals == [0] and [c.overall for _, _, c in load_scorecards(db, scan_id)] == [50.0]
