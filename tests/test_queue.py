@@ -276,3 +276,23 @@ def test_an_enqueue_that_fails_halfway_names_its_run_and_resume_queues_the_rest(
     with pg.session() as session:
         closed = session.get(Run, run.id)
         assert closed is not None and closed.status == "complete"
+
+
+def test_a_worker_scans_only_public_addresses_unless_it_or_the_watchlist_allows_more(
+        pg: Database, fixture_sites: FixtureServer, tmp_path: Path) -> None:
+    """Jobs come from others' watchlists: a loopback brand is blocked by default, and scanned when the
+    worker itself is started with --allow-private."""
+    brand = [("Casa Lucia", fixture_sites.url("casa-lucia"))]
+    path = watchlist(tmp_path / "w.toml", brand)
+    path.write_text(path.read_text(encoding="utf-8").replace("allow_private = true\n", ""), encoding="utf-8")
+    blocked_run = enqueue(path, pg)
+    logs = [tmp_path / "a.log"]
+    wait_all([start_worker(pg, logs[0])], logs)
+    (scan,) = scans_of(pg, blocked_run)["Casa Lucia"]
+    assert scan.status == "failed" and scan.failure_reason == "blocked_address", scan.failure_message
+
+    allowed_run = enqueue(path, pg)
+    logs = [tmp_path / "b.log"]
+    wait_all([start_worker(pg, logs[0], "--allow-private")], logs)
+    (scan,) = scans_of(pg, allowed_run)["Casa Lucia"]
+    assert scan.status == "complete" and scan.page_count > 0
