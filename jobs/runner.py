@@ -136,7 +136,10 @@ def settle_run(db: Database, run_id: int) -> str | None:
         rows = session.execute(select(Brand.name, Scan.status).join(Scan.brand)
                                .where(Scan.run_id == run_id, Scan.status.in_(FINISHED)).order_by(Scan.id)).all()
         for name, status in rows:
-            latest[name] = status
+            # A brand's scan that ended complete or partial stands, whatever failed around it (a retried job
+            # that gave up waiting for the brand's lock while that scan was still going: brand_locked).
+            if status != "failed" or latest.get(name, "failed") == "failed":
+                latest[name] = status
         if any(name not in latest for name in run.brands):
             return None
         counts: dict[str, Any] = {"brands": len(run.brands)}

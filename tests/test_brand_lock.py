@@ -125,3 +125,28 @@ def _run(db: Database) -> int:
     path = folder / "w.toml"
     path.write_text('[[brands]]\nname = "Casa Lucia"\nurl = "http://127.0.0.1:1/"\n', encoding="utf-8")
     return start_run(db, load_watchlist(path))
+
+
+def test_a_brand_locked_failure_does_not_outweigh_the_scan_that_held_the_lock(db: Database) -> None:
+    """A job retried beside a live scan of its brand that gives up waiting stores a `brand_locked` failure
+    after that scan began; when the scan then ends complete, the run counts the brand complete."""
+    from connectedness.batch import start_run
+    from connectedness.jobs.runner import QUEUED, settle_run
+    from connectedness.storage import begin_scan, fail_scan
+    from connectedness.storage.models import Run
+    from connectedness.watchlist import load_watchlist
+
+    path = Path(db.url.removeprefix("sqlite:///")).parent / "w.toml"
+    path.write_text('[[brands]]\nname = "Acme"\nurl = "https://acme.example/"\n', encoding="utf-8")
+    run_id = start_run(db, load_watchlist(path), status=QUEUED)
+    live = begin_scan(db, brand="Acme", url="https://acme.example/", run_id=run_id)  # the scan holding the lock
+    locked = begin_scan(db, brand="Acme", url="https://acme.example/", run_id=run_id)
+    fail_scan(db, locked, "brand_locked", "brand_locked: another scan of Acme has held its lock")
+    with db.session() as session, session.begin():
+        row = session.get(Scan, live)
+        assert row is not None
+        row.status = "complete"
+    assert settle_run(db, run_id) == "complete"
+    with db.session() as session:
+        run = session.get(Run, run_id)
+        assert run is not None and run.summary["complete"] == 1 and "failed" not in run.summary
