@@ -1079,6 +1079,8 @@ def batch_command(
     allow_network: AllowNetworkOpt = None,
     allow_private: AllowPrivateOpt = False,
     no_browser: NoBrowserOpt = False,
+    browser_memory: BrowserMemoryOpt = _RENDER_DEFAULTS.memory_limit_mb,
+    js_heap: JsHeapOpt = _RENDER_DEFAULTS.js_heap_mb,
     db: DbOption = None,
     json_out: JsonOption = False,
     csv_out: CsvOption = False,
@@ -1132,7 +1134,8 @@ def batch_command(
                                          f"{counts['pages']} pages, {counts['renders']} renders")
 
         async def run_all() -> Any:
-            browser = None if no_browser else Browser().start()
+            browser = None if no_browser else Browser(
+                settings=RenderSettings(memory_limit_mb=browser_memory, js_heap_mb=js_heap)).start()
             try:
                 return await run_watchlist(listed, database, checks=checks, concurrency=concurrency, browser=browser,
                                            resume=resume, run_id=run_id, on_event=on_event)
@@ -1298,6 +1301,8 @@ def worker_command(
     allow_network: AllowNetworkOpt = None,
     allow_private: AllowPrivateOpt = False,
     no_browser: NoBrowserOpt = False,
+    browser_memory: BrowserMemoryOpt = _RENDER_DEFAULTS.memory_limit_mb,
+    js_heap: JsHeapOpt = _RENDER_DEFAULTS.js_heap_mb,
     db: DbOption = None,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -1317,7 +1322,8 @@ def worker_command(
     base = CrawlSettings(**_allowances(allow_network, allow_private))
 
     async def work(queue: Any) -> tuple[WorkerReport, BrandScanner]:
-        async with BrandScanner(database, checks, browser=not no_browser, base=base) as scanner:
+        async with BrandScanner(database, checks, browser=not no_browser, base=base,
+                                render=RenderSettings(memory_limit_mb=browser_memory, js_heap_mb=js_heap)) as scanner:
             return await queue.work(scanner, options), scanner
 
     report, scanner = _with_queue(database, work)

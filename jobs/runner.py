@@ -17,6 +17,7 @@ from sqlalchemy import select
 from connectedness.batch import brand_budget, scan_brand
 from connectedness.brand_lock import BrandLocked, brand_lock
 from connectedness.checks import Check
+from connectedness.crawler.render import RenderSettings
 from connectedness.crawler.settings import CrawlSettings
 from connectedness.rendering import Browser
 from connectedness.storage import Database, begin_scan, fail_scan
@@ -35,11 +36,13 @@ class BrandScanner:
     lifetime, launched by the first job that renders and closed when the ``async with`` ends."""
 
     def __init__(self, db: Database, checks: Sequence[Check], *, browser: bool = True,
-                 base: CrawlSettings | None = None) -> None:
+                 base: CrawlSettings | None = None, render: RenderSettings | None = None) -> None:
         """``base``: the settings every job's own options apply over (the worker's --allow-private and
-        --allow-network; otherwise a job connects to what its watchlist allows: public addresses only)."""
+        --allow-network; otherwise a job connects to what its watchlist allows: public addresses only).
+        ``render``: the browser's bounds (the worker's --browser-memory and --js-heap)."""
         self.db = db
         self.base = base
+        self.render = render
         self.checks = list(checks)
         self.use_browser = browser  # False: `worker --no-browser`, every job scanned without rendering
         self._browser: Browser | None = None
@@ -55,7 +58,8 @@ class BrandScanner:
 
     def browser(self) -> Browser:
         if self._browser is None:
-            self._browser = Browser().start()  # no await before the assignment: two jobs share one launch
+            # No await before the assignment: two jobs share one launch.
+            self._browser = Browser(settings=self.render).start()
         return self._browser
 
     async def run(self, job: BrandJob, attempt: int) -> None:

@@ -242,3 +242,36 @@ def test_a_batch_whose_browser_is_broken_says_so_and_exits_3(fixture_sites: Fixt
     (brand,) = json.loads(result.stdout)["brands"]
     assert brand["status"] == "complete" and brand["not_rendered"]  # stored, and why nothing was rendered
     assert "could not be rendered" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_batch_and_worker_pass_their_browser_bounds_to_the_browser(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import connectedness.batch as batch_module
+    from connectedness.batch import RunError
+    from connectedness.checks import load_checks
+    from connectedness.crawler.render import RenderSettings
+    from connectedness.jobs.runner import BrandScanner
+
+    seen: list[RenderSettings] = []
+
+    async def capture(*args: object, browser: object = None, **kwargs: object) -> None:
+        seen.append(browser.settings)  # type: ignore[attr-defined]
+        raise RunError("stopped by the test")
+
+    monkeypatch.setattr(batch_module, "run_watchlist", capture)
+    path = write(tmp_path / "w.toml", '[[brands]]\nname = "A"\nurl = "https://a.example/"\n')
+    result = runner.invoke(app, ["batch", str(path), "--browser-memory", "700", "--js-heap", "96",
+                                 "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1 and "stopped by the test" in result.output
+    assert [(s.memory_limit_mb, s.js_heap_mb) for s in seen] == [(700, 96)]
+
+    async def worker_browser() -> RenderSettings:
+        database = open_database(str(tmp_path / "x.db"))
+        async with BrandScanner(database, list(load_checks().values()),
+                                render=RenderSettings(memory_limit_mb=650, js_heap_mb=80)) as scanner:
+            return scanner.browser().settings
+
+    chosen = asyncio.run(worker_browser())
+    assert (chosen.memory_limit_mb, chosen.js_heap_mb) == (650, 80)
