@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -301,29 +303,39 @@ def test_a_read_only_open_never_creates_a_database(tmp_path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("change", ["set", "group", "remove"])
-def test_brand_changes_retry_a_locked_database(db: Database, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+@contextlib.contextmanager
+def locked_for_two_tries(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """``db`` answers "database is locked" to the next two sessions opened, then works; yields the
+    refusals left (``[0]`` once both were met)."""
     from sqlalchemy.exc import OperationalError
 
-    from connectedness.storage.brands import add_brand, list_brands, remove_brand, set_group, update_brand
-
-    add_brand(db, "Acme", "https://acme.example/")
     real, refusals = db.session, [2]
 
     def locked_twice() -> object:
         if refusals[0]:
             refusals[0] -= 1
-            raise OperationalError("UPDATE brands", {}, Exception("database is locked"))
+            raise OperationalError("a write", {}, Exception("database is locked"))
         return real()
 
     monkeypatch.setattr(db, "session", locked_twice)
-    if change == "set":
-        update_brand(db, "Acme", url="https://acme.example/new/")
-    elif change == "group":
-        set_group(db, "rivals", ["Acme"])
-    else:
-        assert remove_brand(db, "Acme") == 0
-    monkeypatch.setattr(db, "session", real)
+    try:
+        yield refusals
+    finally:
+        monkeypatch.setattr(db, "session", real)
+
+
+@pytest.mark.parametrize("change", ["set", "group", "remove"])
+def test_brand_changes_retry_a_locked_database(db: Database, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    from connectedness.storage.brands import add_brand, list_brands, remove_brand, set_group, update_brand
+
+    add_brand(db, "Acme", "https://acme.example/")
+    with locked_for_two_tries(db, monkeypatch) as refusals:
+        if change == "set":
+            update_brand(db, "Acme", url="https://acme.example/new/")
+        elif change == "group":
+            set_group(db, "rivals", ["Acme"])
+        else:
+            assert remove_brand(db, "Acme") == 0
     assert refusals == [0]  # both refusals were met, and the change went through after them
     brands = {b.name: b for b in list_brands(db)}
     if change == "set":
@@ -335,8 +347,6 @@ def test_brand_changes_retry_a_locked_database(db: Database, monkeypatch: pytest
 
 
 def test_rescoring_retries_a_locked_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sqlalchemy.exc import OperationalError
-
     from connectedness.scoring.model import Scorecard
     from connectedness.storage import load_scorecards
     from connectedness.storage.repository import add_scorecard
@@ -344,15 +354,6 @@ def test_rescoring_retries_a_locked_database(db: Database, monkeypatch: pytest.M
     scan_id = save_snapshot(db, sample_snapshot(), brand="Acme")
     card = Scorecard(overall=50.0, grade="C", profile="default", profile_digest="d", model_version="m",
                      categories={})
-    real, refusals = db.session, [2]
-
-    def locked_twice() -> object:
-        if refusals[0]:
-            refusals[0] -= 1
-            raise OperationalError("INSERT INTO scorecards", {}, Exception("database is locked"))
-        return real()
-
-    monkeypatch.setattr(db, "session", locked_twice)
-    add_scorecard(db, scan_id, card)
-    monkeypatch.setattr(db, "session", real)
+    with locked_for_two_tries(db, monkeypatch) as refusals:
+        add_scorecard(db, scan_id, card)
     assert refusals == [0] and [c.overall for _, _, c in load_scorecards(db, scan_id)] == [50.0]
