@@ -189,6 +189,16 @@ def missing(crawler: Crawler) -> str | None:
     return f"{', '.join(absent)} not installed in {sys.executable} (pip install -e '.[bench]')"
 
 
+def run_json(script: str, *args: str, timeout: float) -> tuple[dict[str, Any], bool]:
+    """Run ``bench/<script>`` in a new process: its JSON document and True, or ``{"crashed": <its stderr's
+    tail>}`` and False when it failed."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode == 0:
+        return json.loads(done.stdout), True
+    return {"crashed": done.stderr[-2000:]}, False
+
+
 def start_server(seed: int, pages: int, lifetime: float) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     """Start bench/server.py in its own process; return it and its start-up line (port, digest, ...)."""
     proc = subprocess.Popen(
@@ -319,46 +329,30 @@ def main(argv: list[str] | None = None) -> int:
                 + ("" if result["ok"] else f" -- {result.get('crashed') or result['problems']}"))
         if not args.no_checks:
             log("checks: CPU per page on the fixture sites and 30 bench pages ...")
-            checks = subprocess.run([sys.executable, str(ROOT / "bench" / "checks.py"), "--bench-url", url],
-                                    cwd=ROOT, capture_output=True, text=True, timeout=args.timeout, check=False)
-            if checks.returncode == 0:
-                report.checks = json.loads(checks.stdout)
+            report.checks, ok = run_json("checks.py", "--bench-url", url, timeout=args.timeout)
+            crashed |= not ok
+            if ok:
                 log(f"checks: worst {report.checks['worst_cpu_ms_per_page']} ms CPU per page")
-            else:
-                crashed = True
-                report.checks = {"crashed": checks.stderr[-2000:]}
         if not args.no_render:
             log("render: seconds per page at three viewports, and a whole fixture-site scan ...")
-            rendered = subprocess.run([sys.executable, str(ROOT / "bench" / "render.py")], cwd=ROOT,
-                                      capture_output=True, text=True, timeout=args.timeout, check=False)
-            if rendered.returncode == 0:
-                report.render = json.loads(rendered.stdout)
+            report.render, ok = run_json("render.py", timeout=args.timeout)
+            crashed |= not ok
+            if ok:
                 log(f"render: {report.render['seconds_per_page_3_viewports']} s per page, whole scan "
                     f"{report.render['whole_scan_median_seconds_summit_outfitters']} s (retailer, median of 3)")
-            else:
-                crashed = True
-                report.render = {"crashed": rendered.stderr[-2000:]}
             log("report: HTML and PDF of a 30-page scan with 9 screenshots ...")
-            made = subprocess.run([sys.executable, str(ROOT / "bench" / "report.py"), "--bench-url", url], cwd=ROOT,
-                                  capture_output=True, text=True, timeout=args.timeout, check=False)
-            if made.returncode == 0:
-                report.report = json.loads(made.stdout)
+            report.report, ok = run_json("report.py", "--bench-url", url, timeout=args.timeout)
+            crashed |= not ok
+            if ok:
                 log(f"report: {report.report['median_seconds_html_and_pdf']} s HTML and PDF, "
                     f"HTML {report.report['html_mb']} MB")
-            else:
-                crashed = True
-                report.report = {"crashed": made.stderr[-2000:]}
             log("batch: 50 fixture brands in one `connectedness batch`, with renders ...")
-            batched = subprocess.run([sys.executable, str(ROOT / "bench" / "batch.py")], cwd=ROOT,
-                                     capture_output=True, text=True, timeout=args.timeout, check=False)
-            if batched.returncode == 0:
-                report.batch = json.loads(batched.stdout)
+            report.batch, ok = run_json("batch.py", timeout=args.timeout)
+            crashed |= not ok
+            if ok:
                 figures = report.batch["batch"]
                 log(f"batch: {figures['seconds']} s for 50 brands ({figures['brands_per_minute']}/min), "
                     f"peak {figures['peak_pss_mib']} MiB")
-            else:
-                crashed = True
-                report.batch = {"crashed": batched.stderr[-2000:]}
     finally:
         assert server.stdin is not None
         server.stdin.close()  # the server stops when its stdin closes
