@@ -5,6 +5,7 @@ stripped, in every listing of a database that holds them."""
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -77,16 +78,22 @@ def test_stored_markup_and_escapes_print_literally(hostile_db: Database, command
         assert "[link=https://evil.example/]" in output or "[link=https://evil.example/" in output
 
 
+def _one_page_crawl(page_url: str | None = None) -> Callable[..., Awaitable[SiteSnapshot]]:
+    """A stand-in for the crawl: a complete snapshot of one home page at ``page_url`` (default: the start URL)."""
+    async def fake_crawl(url: str, settings: object, **_kwargs: object) -> SiteSnapshot:
+        home = page_url or url
+        page = Page(home, home, 200, "text/html", "utf-8", "header", b"<title>x</title><p>x</p>", False, 0, "home")
+        return SiteSnapshot(start_url=url, scan_time=FIXTURE_SCAN_TIME, status="complete", settings={},
+                            home_url=home, pages=[page])
+
+    return fake_crawl
+
+
 def test_a_crawl_table_prints_urls_with_markup_literally(any_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     """`crawl` prints the pages it fetched: a URL with markup once broke that table (and every later one)."""
     from connectedness import audit
 
-    async def fake_crawl(url: str, settings: object, **_kwargs: object) -> SiteSnapshot:
-        page = Page(URL, URL, 200, "text/html", "utf-8", "header", b"<p>x</p>", False, 0, "home")
-        return SiteSnapshot(start_url=url, scan_time=FIXTURE_SCAN_TIME, status="complete", settings={},
-                            home_url=URL, pages=[page])
-
-    monkeypatch.setattr(audit, "crawl", fake_crawl)
+    monkeypatch.setattr(audit, "crawl", _one_page_crawl(URL))
     output = _run("crawl", "https://brand.example/", "--name", BRAND, "--db", any_db.url)
     assert "[/x]" in output and "\x1b" not in output
 
@@ -94,12 +101,7 @@ def test_a_crawl_table_prints_urls_with_markup_literally(any_db: Database, monke
 def test_the_batch_summary_prints_brand_names_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from connectedness import audit
 
-    async def fake_crawl(url: str, settings: object, **_kwargs: object) -> SiteSnapshot:
-        page = Page(url, url, 200, "text/html", "utf-8", "header", b"<title>x</title><p>x</p>", False, 0, "home")
-        return SiteSnapshot(start_url=url, scan_time=FIXTURE_SCAN_TIME, status="complete", settings={},
-                            home_url=url, pages=[page])
-
-    monkeypatch.setattr(audit, "crawl", fake_crawl)
+    monkeypatch.setattr(audit, "crawl", _one_page_crawl())
     watchlist = tmp_path / "w.toml"
     name = BRAND.replace("\\", "").replace('"', "'")
     watchlist.write_text(f'[[brands]]\nname = "{_toml(name)}"\nurl = "https://brand.example/"\n', encoding="utf-8")
