@@ -8,6 +8,7 @@ tests (:meth:`SiteView.from_html`).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -36,8 +37,15 @@ def too_complex(html: str, settings: dict[str, Any]) -> bool:
     """Whether ``html`` passes the caps on nesting depth and element count the scan was crawled with
     (``max_dom_depth``, ``max_dom_nodes``; the defaults for scans stored before them): checks never parse
     markup the crawler would have refused (``crawler/complexity.py``), a rendered DOM included."""
-    return measure(html, max_depth=int(settings.get("max_dom_depth") or DEFAULT_MAX_DEPTH),
-                   max_nodes=int(settings.get("max_dom_nodes") or DEFAULT_MAX_NODES)).too_complex
+    return _too_complex(html, int(settings.get("max_dom_depth") or DEFAULT_MAX_DEPTH),
+                        int(settings.get("max_dom_nodes") or DEFAULT_MAX_NODES))
+
+
+@functools.lru_cache(maxsize=128)
+def _too_complex(html: str, max_depth: int, max_nodes: int) -> bool:
+    # Remembered: the served pass and the rendered pass of one scan (and a re-check) ask of the same pages,
+    # and the markup scan is about 2 ms for a 40 KB page; a page's text is hashed once per string.
+    return measure(html, max_depth=max_depth, max_nodes=max_nodes).too_complex
 
 
 @lru_cache(maxsize=65536)
