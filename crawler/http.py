@@ -100,6 +100,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses = await resolve_permitted(host, port, self.policy, self.resolver)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"no address for {host} within {timeout:g} s") from None
+        if len(addresses) == 1:  # the usual case: nothing to race
+            return await self._inner.connect_tcp(addresses[0], port, timeout=timeout, local_address=local_address,
+                                                 socket_options=socket_options)
+
         def attempt(address: str) -> asyncio.Future[httpcore.AsyncNetworkStream]:
             return asyncio.ensure_future(self._inner.connect_tcp(
                 address, port, timeout=timeout, local_address=local_address, socket_options=socket_options))
